@@ -47,6 +47,10 @@ class MethodNotAllowed(AdapterError):
     status = 405
     code = "method_not_allowed"
 
+    def __init__(self, message: str, *, allow: str) -> None:
+        super().__init__(message)
+        self.allow = allow
+
 
 def from_agent_failure(exc: BaseException) -> AdapterError:
     """Map an exception raised by the agent to a status; never leak a stack trace to the caller."""
@@ -54,5 +58,7 @@ def from_agent_failure(exc: BaseException) -> AdapterError:
         return exc
     name = type(exc).__name__
     if name == "ModelThrottledException":
-        return AdapterError("The model provider is throttling requests; retry later.", status=429, code="throttled")
+        return AdapterError(
+            "The model provider is throttling requests; retry later.", status=429, code="throttled"
+        )
     return AdapterError(f"The agent failed ({name}).", status=500, code="agent_error")

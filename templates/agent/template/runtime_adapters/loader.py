@@ -26,6 +26,10 @@ class AgentRef:
         self._module: ModuleType | None = None
         self._lock = threading.Lock()
 
+    @property
+    def is_loaded(self) -> bool:
+        return self._module is not None
+
     def load(self) -> ModuleType:
         if self._module is not None:
             return self._module

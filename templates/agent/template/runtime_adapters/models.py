@@ -66,10 +66,13 @@ def build_model(provider: str, model_id: str = "", **options: Any) -> Model:
     try:
         factory = _FACTORIES[provider]
     except KeyError:
-        raise ValueError(f"Unknown model provider {provider!r}; choose one of: {', '.join(PROVIDERS)}.") from None
+        raise ValueError(
+            f"Unknown model provider {provider!r}; choose one of: {', '.join(PROVIDERS)}."
+        ) from None
     try:
         return factory(model_id, options)
     except ImportError as exc:
         raise ImportError(
-            f"Model provider {provider!r} needs an extra package: pip install 'strands-agents[{provider}]' ({exc})"
+            f"Model provider {provider!r} needs an extra package: "
+            f"pip install 'strands-agents[{provider}]' ({exc})"
         ) from exc

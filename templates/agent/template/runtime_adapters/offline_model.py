@@ -105,10 +105,13 @@ class OfflineModel(Model):
 def _text_events(text: str) -> tuple[list[StreamEvent], int]:
     words = text.split(" ")
     chunks = [word + " " for word in words[:-1]] + [words[-1]]
+    deltas: list[StreamEvent] = [
+        {"contentBlockDelta": {"delta": {"text": chunk}}} for chunk in chunks if chunk
+    ]
     events: list[StreamEvent] = [
         {"messageStart": {"role": "assistant"}},
         {"contentBlockStart": {"start": {}}},
-        *({"contentBlockDelta": {"delta": {"text": chunk}}} for chunk in chunks if chunk),
+        *deltas,
         {"contentBlockStop": {}},
         {"messageStop": {"stopReason": "end_turn"}},
     ]

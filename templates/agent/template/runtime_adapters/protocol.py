@@ -15,6 +15,7 @@ from typing import Any
 from .errors import InvalidJSON, InvalidRequest, PayloadTooLarge
 
 SESSION_HEADER = "X-Amzn-Bedrock-AgentCore-Runtime-Session-Id"
+ANONYMOUS_USER = "anonymous"
 SESSION_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,255}$"
 _SESSION_ID_RE = re.compile(SESSION_ID_PATTERN)
 _FIELDS = ("prompt", "session_id", "stream", "context")
@@ -49,7 +50,7 @@ def parse_body(body: bytes | str, limits: Limits, *, session_header: str | None 
     if len(raw) > limits.max_body_bytes:
         raise PayloadTooLarge(f"Request body is {len(raw)} bytes; the limit is {limits.max_body_bytes}.")
     if not raw.strip():
-        raise InvalidJSON("Request body is empty; send a JSON object such as {\"prompt\": \"Hello\"}.")
+        raise InvalidJSON('Request body is empty; send a JSON object such as {"prompt": "Hello"}.')
     try:
         payload = json.loads(raw)
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:

@@ -52,7 +52,11 @@ class AgentReply:
             "stop_reason": self.stop_reason,
             "session_id": self.session_id,
             "usage": asdict(self.usage),
-            "metrics": {"cycles": self.cycles, "duration_s": self.duration_s, "tool_calls": dict(self.tool_calls)},
+            "metrics": {
+                "cycles": self.cycles,
+                "duration_s": self.duration_s,
+                "tool_calls": dict(self.tool_calls),
+            },
         }
 
     @classmethod

@@ -15,13 +15,23 @@ T = TypeVar("T")
 
 class StreamAgent(Protocol):
     def __call__(
-        self, user_id: str, prompt: str, *, session_id: str | None = None, context: dict[str, Any] | None = None
+        self,
+        user_id: str,
+        prompt: str,
+        *,
+        session_id: str | None = None,
+        context: dict[str, Any] | None = None,
     ) -> AgentStream: ...
 
 
 class CallAgent(Protocol):
     def __call__(
-        self, user_id: str, prompt: str, *, session_id: str | None = None, context: dict[str, Any] | None = None
+        self,
+        user_id: str,
+        prompt: str,
+        *,
+        session_id: str | None = None,
+        context: dict[str, Any] | None = None,
     ) -> AgentReply: ...
 
 

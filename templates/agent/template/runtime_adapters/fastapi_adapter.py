@@ -1,0 +1,118 @@
+"""FastAPI target: the AgentCore wire contract as an HTTP service for containers (ECS/Fargate or anywhere).
+
+Same paths, request, replies, SSE events and session header as the AgentCore adapter, so one client calls
+either; FastAPI adds the OpenAPI document (``/openapi.json``, ``/docs``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from collections.abc import AsyncIterator
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse, StreamingResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from . import __version__, sse
+from .asgi_limits import BodySizeLimit
+from .errors import AdapterError
+from .invocation import AgentSource, run_to_completion, start_streaming
+from .protocol import (
+    ANONYMOUS_USER,
+    ERROR_SCHEMA,
+    REPLY_SCHEMA,
+    REQUEST_SCHEMA,
+    SESSION_HEADER,
+    Limits,
+    parse_body,
+    wants_stream,
+)
+from .reply import new_session_id
+
+_HTTP_CODES = {404: "not_found", 405: "method_not_allowed"}
+
+
+def _error_response(status: int, description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": ERROR_SCHEMA}}}
+
+
+_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "The agent's reply, or Server-Sent Events when streaming was asked for.",
+        "content": {
+            "application/json": {"schema": REPLY_SCHEMA},
+            sse.MEDIA_TYPE: {"schema": {"type": "string", "description": "data: lines (see docs)"}},
+        },
+    },
+    400: _error_response(400, "Invalid JSON or an invalid request."),
+    413: _error_response(413, "Body or prompt over the configured limit."),
+    429: _error_response(429, "The model provider throttled the request."),
+    500: _error_response(500, "The agent failed."),
+}
+
+
+def create_app(agent: AgentSource, *, title: str = "agent", limits: Limits | None = None) -> FastAPI:
+    limits = limits or Limits.from_env()
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        preload = getattr(agent, "preload_in_background", None)
+        if preload is not None:
+            preload()
+        yield
+
+    app = FastAPI(title=title, version=__version__, lifespan=lifespan)
+    app.add_middleware(BodySizeLimit, max_bytes=limits.max_body_bytes)
+    started = int(time.time())
+
+    @app.exception_handler(AdapterError)
+    async def adapter_error(_request: Request, error: AdapterError) -> JSONResponse:
+        return JSONResponse(error.body(), status_code=error.status)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(_request: Request, error: StarletteHTTPException) -> JSONResponse:
+        code = _HTTP_CODES.get(error.status_code, "http_error")
+        return JSONResponse(
+            {"error": str(error.detail), "code": code},
+            status_code=error.status_code,
+            headers=getattr(error, "headers", None),
+        )
+
+    @app.get("/ping", summary="Health check", response_model=None)
+    async def ping() -> dict[str, Any]:
+        return {"status": "Healthy", "time_of_last_update": started}
+
+    @app.post(
+        "/invocations",
+        summary="Invoke the agent",
+        response_model=None,
+        responses=_RESPONSES,
+        openapi_extra={
+            "requestBody": {"required": True, "content": {"application/json": {"schema": REQUEST_SCHEMA}}}
+        },
+    )
+    async def invocations(request: Request) -> Any:
+        invocation = parse_body(
+            await request.body(), limits, session_header=request.headers.get(SESSION_HEADER)
+        )
+        session_id = invocation.session_id or new_session_id()
+        headers = {SESSION_HEADER: session_id}
+        try:
+            if wants_stream(invocation, request.headers.get("accept")):
+                events = await start_streaming(
+                    agent, invocation, user_id=ANONYMOUS_USER, session_id=session_id
+                )
+                return StreamingResponse(_encoded(events), media_type=sse.MEDIA_TYPE, headers=headers)
+            reply = await run_to_completion(agent, invocation, user_id=ANONYMOUS_USER, session_id=session_id)
+        except AdapterError as error:
+            return JSONResponse(error.body(), status_code=error.status, headers=headers)
+        return JSONResponse(reply.to_dict(), headers=headers)
+
+    return app
+
+
+async def _encoded(events: AsyncIterator[Any]) -> AsyncIterator[bytes]:
+    async for event in events:
+        yield sse.encode(event)
