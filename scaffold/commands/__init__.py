@@ -1,0 +1,1 @@
+"""One module per command; each imports its heavy dependencies (copier, httpx) only when it runs."""

@@ -1,0 +1,110 @@
+"""Render a project atomically: the destination ends up complete or does not exist at all.
+
+Copier writes into a staging directory created next to the destination (same filesystem), which is then
+renamed into place in one ``os.replace``. Any failure - an answer the template rejects, a broken template,
+Ctrl-C in a prompt - removes the staging directory, so a retry never meets a half-written project.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import shutil
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from .copier_errors import translate_copier_error
+from .errors import BadInput, DestinationNotEmpty, ScaffoldError
+
+STAGING_SUFFIX = ".scaffold-staging"
+
+
+def create_project(template: str, destination: Path, data: Mapping[str, Any], *, use_defaults: bool) -> None:
+    """Render ``template`` into ``destination`` (absent or an empty directory), or raise leaving no trace."""
+    refuse_occupied(destination)
+    created_parents = _make_parents(destination.parent)
+    staging = _make_staging_dir(destination)
+    try:
+        _render(template, staging, data, use_defaults=use_defaults)
+        _apply_umask(staging)
+        _move_into_place(staging, destination)
+    except BaseException as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        _remove_if_empty(created_parents)
+        translated = translate_copier_error(exc, template)
+        if translated is None or translated is exc:
+            raise
+        raise translated from None
+
+
+def refuse_occupied(destination: Path) -> None:
+    if destination.is_dir():
+        try:
+            occupied = any(destination.iterdir())
+        except OSError as exc:
+            raise BadInput(f"Cannot use {destination}: {exc.strerror}.") from None
+        if occupied:
+            raise DestinationNotEmpty(
+                f"{destination} already exists and is not empty; choose another NAME or --output DIR."
+            )
+    elif destination.exists() or destination.is_symlink():
+        raise DestinationNotEmpty(f"{destination} already exists and is not a directory.")
+
+
+def _render(template: str, staging: Path, data: Mapping[str, Any], *, use_defaults: bool) -> None:
+    from copier import run_copy
+
+    run_copy(
+        template,
+        staging,
+        data=dict(data),
+        defaults=use_defaults,
+        quiet=True,
+        unsafe=False,
+        overwrite=True,  # the staging directory starts empty; never stop to ask about conflicts
+        cleanup_on_error=False,  # scaffold removes the staging directory itself
+    )
+
+
+def _make_parents(parent: Path) -> list[Path]:
+    """Create ``parent`` if missing; return the directories created, deepest first, to undo on failure."""
+    missing = [directory for directory in (parent, *parent.parents) if not directory.exists()]
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise BadInput(f"Cannot create {parent}: {exc.strerror}.") from None
+    return missing
+
+
+def _make_staging_dir(destination: Path) -> Path:
+    try:
+        parent = destination.parent
+        staging = tempfile.mkdtemp(prefix=f".{destination.name}.", suffix=STAGING_SUFFIX, dir=parent)
+    except OSError as exc:
+        raise BadInput(f"Cannot write in {destination.parent}: {exc.strerror}.") from None
+    return Path(staging)
+
+
+def _apply_umask(directory: Path) -> None:
+    """``mkdtemp`` makes a private (0700) directory; give the project the permissions ``mkdir`` would have."""
+    umask = os.umask(0)
+    os.umask(umask)
+    directory.chmod(0o777 & ~umask)
+
+
+def _move_into_place(staging: Path, destination: Path) -> None:
+    try:
+        os.replace(staging, destination)  # POSIX rename also replaces an empty directory, atomically
+    except OSError as exc:
+        if exc.errno in (errno.ENOTEMPTY, errno.EEXIST, errno.ENOTDIR, errno.EISDIR):
+            raise DestinationNotEmpty(f"{destination} was filled while the project was rendered.") from None
+        raise ScaffoldError(f"Could not move the project into {destination}: {exc.strerror}.") from None
+
+
+def _remove_if_empty(directories: list[Path]) -> None:
+    for directory in directories:
+        with contextlib.suppress(OSError):
+            directory.rmdir()
