@@ -1,0 +1,56 @@
+"""The ``scaffold`` command: a click group that only wires the per-command modules together.
+
+Importing this module must stay cheap (click and the standard library): copier, httpx and the project's own
+code are imported inside the commands that use them.
+"""
+
+from __future__ import annotations
+
+import click
+
+from . import __version__
+from .commands.invoke import invoke_command
+from .commands.new import new
+from .commands.run import run
+from .commands.serve import serve
+
+EPILOG = """\b
+Examples:
+  scaffold new weather-agent --defaults       # create a project (offline model, no credentials)
+  cd weather-agent
+  scaffold run "What can you do?"             # one reply in this terminal
+  scaffold serve --target agentcore           # serve it on http://127.0.0.1:8080
+  scaffold invoke "Hello" --url :8080         # call the running server
+
+\b
+run and serve work from anywhere inside a project (found through .copier-answers.yml);
+pass --project DIR to use another one. `scaffold COMMAND --help` shows more examples.
+
+\b
+Exit codes: 0 success; 1 failure (server error, broken template, no connection);
+2 bad input (name, answer, options, not inside a project); 130 cancelled."""
+
+
+class _CommandsInWorkflowOrder(click.Group):
+    """List commands in the order they are used (new, run, serve, invoke), not alphabetically."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(self.commands)
+
+
+@click.group(
+    cls=_CommandsInWorkflowOrder,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+    epilog=EPILOG,
+)
+@click.version_option(__version__, "--version", "-V", prog_name="scaffold")
+def cli() -> None:
+    """Create, run and serve Strands agents: one portable core, thin adapters per target."""
+
+
+for _command in (new, run, serve, invoke_command):
+    cli.add_command(_command)
+
+
+def main() -> None:
+    cli(prog_name="scaffold")
