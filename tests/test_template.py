@@ -1,0 +1,392 @@
+"""The copier template in templates/agent: questions, rendered files, and the generated project's health.
+
+Renders with copier's Python API (no CLI, no network). Renders are cached per answer set for the module, so
+the whole file runs in seconds; the generated projects' own test suites run in a subprocess.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import copier
+import pytest
+import yaml
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+REPO = Path(__file__).resolve().parents[1]
+TEMPLATE = REPO / "templates" / "agent"
+RUNTIME_ADAPTERS = TEMPLATE / "template" / "runtime_adapters"
+
+ALL_TARGETS = ["agentcore", "lambda", "fastapi", "local"]
+TARGET_FILES = {
+    "agentcore": ["{pkg}/entrypoints/agentcore_app.py", "tests/test_agentcore.py"],
+    "lambda": ["{pkg}/entrypoints/lambda_handler.py", "tests/test_lambda.py"],
+    "fastapi": ["{pkg}/entrypoints/http_app.py", "tests/test_http.py"],
+    "local": ["{pkg}/entrypoints/local.py", "tests/test_local.py"],
+}
+COMMON_FILES = [
+    ".copier-answers.yml",
+    ".gitignore",
+    "AGENTS.md",
+    "README.md",
+    "pyproject.toml",
+    "{pkg}/__init__.py",
+    "{pkg}/agent.py",
+    "{pkg}/entrypoints/__init__.py",
+    "{pkg}/settings.py",
+    "{pkg}/tools.py",
+    "tests/conftest.py",
+    "tests/test_agent.py",
+]
+MODEL_DEFAULTS = {
+    "offline": "offline",
+    "bedrock": "us.anthropic.claude-sonnet-4-20250514-v1:0",
+    "anthropic": "claude-sonnet-4-20250514",
+    "openai": "gpt-4o",
+    "ollama": "llama3.1",
+    "litellm": "openai/gpt-4o",
+}
+FORBIDDEN_IN_CORE = {"boto3", "botocore", "bedrock_agentcore", "fastapi", "starlette", "awslambdaric"}
+
+# A stress answer set: longest name, a prompt that is long, quoted, multi-line and non-ASCII, and a
+# description with TOML/Python/Markdown specials. Every generated file must still parse and lint.
+LONG_NAME = "a" + "-b2" * 13  # 40 characters
+ODD_PROMPT = (
+    'You are "Zed", a careful assistant \\ with a backslash.\nSecond line: café, naïve, 東京, emoji 🙂, '
+    "curly \u2018quotes\u2019 and a dash \u2013 then {{ not jinja }} and {% raw %} plus a very-long-word-"
+    + "x"
+    * 150
+)
+ODD_DESCRIPTION = 'An "agent" with \\ backslashes, a # hash, {{ braces }}, ünïcode and an emoji 🤖.'
+
+ANSWER_SETS: dict[str, dict[str, Any]] = {
+    "defaults": {},
+    "local-anthropic": {"targets": ["local"], "model_provider": "anthropic"},
+    "lambda-bedrock": {"targets": ["lambda"], "model_provider": "bedrock", "aws_region": "eu-central-1"},
+    "servers-openai": {"targets": ["agentcore", "fastapi"], "model_provider": "openai"},
+    "fastapi-lambda-ollama": {"targets": ["fastapi", "lambda"], "model_provider": "ollama"},
+    "stress-litellm": {
+        "project_name": LONG_NAME,
+        "model_provider": "litellm",
+        "model_id": "arn:aws:bedrock:us-east-1:123456789012:inference-profile/" + "m" * 80,
+        "system_prompt": ODD_PROMPT,
+        "description": ODD_DESCRIPTION,
+        "python_version": "3.13",
+    },
+}
+
+
+def render(dst: Path, data: dict[str, Any] | None = None) -> Path:
+    copier.run_copy(str(TEMPLATE), str(dst), data=data or {}, defaults=True, unsafe=False, quiet=True)
+    return dst
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Path]:
+    """``rendered(name)``: the project for ``ANSWER_SETS[name]``, rendered once per module."""
+    cache: dict[str, Path] = {}
+
+    def get(name: str) -> Path:
+        if name not in cache:
+            cache[name] = render(tmp_path_factory.mktemp(name) / "project", ANSWER_SETS[name])
+        return cache[name]
+
+    return get
+
+
+def answers(project: Path) -> dict[str, Any]:
+    data: dict[str, Any] = yaml.safe_load((project / ".copier-answers.yml").read_text())
+    return data
+
+
+def package_name(project: Path) -> str:
+    return str(answers(project)["project_name"]).replace("-", "_")
+
+
+def project_files(project: Path) -> set[str]:
+    return {p.relative_to(project).as_posix() for p in project.rglob("*") if p.is_file()}
+
+
+def own_files(project: Path) -> list[Path]:
+    """Generated files that come from the template's own .jinja/plain files (not the vendored library)."""
+    return sorted(p for p in project.rglob("*") if p.is_file() and "runtime_adapters" not in p.parts)
+
+
+# --- answers and questions -----------------------------------------------------------------------------
+
+
+def test_defaults(rendered: Callable[[str], Path]) -> None:
+    project = rendered("defaults")
+
+    assert answers(project) == {
+        "_src_path": str(TEMPLATE),
+        "project_name": "my-agent",
+        "description": "An AI agent built with Strands Agents.",
+        "system_prompt": "You are a helpful assistant. Use your tools when they help.",
+        "model_provider": "offline",
+        "model_id": "offline",
+        "targets": ALL_TARGETS,
+        "python_version": "3.12",
+        "aws_region": "us-east-1",
+    }
+    assert (project / "my_agent" / "agent.py").is_file()
+
+
+@pytest.mark.parametrize("name", list(ANSWER_SETS))
+def test_answers_round_trip(rendered: Callable[[str], Path], name: str) -> None:
+    recorded = answers(rendered(name))
+
+    assert "package_name" not in recorded  # computed (when: false), never stored
+    for key, value in ANSWER_SETS[name].items():
+        if key == "targets":  # copier stores a multiselect answer in the order of the choices
+            assert recorded[key] == [target for target in ALL_TARGETS if target in value]
+        else:
+            assert recorded[key] == value
+
+
+@pytest.mark.parametrize("provider", sorted(MODEL_DEFAULTS))
+def test_model_id_default_follows_the_provider(tmp_path: Path, provider: str) -> None:
+    project = render(tmp_path / "p", {"model_provider": provider, "targets": ["local"]})
+
+    assert answers(project)["model_id"] == MODEL_DEFAULTS[provider]
+    settings = (project / "my_agent" / "settings.py").read_text()
+    assert f"DEFAULT_MODEL_ID = {json.dumps(MODEL_DEFAULTS[provider])}" in settings
+    # settings.py's table (used when AGENT_MODEL_PROVIDER switches provider) agrees with copier.yml.
+    assert f"    {json.dumps(provider)}: {json.dumps(MODEL_DEFAULTS[provider])}," in settings
+
+
+@pytest.mark.parametrize("name", ["Bad_Name", "1abc", "a", "my--agent", "-x", "agent-", "a" * 41, "my agent"])
+def test_invalid_project_name_is_refused_and_nothing_is_written(tmp_path: Path, name: str) -> None:
+    dst = tmp_path / "out"
+
+    with pytest.raises(ValueError, match="project_name must be 2-40 characters: lowercase letters, digits"):
+        render(dst, {"project_name": name})
+
+    assert not dst.exists()
+
+
+@pytest.mark.parametrize("name", ["test", "tests", "strands", "agent", "runtime-adapters", "class", "import"])
+def test_reserved_project_name_is_refused(tmp_path: Path, name: str) -> None:
+    dst = tmp_path / "out"
+
+    with pytest.raises(ValueError, match=f"project_name '{name}' is reserved"):
+        render(dst, {"project_name": name})
+
+    assert not dst.exists()
+
+
+def test_at_least_one_target_is_required(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="Choose at least one target"):
+        render(tmp_path / "out", {"targets": []})
+
+    assert not (tmp_path / "out").exists()
+
+
+def test_bad_region_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="aws_region must be an AWS region name"):
+        render(tmp_path / "out", {"aws_region": "Mars"})
+
+
+# --- the files -----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", list(ANSWER_SETS))
+def test_file_set_matches_the_targets(rendered: Callable[[str], Path], name: str) -> None:
+    project = rendered(name)
+    pkg = package_name(project)
+    targets = answers(project)["targets"]
+
+    expected = {path.format(pkg=pkg) for path in COMMON_FILES}
+    for target in targets:
+        expected |= {path.format(pkg=pkg) for path in TARGET_FILES[target]}
+    vendored = {f"runtime_adapters/{p}" for p in project_files(RUNTIME_ADAPTERS) if "__pycache__" not in p}
+    assert project_files(project) == expected | vendored
+
+
+@pytest.mark.parametrize("name", list(ANSWER_SETS))
+def test_no_unrendered_jinja(rendered: Callable[[str], Path], name: str) -> None:
+    project = rendered(name)
+
+    for path in own_files(project):
+        if path.name == ".copier-answers.yml":
+            continue  # YAML, checked by test_answers_round_trip (it may wrap an answer's own braces)
+        text = path.read_text(encoding="utf-8")
+        for literal in ("{{ not jinja }}", "{% raw %}", "{{ braces }}"):  # the stress answers' own text
+            text = text.replace(literal, "")
+        for marker in ("{{", "}}", "{%", "%}", "{#", "#}"):
+            assert marker not in text, f"{path.relative_to(project)} contains {marker!r}"
+
+
+@pytest.mark.parametrize("name", list(ANSWER_SETS))
+def test_toml_parses_with_the_right_dependencies(rendered: Callable[[str], Path], name: str) -> None:
+    project = rendered(name)
+    data = answers(project)
+    pyproject = tomllib.loads((project / "pyproject.toml").read_text())
+    meta = pyproject["project"]
+    pkg = package_name(project)
+
+    provider = data["model_provider"]
+    strands = (
+        "strands-agents>=1.10" if provider in ("offline", "bedrock") else f"strands-agents[{provider}]>=1.10"
+    )
+    expected = [strands]
+    if "agentcore" in data["targets"]:
+        expected += ["bedrock-agentcore>=1.0", "uvicorn>=0.30"]
+    if "fastapi" in data["targets"]:
+        expected += ["fastapi>=0.115"] + ([] if "uvicorn>=0.30" in expected else ["uvicorn>=0.30"])
+    assert meta["dependencies"] == expected
+    assert meta["name"] == data["project_name"]
+    assert meta["description"] == data["description"]
+    assert meta["requires-python"] == ">=3.10"
+    assert meta["optional-dependencies"] == {"test": ["pytest>=8", "httpx>=0.27"]}
+    assert pyproject["tool"]["hatch"]["build"]["targets"]["wheel"]["packages"] == [pkg, "runtime_adapters"]
+    assert pyproject["tool"]["pytest"]["ini_options"]["testpaths"] == ["tests"]
+    if "local" in data["targets"]:
+        assert meta["scripts"] == {data["project_name"]: f"{pkg}.entrypoints.local:main"}
+    else:
+        assert "scripts" not in meta
+
+
+@pytest.mark.parametrize("name", list(ANSWER_SETS))
+def test_python_compiles_and_ruff_passes(rendered: Callable[[str], Path], name: str) -> None:
+    project = rendered(name)
+    for path in project.rglob("*.py"):
+        compile(path.read_text(encoding="utf-8"), str(path), "exec")
+
+    result = subprocess.run(
+        [sys.executable, "-m", "ruff", "check", "--no-cache", "."],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_settings_keep_odd_answers_exactly(rendered: Callable[[str], Path]) -> None:
+    project = rendered("stress-litellm")
+    namespace: dict[str, Any] = {}
+    source = (project / package_name(project) / "settings.py").read_text(encoding="utf-8")
+    tree = ast.parse(source)
+    for node in tree.body:
+        target = node.targets[0] if isinstance(node, ast.Assign) else None
+        if isinstance(target, ast.Name) and target.id.startswith("DEFAULT_"):
+            namespace[target.id] = ast.literal_eval(node.value)
+
+    assert namespace == {
+        "DEFAULT_MODEL_PROVIDER": "litellm",
+        "DEFAULT_MODEL_ID": ANSWER_SETS["stress-litellm"]["model_id"],
+        "DEFAULT_SYSTEM_PROMPT": ODD_PROMPT,
+        "DEFAULT_AWS_REGION": "us-east-1",
+    }
+
+
+@pytest.mark.parametrize("name", list(ANSWER_SETS))
+def test_agent_core_imports_no_cloud_or_web_sdk(rendered: Callable[[str], Path], name: str) -> None:
+    project = rendered(name)
+    core = project / package_name(project)
+    for module in ("agent.py", "settings.py", "tools.py"):
+        tree = ast.parse((core / module).read_text(encoding="utf-8"))
+        imported: set[str] = set()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                imported |= {alias.name.split(".")[0] for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                imported.add(node.module.split(".")[0])
+        assert not imported & FORBIDDEN_IN_CORE, f"{module} imports {imported & FORBIDDEN_IN_CORE}"
+
+    agent_tree = ast.parse((core / "agent.py").read_text(encoding="utf-8"))
+    functions = {
+        node.name for node in agent_tree.body if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+    }
+    assert {"stream_agent", "call_agent", "build_agent"} <= functions
+
+
+def test_runtime_adapters_vendored_byte_for_byte(rendered: Callable[[str], Path]) -> None:
+    project = rendered("defaults")
+    vendored = project / "runtime_adapters"
+    sources = {
+        p for p in project_files(RUNTIME_ADAPTERS) if "__pycache__" not in p and not p.endswith(".pyc")
+    }
+
+    assert project_files(vendored) == sources
+    for relative in sources:
+        assert (vendored / relative).read_bytes() == (RUNTIME_ADAPTERS / relative).read_bytes(), relative
+
+
+def test_caches_in_the_template_are_not_copied(tmp_path: Path) -> None:
+    """Copier drops its default excludes when _subdirectory is set; ours must keep caches out."""
+    template = tmp_path / "template-copy"
+    shutil.copytree(TEMPLATE, template, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    root = template / "template"
+    for junk in (
+        "runtime_adapters/__pycache__/models.cpython-311.pyc",
+        "{{package_name}}/__pycache__/agent.cpython-311.pyc",
+        "runtime_adapters/stale.pyc",
+        ".pytest_cache/README.md",
+        ".mypy_cache/3.11/x.json",
+        ".ruff_cache/CACHEDIR.TAG",
+        "tests/__pycache__/test_agent.cpython-311-pytest-8.pyc",
+    ):
+        (root / junk).parent.mkdir(parents=True, exist_ok=True)
+        (root / junk).write_bytes(b"junk")
+
+    project = tmp_path / "project"
+    copier.run_copy(str(template), str(project), defaults=True, unsafe=False, quiet=True)
+
+    assert (project / "my_agent" / "agent.py").is_file()
+    leftovers = [p for p in project_files(project) if "cache" in p or p.endswith((".pyc", ".pyo"))]
+    assert leftovers == []
+
+
+def test_copier_yml_excludes_caches() -> None:
+    config = yaml.safe_load((TEMPLATE / "copier.yml").read_text())
+
+    assert config["_subdirectory"] == "template"
+    assert config["_templates_suffix"] == ".jinja"
+    assert config["_answers_file"] == ".copier-answers.yml"
+    assert {"__pycache__", "*.py[co]", ".pytest_cache", ".mypy_cache", ".ruff_cache"} <= set(
+        config["_exclude"]
+    )
+
+
+def test_entrypoints_name_the_core_lazily(rendered: Callable[[str], Path]) -> None:
+    entrypoints = rendered("defaults") / "my_agent" / "entrypoints"
+
+    for name in ("agentcore_app.py", "http_app.py", "lambda_handler.py", "local.py"):
+        source = (entrypoints / name).read_text()
+        assert 'AgentRef("my_agent.agent")' in source
+        assert "import my_agent" not in source and "from my_agent" not in source
+
+
+# --- the generated project's own test suite ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["defaults", "local-anthropic", "stress-litellm"])
+def test_generated_test_suite_passes(rendered: Callable[[str], Path], name: str) -> None:
+    project = rendered(name)
+    env = {**os.environ, "PYTHONPATH": str(project), "AGENT_MODEL_PROVIDER": "bedrock"}  # conftest overrides
+
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
+
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
