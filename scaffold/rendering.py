@@ -26,7 +26,11 @@ def create_project(template: str, destination: Path, data: Mapping[str, Any], *,
     """Render ``template`` into ``destination`` (absent or an empty directory), or raise leaving no trace."""
     refuse_occupied(destination)
     created_parents = _make_parents(destination.parent)
-    staging = _make_staging_dir(destination)
+    try:
+        staging = _make_staging_dir(destination)
+    except ScaffoldError:
+        _remove_if_empty(created_parents)
+        raise
     try:
         _render(template, staging, data, use_defaults=use_defaults)
         _apply_umask(staging)
