@@ -11,8 +11,10 @@ import contextlib
 import errno
 import os
 import shutil
+import signal
 import tempfile
-from collections.abc import Mapping
+import threading
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -32,9 +34,10 @@ def create_project(template: str, destination: Path, data: Mapping[str, Any], *,
         _remove_if_empty(created_parents)
         raise
     try:
-        _render(template, staging, data, use_defaults=use_defaults)
-        _apply_umask(staging)
-        _move_into_place(staging, destination)
+        with _terminate_as_exit():
+            _render(template, staging, data, use_defaults=use_defaults)
+            _apply_umask(staging)
+            _move_into_place(staging, destination)
     except BaseException as exc:
         shutil.rmtree(staging, ignore_errors=True)
         _remove_if_empty(created_parents)
@@ -71,6 +74,23 @@ def _render(template: str, staging: Path, data: Mapping[str, Any], *, use_defaul
         overwrite=True,  # the staging directory starts empty; never stop to ask about conflicts
         cleanup_on_error=False,  # scaffold removes the staging directory itself
     )
+
+
+@contextlib.contextmanager
+def _terminate_as_exit() -> Iterator[None]:
+    """Turn SIGTERM into ``SystemExit`` while rendering, so a killed run still removes its staging dir."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def exit_on_term(signum: int, _frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    previous = signal.signal(signal.SIGTERM, exit_on_term)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _make_parents(parent: Path) -> list[Path]:

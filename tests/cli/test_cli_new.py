@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
 from pathlib import Path
 
 import pytest
@@ -188,6 +190,20 @@ def test_ctrl_c_while_rendering_removes_the_staging_directory(cli_in_process, tm
     assert result.exit_code == ExitCode.INTERRUPTED
     assert "Cancelled; nothing was created" in result.stderr
     assert entries(tmp_path) == []
+
+
+def test_sigterm_while_rendering_removes_the_staging_directory(cli_in_process, tmp_path, monkeypatch):
+    def terminated_render(template, staging, data, *, use_defaults):
+        (staging / "half-written.txt").write_text("partial")
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    monkeypatch.setattr(rendering, "_render", terminated_render)
+
+    result = cli_in_process(["new", "killed-agent", "--defaults", "--output", str(tmp_path)])
+
+    assert result.exit_code == 128 + signal.SIGTERM
+    assert entries(tmp_path) == []
+    assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL  # the handler is put back
 
 
 @pytest.mark.parametrize(
