@@ -62,3 +62,18 @@ def test_preload_in_background_loads_the_module() -> None:
     ref = AgentRef("tests.support.demo_core")
     ref.preload_in_background().join(timeout=30)
     assert ref.is_loaded
+
+
+def test_light_modules_do_not_import_strands_or_web_frameworks() -> None:
+    """Settings modules and the Lambda handler import these at cold start; Strands alone costs ~0.4 s."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    code = (
+        "import sys, runtime_adapters.models, runtime_adapters.lambda_adapter, runtime_adapters.identity;"
+        "print(sorted(m for m in ('strands', 'boto3', 'fastapi', 'starlette', 'bedrock_agentcore') if m in sys.modules))"
+    )
+    root = Path(__file__).parent.parent.parent
+    out = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

@@ -6,9 +6,10 @@ One factory per provider in a table, not an ``if provider ==`` chain, so adding 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from strands.models.model import Model
+if TYPE_CHECKING:  # importing Strands costs ~0.4 s: settings modules read PROVIDERS at cold start
+    from strands.models.model import Model
 
 PROVIDERS = ("offline", "bedrock", "anthropic", "openai", "ollama", "litellm")
 
