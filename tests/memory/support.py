@@ -1,0 +1,33 @@
+"""Real Strands agents on the offline model, wired to a session backend exactly as a generated core does."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from strands import Agent
+
+from runtime_adapters.identity import Principal
+from runtime_adapters.memory import MemoryConfig, session_manager_for
+from runtime_adapters.offline_model import OfflineModel
+
+ALICE = Principal(user_id="alice", auth_method="jwt")
+BOB = Principal(user_id="bob", auth_method="jwt")
+
+
+def new_agent(config: MemoryConfig, principal: Principal, session_id: str) -> Agent:
+    """A fresh agent for one turn: building it restores the session's history."""
+    return Agent(
+        model=OfflineModel(),
+        callback_handler=None,
+        session_manager=session_manager_for(config, principal, session_id),
+    )
+
+
+def turn(config: MemoryConfig, principal: Principal, session_id: str, prompt: str) -> Agent:
+    agent = new_agent(config, principal, session_id)
+    agent(prompt)
+    return agent
+
+
+def texts(messages: list[Any]) -> list[str]:
+    return [" ".join(block["text"] for block in m["content"] if "text" in block) for m in messages]
