@@ -1,4 +1,4 @@
-"""Shared pieces for the guardrail and limit tests: a model that records what it was asked, and the core's shape."""
+"""Shared test pieces: a model that records what it was asked, and the shape of the core's stream."""
 
 from __future__ import annotations
 
@@ -19,14 +19,18 @@ class RecordingModel(OfflineModel):
         self.calls = 0
         self.offered: list[list[str]] = []
 
-    async def stream(self, messages: Any, tool_specs: Any = None, system_prompt: Any = None, **kwargs: Any) -> Any:
+    async def stream(
+        self, messages: Any, tool_specs: Any = None, system_prompt: Any = None, **kwargs: Any
+    ) -> Any:
         self.calls += 1
         self.offered.append([spec["name"] for spec in tool_specs or []])
         async for event in super().stream(messages, tool_specs, system_prompt, **kwargs):
             yield event
 
 
-async def core_stream(agent: Agent, prompt: str, *, session_id: str = "s-1") -> AsyncIterator[str | AgentReply]:
+async def core_stream(
+    agent: Agent, prompt: str, *, session_id: str = "s-1"
+) -> AsyncIterator[str | AgentReply]:
     """What a generated project's ``stream_agent`` yields: text chunks, then one ``AgentReply``."""
     async for event in agent.stream_async(prompt):
         if "data" in event:

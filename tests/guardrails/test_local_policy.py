@@ -98,7 +98,11 @@ def test_config_defaults() -> None:
         False,
     )
     assert config.mask_pii is True and config.max_prompt_chars is None
-    assert [name for name, _ in config.denied_topics] == ["credential_exfiltration", "aws_access_key", "private_key"]
+    assert [name for name, _ in config.denied_topics] == [
+        "credential_exfiltration",
+        "aws_access_key",
+        "private_key",
+    ]
     assert build_guardrail(config, "offline") is None
 
 
@@ -124,13 +128,17 @@ def test_config_from_env_and_project_defaults() -> None:
     assert config.max_prompt_chars == 200
     assert (config.aws_region, config.aws_endpoint_url) == ("eu-west-1", "http://127.0.0.1:9")
     assert config.stream_mode == "reply"
-    assert GuardrailConfig.from_env({"AGENT_GUARDRAILS": "local"}, defaults={"AGENT_GUARDRAILS": "bedrock"}).mode == (
-        "local"
-    )
+    assert GuardrailConfig.from_env(
+        {"AGENT_GUARDRAILS": "local"}, defaults={"AGENT_GUARDRAILS": "bedrock"}
+    ).mode == ("local")
 
 
 def test_local_config_builds_the_policy_it_describes() -> None:
-    env = {"AGENT_GUARDRAILS": "local", "AGENT_POLICY_DENIED_TOPICS": "lottery", "AGENT_POLICY_MAX_PROMPT_CHARS": "50"}
+    env = {
+        "AGENT_GUARDRAILS": "local",
+        "AGENT_POLICY_DENIED_TOPICS": "lottery",
+        "AGENT_POLICY_MAX_PROMPT_CHARS": "50",
+    }
     config = GuardrailConfig.from_env(env)
     guardrail = build_guardrail(config, "offline")
     assert isinstance(guardrail, LocalPolicy)
