@@ -6,8 +6,8 @@ moto 5.2 implements the data plane calls the integration makes (``CreateEvent``,
 (the integration finds its agent-state event by metadata) and returns events oldest first, while the
 integration reads them newest first (it takes ``events[0]`` as the latest agent state and reverses events
 into a transcript). ``aws_like_list_events`` patches moto's *server* handler to filter and order as the
-integration expects, so the restore path runs for real; boto3 and the integration are untouched. A
-strict xfail pins the gap, so the patch is dropped once moto closes it.
+integration expects, so the restore path runs for real; boto3 and the integration are untouched. Drop
+the patch once moto implements both.
 
 Long-term memory: moto has no control-plane strategy processing (``CreateMemory`` stores strategies but
 extracts nothing, and reads only the legacy ``namespaces`` field) and no ``RetrieveMemoryRecords``. The
@@ -158,15 +158,6 @@ def test_two_turns_are_remembered_when_list_events_filters_like_aws(config: Memo
     second("and again")
     assert len(new_agent(config, ALICE, "chat-1").messages) == 4
     assert new_agent(config, BOB, "chat-1").messages == []
-
-
-@pytest.mark.xfail(
-    strict=True,
-    reason="moto 5.2 ListEvents ignores filter.eventMetadata and lists oldest first; then drop the patch",
-)
-def test_history_restores_on_unpatched_moto(config: MemoryConfig) -> None:
-    turn(config, ALICE, "chat-1", "hello there")
-    assert len(new_agent(config, ALICE, "chat-1").messages) == 2
 
 
 def test_session_ids_agentcore_refuses_are_stored_under_a_digest(config: MemoryConfig) -> None:

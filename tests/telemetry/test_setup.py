@@ -236,7 +236,6 @@ def collector() -> Iterator[tuple[str, list[tuple[str, bytes]]]]:
 
 
 def test_otlp_exports_to_the_standard_endpoint(collector: tuple[str, list[tuple[str, bytes]]]) -> None:
-    pytest.importorskip("opentelemetry.exporter.otlp.proto.http.trace_exporter")
     from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceRequest
 
     endpoint, received = collector
