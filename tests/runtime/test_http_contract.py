@@ -69,9 +69,10 @@ def test_session_id_from_body_or_header_round_trips(client: httpx.Client) -> Non
     assert from_header.json()["session_id"] == "header-session-2"
 
 
-def test_context_reaches_the_core(client: httpx.Client) -> None:
+def test_context_and_target_reach_the_core(client: httpx.Client, server: str) -> None:
     response = client.post("/invocations", json={"prompt": "whoami", "context": {"locale": "fr"}})
-    assert response.json()["text"] == "user=anonymous context=[('locale', 'fr')]"
+    assert response.json()["text"].startswith("user=anonymous context=[('locale', 'fr')] target=")
+    assert response.json()["text"].split("target=")[1] in ("agentcore", "fastapi")
 
 
 @pytest.mark.parametrize("how", ["body", "accept-header"])

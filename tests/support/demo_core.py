@@ -12,6 +12,7 @@ from typing import Any
 
 from strands import Agent, tool
 
+from runtime_adapters.identity import Principal
 from runtime_adapters.offline_model import OfflineModel
 from runtime_adapters.reply import AgentReply, new_session_id
 from runtime_adapters.streaming import run_to_reply
@@ -32,14 +33,20 @@ class AgentFailure(RuntimeError):
 
 
 async def stream_agent(
-    user_id: str, prompt: str, *, session_id: str | None = None, context: dict[str, Any] | None = None
+    user_id: str,
+    prompt: str,
+    *,
+    session_id: str | None = None,
+    context: dict[str, Any] | None = None,
+    principal: Principal | None = None,
+    target: str | None = None,
 ) -> AsyncIterator[str | AgentReply]:
     session_id = session_id or new_session_id()
     if prompt.startswith("fail-before"):
         raise AgentFailure("failed before streaming")
     if prompt.startswith("whoami"):
         yield AgentReply(
-            text=f"user={user_id} context={sorted((context or {}).items())}",
+            text=f"user={user_id} context={sorted((context or {}).items())} target={target}",
             stop_reason="end_turn",
             session_id=session_id,
         )
@@ -58,7 +65,5 @@ async def stream_agent(
             yield AgentReply.from_result(event["result"], session_id=session_id)
 
 
-def call_agent(
-    user_id: str, prompt: str, *, session_id: str | None = None, context: dict[str, Any] | None = None
-) -> AgentReply:
-    return run_to_reply(stream_agent(user_id, prompt, session_id=session_id, context=context))
+def call_agent(user_id: str, prompt: str, **options: Any) -> AgentReply:
+    return run_to_reply(stream_agent(user_id, prompt, **options))

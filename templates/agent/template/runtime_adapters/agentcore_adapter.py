@@ -1,15 +1,19 @@
 """AgentCore Runtime target: the core behind a real ``BedrockAgentCoreApp``.
 
-Port 8080, ``POST /invocations``, ``GET /ping``.
+Port 8080, ``POST /invocations``, ``GET /ping``. The SDK owns the HTTP contract (session header, ping, SSE
+bridging on its worker loop); this module adds request validation with 4xx answers, the size guard, and the
+shared pipeline (identity, tracing, timeout, request log) from ``service``.
 
-The SDK owns the HTTP contract (session header, ping, SSE bridging on its worker loop); this module only adds
-request validation with 4xx answers, the size guard, and the shared reply shape.
+Behind AgentCore's own JWT authorizer the token has already been checked; the adapter reads the identity
+from the forwarded ``Authorization`` header and, by default, verifies it again (``AGENT_AUTH=none`` turns
+that off when the runtime's authorizer is trusted alone).
 """
 
 from __future__ import annotations
 
 import contextlib
-from collections.abc import AsyncIterator
+import time
+from collections.abc import AsyncIterator, Mapping
 from typing import Any
 
 from bedrock_agentcore.runtime import BedrockAgentCoreApp, RequestContext
@@ -18,13 +22,15 @@ from starlette.responses import JSONResponse
 
 from .asgi_limits import BodySizeLimit
 from .errors import AdapterError
-from .invocation import AgentSource, run_to_completion, start_streaming
-from .protocol import ANONYMOUS_USER, SESSION_HEADER, Limits, parse_payload, wants_stream
-from .reply import new_session_id
+from .protocol import SESSION_HEADER, Limits, parse_payload, wants_stream
+from .service import AgentService
+from .streaming import AgentSource
 
 
-def create_app(agent: AgentSource, *, limits: Limits | None = None) -> BedrockAgentCoreApp:
-    limits = limits or Limits.from_env()
+def create_app(
+    agent: AgentSource, *, defaults: Mapping[str, Any] | None = None, limits: Limits | None = None
+) -> BedrockAgentCoreApp:
+    service = AgentService(agent, target="agentcore", defaults=defaults, limits=limits)
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: Any) -> AsyncIterator[None]:
@@ -34,24 +40,37 @@ def create_app(agent: AgentSource, *, limits: Limits | None = None) -> BedrockAg
         yield
 
     app = BedrockAgentCoreApp(
-        lifespan=lifespan, middleware=[Middleware(BodySizeLimit, max_bytes=limits.max_body_bytes)]
+        lifespan=lifespan, middleware=[Middleware(BodySizeLimit, max_bytes=service.limits.max_body_bytes)]
     )
 
     @app.entrypoint
     async def invoke(payload: Any, context: RequestContext) -> Any:
+        started = time.monotonic()
+        headers: Mapping[str, str] = context.request.headers if context.request is not None else {}
         try:
-            request = parse_payload(payload, limits, session_header=context.session_id)
+            principal = service.authenticate(headers)
         except AdapterError as error:
-            return JSONResponse(error.body(), status_code=error.status)
-        session_id = request.session_id or new_session_id()
-        accept = context.request.headers.get("accept") if context.request is not None else None
+            service.rejected(error, started=started)
+            return error_response(error)
         try:
-            if wants_stream(request, accept):
+            request = parse_payload(payload, service.limits, session_header=context.session_id)
+        except AdapterError as error:
+            service.rejected(error, started=started, principal=principal)
+            return error_response(error)
+        call = service.accept(principal, request, headers, started)
+        try:
+            if wants_stream(request, headers.get("accept")):
                 # An async generator: the SDK streams it as SSE from its worker loop.
-                return await start_streaming(agent, request, user_id=ANONYMOUS_USER, session_id=session_id)
-            reply = await run_to_completion(agent, request, user_id=ANONYMOUS_USER, session_id=session_id)
+                return await service.events(call)
+            reply = await service.reply(call)
         except AdapterError as error:
-            return JSONResponse(error.body(), status_code=error.status, headers={SESSION_HEADER: session_id})
-        return JSONResponse(reply.to_dict(), headers={SESSION_HEADER: session_id})
+            return error_response(error, {SESSION_HEADER: call.session_id})
+        return JSONResponse(reply.to_dict(), headers={SESSION_HEADER: call.session_id})
 
     return app
+
+
+def error_response(error: AdapterError, headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse(
+        error.body(), status_code=error.status, headers={**error.headers(), **(headers or {})}
+    )

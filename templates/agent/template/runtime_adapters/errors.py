@@ -22,6 +22,10 @@ class AdapterError(Exception):
     def body(self) -> dict[str, Any]:
         return {"error": self.message, "code": self.code}
 
+    def headers(self) -> dict[str, str]:
+        """Response headers this error needs (``WWW-Authenticate`` on a 401, ``Allow`` on a 405)."""
+        return {}
+
 
 class InvalidJSON(AdapterError):
     status = 400
@@ -50,6 +54,9 @@ class MethodNotAllowed(AdapterError):
     def __init__(self, message: str, *, allow: str) -> None:
         super().__init__(message)
         self.allow = allow
+
+    def headers(self) -> dict[str, str]:
+        return {"allow": self.allow}
 
 
 def from_agent_failure(exc: BaseException) -> AdapterError:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -18,9 +18,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from . import __version__, sse
 from .asgi_limits import BodySizeLimit
 from .errors import AdapterError
-from .invocation import AgentSource, run_to_completion, start_streaming
 from .protocol import (
-    ANONYMOUS_USER,
     ERROR_SCHEMA,
     REPLY_SCHEMA,
     REQUEST_SCHEMA,
@@ -29,7 +27,8 @@ from .protocol import (
     parse_body,
     wants_stream,
 )
-from .reply import new_session_id
+from .service import AgentService
+from .streaming import AgentSource
 
 _HTTP_CODES = {404: "not_found", 405: "method_not_allowed"}
 
@@ -47,14 +46,23 @@ _RESPONSES: dict[int | str, dict[str, Any]] = {
         },
     },
     400: _error_response(400, "Invalid JSON or an invalid request."),
+    401: _error_response(401, "Missing or invalid credentials (see WWW-Authenticate)."),
+    403: _error_response(403, "Valid credentials without a required scope or group."),
     413: _error_response(413, "Body or prompt over the configured limit."),
     429: _error_response(429, "The model provider throttled the request."),
     500: _error_response(500, "The agent failed."),
+    504: _error_response(504, "The request did not finish within AGENT_REQUEST_TIMEOUT_SECONDS."),
 }
 
 
-def create_app(agent: AgentSource, *, title: str = "agent", limits: Limits | None = None) -> FastAPI:
-    limits = limits or Limits.from_env()
+def create_app(
+    agent: AgentSource,
+    *,
+    title: str = "agent",
+    defaults: Mapping[str, Any] | None = None,
+    limits: Limits | None = None,
+) -> FastAPI:
+    service = AgentService(agent, target="fastapi", defaults=defaults, limits=limits)
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -64,12 +72,12 @@ def create_app(agent: AgentSource, *, title: str = "agent", limits: Limits | Non
         yield
 
     app = FastAPI(title=title, version=__version__, lifespan=lifespan)
-    app.add_middleware(BodySizeLimit, max_bytes=limits.max_body_bytes)
-    started = int(time.time())
+    app.add_middleware(BodySizeLimit, max_bytes=service.limits.max_body_bytes)
+    started_at = int(time.time())
 
     @app.exception_handler(AdapterError)
     async def adapter_error(_request: Request, error: AdapterError) -> JSONResponse:
-        return JSONResponse(error.body(), status_code=error.status)
+        return JSONResponse(error.body(), status_code=error.status, headers=error.headers())
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(_request: Request, error: StarletteHTTPException) -> JSONResponse:
@@ -82,7 +90,7 @@ def create_app(agent: AgentSource, *, title: str = "agent", limits: Limits | Non
 
     @app.get("/ping", summary="Health check", response_model=None)
     async def ping() -> dict[str, Any]:
-        return {"status": "Healthy", "time_of_last_update": started}
+        return {"status": "Healthy", "time_of_last_update": started_at}
 
     @app.post(
         "/invocations",
@@ -94,20 +102,27 @@ def create_app(agent: AgentSource, *, title: str = "agent", limits: Limits | Non
         },
     )
     async def invocations(request: Request) -> Any:
-        invocation = parse_body(
-            await request.body(), limits, session_header=request.headers.get(SESSION_HEADER)
-        )
-        session_id = invocation.session_id or new_session_id()
-        headers = {SESSION_HEADER: session_id}
+        started = time.monotonic()
+        principal = None
+        try:
+            principal = service.authenticate(request.headers)
+            invocation = parse_body(
+                await request.body(), service.limits, session_header=request.headers.get(SESSION_HEADER)
+            )
+        except AdapterError as error:
+            service.rejected(error, started=started, principal=principal)
+            raise
+        call = service.accept(principal, invocation, request.headers, started)
+        headers = {SESSION_HEADER: call.session_id}
         try:
             if wants_stream(invocation, request.headers.get("accept")):
-                events = await start_streaming(
-                    agent, invocation, user_id=ANONYMOUS_USER, session_id=session_id
-                )
+                events = await service.events(call)
                 return StreamingResponse(_encoded(events), media_type=sse.MEDIA_TYPE, headers=headers)
-            reply = await run_to_completion(agent, invocation, user_id=ANONYMOUS_USER, session_id=session_id)
+            reply = await service.reply(call)
         except AdapterError as error:
-            return JSONResponse(error.body(), status_code=error.status, headers=headers)
+            return JSONResponse(
+                error.body(), status_code=error.status, headers={**error.headers(), **headers}
+            )
         return JSONResponse(reply.to_dict(), headers=headers)
 
     return app

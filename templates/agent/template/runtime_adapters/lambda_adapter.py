@@ -11,15 +11,15 @@ import base64
 import binascii
 import json
 import logging
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from . import sse
-from .errors import AdapterError, InvalidRequest, MethodNotAllowed, NotFound, from_agent_failure
-from .invocation import AgentSource
+from .errors import AdapterError, InvalidRequest, MethodNotAllowed, NotFound
+from .identity import Principal
 from .protocol import (
-    ANONYMOUS_USER,
     SESSION_HEADER,
     InvocationRequest,
     Limits,
@@ -27,12 +27,13 @@ from .protocol import (
     parse_payload,
     wants_stream,
 )
-from .reply import AgentReply, new_session_id
-from .streaming import run_sync
+from .service import AgentService, Call
+from .streaming import AgentSource
 
 logger = logging.getLogger("runtime_adapters")
 
 LambdaHandler = Callable[[dict[str, Any], Any], Any]
+DIRECT_INVOKER = Principal(user_id="lambda-direct-invoke", auth_method="iam")
 
 
 class DirectInvocationError(Exception):
@@ -47,21 +48,31 @@ class HttpEvent:
     body: bytes
 
 
-def create_handler(agent: AgentSource, *, limits: Limits | None = None) -> LambdaHandler:
-    configured = limits
+def create_handler(
+    agent: AgentSource, *, defaults: Mapping[str, Any] | None = None, limits: Limits | None = None
+) -> LambdaHandler:
+    service: AgentService | None = None
 
     def handler(event: dict[str, Any], context: Any) -> Any:
-        limits = configured or Limits.from_env()
+        nonlocal service
+        if service is None:  # built on the first event: a cold start imports nothing it does not use
+            service = AgentService(agent, target="lambda", defaults=defaults, limits=limits)
         if not isinstance(event, dict):
             raise DirectInvocationError("Event must be a JSON object.")
         if not _is_http_event(event):
-            return _direct(agent, event, limits)
+            return _direct(service, event)
+        started = time.monotonic()
+        principal = None
         try:
             http = parse_http_event(event)
-            return _route(agent, http, limits)
+            if _is_ping(http):
+                return http_response(200, {"status": "Healthy"})
+            principal = service.authenticate(http.headers, event.get("requestContext"))
+            request = _route(http, service.limits)
         except AdapterError as error:
-            allow = {"allow": error.allow} if isinstance(error, MethodNotAllowed) else {}
-            return http_response(error.status, error.body(), extra_headers=allow)
+            service.rejected(error, started=started, principal=principal)
+            return http_response(error.status, error.body(), extra_headers=error.headers())
+        return _invoke(service, service.accept(principal, request, http.headers, started), http)
 
     return handler
 
@@ -90,66 +101,43 @@ def parse_http_event(event: dict[str, Any]) -> HttpEvent:
     return HttpEvent(method=method.upper(), path=path, headers=headers, body=body)
 
 
-def _route(agent: AgentSource, http: HttpEvent, limits: Limits) -> dict[str, Any]:
+def _is_ping(http: HttpEvent) -> bool:
+    if not (http.path.rstrip("/") or "/").endswith("/ping"):
+        return False
+    if http.method != "GET":
+        raise MethodNotAllowed("Use GET for /ping.", allow="GET")
+    return True
+
+
+def _route(http: HttpEvent, limits: Limits) -> InvocationRequest:
     path = http.path.rstrip("/") or "/"
-    if path.endswith("/ping"):
-        if http.method != "GET":
-            raise MethodNotAllowed("Use GET for /ping.", allow="GET")
-        return http_response(200, {"status": "Healthy"})
     if path == "/" or path.endswith("/invocations"):
         if http.method != "POST":
             raise MethodNotAllowed(f"Use POST for {http.path}.", allow="POST")
-        request = parse_body(http.body, limits, session_header=http.headers.get(SESSION_HEADER.lower()))
-        return _invoke(agent, request, accept=http.headers.get("accept"))
+        return parse_body(http.body, limits, session_header=http.headers.get(SESSION_HEADER.lower()))
     raise NotFound(f"No route for {http.path}; use POST /invocations or GET /ping.")
 
 
-def _invoke(agent: AgentSource, request: InvocationRequest, *, accept: str | None) -> dict[str, Any]:
-    session_id = request.session_id or new_session_id()
-    headers = {SESSION_HEADER: session_id}
+def _invoke(service: AgentService, call: Call, http: HttpEvent) -> dict[str, Any]:
+    headers = {SESSION_HEADER: call.session_id}
     try:
-        if wants_stream(request, accept):
-            events = _buffered_events(agent, request, session_id)
-            body = b"".join(sse.encode(event) for event in events).decode("utf-8")
+        if wants_stream(call.request, http.headers.get("accept")):
+            body = b"".join(sse.encode(event) for event in service.events_sync(call)).decode("utf-8")
             return http_response(200, body, content_type=sse.MEDIA_TYPE, extra_headers=headers)
-        reply = _call(agent, request, session_id)
+        reply = service.reply_sync(call)
     except AdapterError as error:
-        return http_response(error.status, error.body(), extra_headers=headers)
+        return http_response(error.status, error.body(), extra_headers={**error.headers(), **headers})
     return http_response(200, reply.to_dict(), extra_headers=headers)
 
 
-def _call(agent: AgentSource, request: InvocationRequest, session_id: str) -> AgentReply:
+def _direct(service: AgentService, event: dict[str, Any]) -> dict[str, Any]:
+    """A direct invoke (``aws lambda invoke``) is already authorised by IAM: the caller's principal is the
+    invoking role, which Lambda does not pass to the function; sessions are namespaced as ``iam``."""
+    started = time.monotonic()
     try:
-        return agent.call(
-            ANONYMOUS_USER, request.prompt, session_id=session_id, context=dict(request.context)
-        )
-    except AdapterError:
-        raise
-    except Exception as exc:
-        logger.exception("Agent invocation failed")
-        raise from_agent_failure(exc) from exc
-
-
-def _buffered_events(agent: AgentSource, request: InvocationRequest, session_id: str) -> list[Any]:
-    async def collect() -> list[Any]:
-        stream = agent.stream(
-            ANONYMOUS_USER, request.prompt, session_id=session_id, context=dict(request.context)
-        )
-        return [sse.event_for(item) async for item in stream]
-
-    try:
-        return run_sync(collect)
-    except AdapterError:
-        raise
-    except Exception as exc:
-        logger.exception("Agent invocation failed")
-        raise from_agent_failure(exc) from exc
-
-
-def _direct(agent: AgentSource, event: dict[str, Any], limits: Limits) -> dict[str, Any]:
-    try:
-        request = parse_payload(event, limits)
-        return _call(agent, request, request.session_id or new_session_id()).to_dict()
+        request = parse_payload(event, service.limits)
+        call = service.accept(DIRECT_INVOKER, request, {}, started)
+        return service.reply_sync(call).to_dict()
     except AdapterError as error:
         raise DirectInvocationError(f"{error.status} {error.code}: {error.message}") from None
 

@@ -74,10 +74,8 @@ class AgentRef:
 
 
 def _call_via_stream(stream_agent: StreamAgent) -> CallAgent:
-    def call_agent(
-        user_id: str, prompt: str, *, session_id: str | None = None, context: dict[str, Any] | None = None
-    ) -> AgentReply:
-        stream: AgentStream = stream_agent(user_id, prompt, session_id=session_id, context=context)
+    def call_agent(user_id: str, prompt: str, **options: Any) -> AgentReply:
+        stream: AgentStream = stream_agent(user_id, prompt, **options)
         return run_to_reply(stream)
 
     return call_agent

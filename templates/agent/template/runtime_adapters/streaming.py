@@ -7,6 +7,7 @@ import concurrent.futures
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any, Protocol, TypeVar
 
+from .identity import Principal
 from .reply import AgentReply
 
 AgentStream = AsyncIterator["str | AgentReply"]
@@ -14,6 +15,12 @@ T = TypeVar("T")
 
 
 class StreamAgent(Protocol):
+    """The core's one implementation (``stream_agent`` in a generated ``agent.py``).
+
+    ``principal`` is the verified caller (adapters always pass it; direct callers may leave it out) and
+    ``target`` names the compute target for traces.
+    """
+
     def __call__(
         self,
         user_id: str,
@@ -21,6 +28,8 @@ class StreamAgent(Protocol):
         *,
         session_id: str | None = None,
         context: dict[str, Any] | None = None,
+        principal: Principal | None = None,
+        target: str | None = None,
     ) -> AgentStream: ...
 
 
@@ -32,7 +41,19 @@ class CallAgent(Protocol):
         *,
         session_id: str | None = None,
         context: dict[str, Any] | None = None,
+        principal: Principal | None = None,
+        target: str | None = None,
     ) -> AgentReply: ...
+
+
+class AgentSource(Protocol):
+    """What adapters need from the core: ``AgentRef`` in projects, any object with these in tests."""
+
+    @property
+    def stream(self) -> StreamAgent: ...
+
+    @property
+    def call(self) -> CallAgent: ...
 
 
 async def collect_reply(stream: AgentStream) -> AgentReply:

@@ -2,7 +2,7 @@
 
 Why the care: OpenTelemetry keeps the current span in a ``contextvars`` variable, and a token attached in one
 task (or thread) can only be detached in that same task. The async adapters run the core's async generator
-in one producer task (``runtime_adapters/invocation.py``) while the response is written from another, so
+in one producer task (``runtime_adapters/service.py``) while the response is written from another, so
 the remote parent must be attached *inside* the producer: wrap the stream with ``traced_stream`` and iterate
 it there. Strands itself keeps its agent and cycle spans current across ``yield`` in the same way, which is
 also why ``TraceCapture`` can read the agent's trace id between items.
