@@ -255,3 +255,21 @@ def test_bedrock_client_makes_one_attempt_per_strands_try(monkeypatch: pytest.Mo
     config = model.client.meta.config
     assert config.retries == {"mode": "standard", "total_max_attempts": 1}
     assert config.read_timeout == 120
+
+
+def test_a_timeout_added_after_the_agent_was_built_still_applies(release: threading.Event) -> None:
+    @tool
+    def hang() -> str:
+        """Never answers."""
+        release.wait(60)
+        return "too late"
+
+    def agent(**kwargs: Any) -> Agent:
+        model = RecordingModel(script=[{"tool": "hang", "input": {}}])
+        return Agent(model=model, tools=[hang], callback_handler=None, **kwargs)
+
+    shared = ToolTimeout(0.2)  # one provider, two agents
+    late, early = agent(), agent(hooks=[shared])
+    late.hooks.add_hook(shared)
+    for each in (late, early):
+        assert "did not finish within 0.2 seconds" in str(each("go"))

@@ -147,3 +147,12 @@ def test_one_agent_many_callers_reads_the_principal_per_invocation(
     assert RUNS["refund"] == runs
     assert model.offered[0] == offered
     assert ToolAuthorizer().principal_for(state) in (SUPERVISOR, CLERK, ANONYMOUS)
+
+
+def test_an_authorizer_added_after_the_agent_was_built_still_hides_and_refuses() -> None:
+    model = RecordingModel(script=FORCE_REFUND)
+    agent = Agent(model=model, tools=TOOLS, callback_handler=None)
+    agent.hooks.add_hook(ToolAuthorizer(CLERK))
+    agent("refund order A1")
+    assert model.offered[0] == ["weather"]
+    assert RUNS["refund"] == 0

@@ -31,6 +31,7 @@ import inspect
 import os
 import sys
 import threading
+import weakref
 from collections.abc import AsyncGenerator, AsyncIterator, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeGuard, TypeVar
@@ -38,7 +39,6 @@ from typing import Any, TypeGuard, TypeVar
 from strands import ModelRetryStrategy
 from strands.hooks import (
     AfterModelCallEvent,
-    AgentInitializedEvent,
     BeforeInvocationEvent,
     BeforeModelCallEvent,
     HookCallback,
@@ -152,12 +152,17 @@ class ToolTimeout(HookProvider):
 
     def __init__(self, seconds: float) -> None:
         self.seconds = seconds
+        self._installed: weakref.WeakSet[Any] = weakref.WeakSet()
 
     def register_hooks(self, registry: HookRegistry, **kwargs: Any) -> None:
-        registry.add_callback(AgentInitializedEvent, self._install)
+        # At each invocation, not at AgentInitializedEvent: a provider added after the agent was built
+        # (agent.hooks.add_hook) must not silently leave tools unbounded.
+        registry.add_callback(BeforeInvocationEvent, self._install)
 
-    def _install(self, event: AgentInitializedEvent) -> None:
-        event.agent.add_middleware(ExecuteToolStage, self._wrap)
+    def _install(self, event: BeforeInvocationEvent) -> None:
+        if event.agent not in self._installed:
+            self._installed.add(event.agent)
+            event.agent.add_middleware(ExecuteToolStage, self._wrap)
 
     async def _wrap(
         self, context: ExecuteToolContext, next_fn: MiddlewareNext[ExecuteToolContext, TypedEvent]

@@ -18,18 +18,19 @@ Enforcement is two layers, because a model can name a tool it was never offered:
   is never offered the others, and a forced call of one finds no such tool.
 * ``ToolAuthorizer(principal)`` is a Strands ``HookProvider`` for agents that hold every tool (one agent
   serving many callers): it removes disallowed tools from the specs of each model call (an
-  ``InvokeModelStage`` input middleware, added when the agent is initialised) and refuses a call of one in
+  ``InvokeModelStage`` input middleware, added on the agent's first invocation) and refuses a call of one in
   ``BeforeToolCallEvent`` via ``cancel_tool``, so the tool function never runs. Without a principal of its
   own it reads ``invocation_state["principal"]``, and a caller it cannot identify gets only unmarked tools.
 """
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from strands.hooks import AgentInitializedEvent, BeforeToolCallEvent, HookProvider, HookRegistry
+from strands.hooks import BeforeInvocationEvent, BeforeToolCallEvent, HookProvider, HookRegistry
 from strands.middleware import InvokeModelContext, InvokeModelStage
 
 from .identity import ANONYMOUS, Principal
@@ -92,9 +93,10 @@ def allowed_tools(tools: Iterable[T], principal: Principal) -> list[T]:
 class ToolAuthorizer(HookProvider):
     def __init__(self, principal: Principal | None = None) -> None:
         self.principal = principal
+        self._installed: weakref.WeakSet[Any] = weakref.WeakSet()
 
     def register_hooks(self, registry: HookRegistry, **kwargs: Any) -> None:
-        registry.add_callback(AgentInitializedEvent, self._install_spec_filter)
+        registry.add_callback(BeforeInvocationEvent, self._install_spec_filter)
         registry.add_callback(BeforeToolCallEvent, self._refuse_disallowed)
 
     def principal_for(self, invocation_state: dict[str, Any] | None) -> Principal:
@@ -103,8 +105,11 @@ class ToolAuthorizer(HookProvider):
         found = (invocation_state or {}).get("principal")
         return found if isinstance(found, Principal) else ANONYMOUS
 
-    def _install_spec_filter(self, event: AgentInitializedEvent) -> None:
-        event.agent.add_middleware(InvokeModelStage.Input, self._filter_specs)
+    def _install_spec_filter(self, event: BeforeInvocationEvent) -> None:
+        # Per invocation (once per agent), so a provider added after the agent was built still filters.
+        if event.agent not in self._installed:
+            self._installed.add(event.agent)
+            event.agent.add_middleware(InvokeModelStage.Input, self._filter_specs)
 
     def _filter_specs(self, context: InvokeModelContext) -> InvokeModelContext:
         registry = getattr(getattr(context.agent, "tool_registry", None), "registry", {})
