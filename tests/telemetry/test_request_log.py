@@ -54,6 +54,7 @@ def json_stream() -> Iterator[io.StringIO]:
     """``configure_json_logging`` on a buffer; the package logger's state is put back afterwards."""
     package_logger = logging.getLogger("runtime_adapters")
     saved = (list(package_logger.handlers), package_logger.level, package_logger.propagate)
+    package_logger.handlers[:] = []  # an adapter built by an earlier test may have configured it already
     stream = io.StringIO()
     configure_json_logging("DEBUG", stream=stream)
     yield stream

@@ -24,6 +24,9 @@ class AuthError(AdapterError):
         super().__init__(message, status=status, code="unauthorized" if status == 401 else "forbidden")
         self.www_authenticate = www_authenticate
 
+    def headers(self) -> dict[str, str]:
+        return {"www-authenticate": self.www_authenticate} if self.www_authenticate else {}
+
     @classmethod
     def missing_bearer(cls) -> AuthError:
         """No credentials at all: RFC 6750 section 3.1 says the challenge then carries no error code."""

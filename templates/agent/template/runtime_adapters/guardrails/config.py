@@ -77,7 +77,9 @@ class GuardrailConfig:
         fallback = defaults or {}
 
         def get(name: str) -> str:
-            return (source.get(name) or "").strip() or (fallback.get(name) or "").strip()
+            """The environment wins; defaults use answer names (``AGENT_GUARDRAIL_ID`` → ``guardrail_id``)."""
+            answer = fallback.get(name.removeprefix("AGENT_").lower()) or fallback.get(name)
+            return (source.get(name) or "").strip() or (answer or "").strip()
 
         mode = get("AGENT_GUARDRAILS").lower() or "none"
         max_chars = get("AGENT_POLICY_MAX_PROMPT_CHARS")

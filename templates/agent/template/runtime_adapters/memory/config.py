@@ -81,15 +81,20 @@ class MemoryConfig:
     ) -> MemoryConfig:
         """Read the config from ``env`` (default ``os.environ``); ``defaults`` are the project's choices."""
         env = os.environ if env is None else env
-        backend = _get(env, "AGENT_MEMORY").lower() or str((defaults or {}).get("memory") or DEFAULT_BACKEND)
+        answers = defaults or {}
+
+        def answer(key: str) -> str:
+            return str(answers.get(key) or "").strip()
+
+        backend = _get(env, "AGENT_MEMORY").lower() or answer("memory") or DEFAULT_BACKEND
         return cls(
             backend=cast(Backend, backend),
             session_dir=_session_dir(env),
-            bucket=_get(env, "AGENT_SESSION_BUCKET") or None,
+            bucket=_get(env, "AGENT_SESSION_BUCKET") or answer("session_bucket") or None,
             prefix=_get(env, "AGENT_SESSION_PREFIX") or DEFAULT_SESSION_PREFIX,
             region=_get(env, "AWS_REGION") or _get(env, "AWS_DEFAULT_REGION") or None,
             endpoint_url=_get(env, "AGENT_AWS_ENDPOINT_URL") or None,
-            memory_id=_get(env, "AGENT_MEMORY_ID") or None,
+            memory_id=_get(env, "AGENT_MEMORY_ID") or answer("memory_id") or None,
             long_term=_flag(env, "AGENT_MEMORY_LONG_TERM"),
         )
 
