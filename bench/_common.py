@@ -58,7 +58,20 @@ def machine() -> dict[str, Any]:
         "python": platform.python_version(),
         "platform": platform.platform(terse=True),
         "loadavg_1m_at_start": round(load[0], 2),
+        "commit": _git("rev-parse", "--short", "HEAD"),
+        "uncommitted_changes_in_code": bool(_git("status", "--porcelain", "--", "scaffold", "templates")),
     }
+
+
+def _git(*args: str) -> str:
+    """The code under test is a shared, moving checkout: record which commit (and whether it was dirty)."""
+    try:
+        done = subprocess.run(
+            ["git", *args], cwd=REPO_ROOT, capture_output=True, text=True, timeout=10, check=False
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return ""
+    return done.stdout.strip()
 
 
 def print_table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> None:

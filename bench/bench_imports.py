@@ -135,8 +135,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     print(f"fresh-process import, and import + first offline answer; median of {rounds}, cwd = project")
     print(f"machine: {info}\n")
+
+    def ms(seconds: float) -> str:
+        return f"{seconds * 1000:.0f}"
+
     rows = [
-        [label, c.median(v) * 1000, f"{c.median(v) / base:.2f}x", min(v) * 1000, max(v) * 1000]
+        [label, ms(c.median(v)), f"{c.median(v) / base:.2f}x", ms(min(v)), ms(max(v))]
         for label, v in times.items()
     ]
     c.print_table(["measurement", "median ms", "x baseline", "min ms", "max ms"], rows)

@@ -91,7 +91,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"scaffold new --defaults vs copier copy --defaults --quiet, median of {rounds} (alternating)")
     print(f"machine: {info}; same files: {same_files}\n")
     rows = [
-        [tool, c.median(v), min(v), max(v), c.median(v) / copier_s, " ".join(f"{x:.3f}" for x in v)]
+        [tool, c.median(v), min(v), max(v), f"{c.median(v) / copier_s:.2f}x", " ".join(f"{x:.3f}" for x in v)]
         for tool, v in times.items()
     ]
     c.print_table(["command", "median s", "min s", "max s", "x copier", "samples s"], rows)
