@@ -11,9 +11,8 @@ that off when the runtime's authorizer is trusted alone).
 
 from __future__ import annotations
 
-import contextlib
 import time
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from bedrock_agentcore.runtime import BedrockAgentCoreApp, RequestContext
@@ -32,15 +31,9 @@ def create_app(
 ) -> BedrockAgentCoreApp:
     service = AgentService(agent, target="agentcore", defaults=defaults, limits=limits)
 
-    @contextlib.asynccontextmanager
-    async def lifespan(_app: Any) -> AsyncIterator[None]:
-        preload = getattr(agent, "preload_in_background", None)
-        if preload is not None:
-            preload()
-        yield
-
     app = BedrockAgentCoreApp(
-        lifespan=lifespan, middleware=[Middleware(BodySizeLimit, max_bytes=service.limits.max_body_bytes)]
+        lifespan=service.lifespan,
+        middleware=[Middleware(BodySizeLimit, max_bytes=service.limits.max_body_bytes)],
     )
 
     @app.entrypoint

@@ -6,7 +6,6 @@ either; FastAPI adds the OpenAPI document (``/openapi.json``, ``/docs``).
 
 from __future__ import annotations
 
-import contextlib
 import time
 from collections.abc import AsyncIterator, Mapping
 from typing import Any
@@ -64,14 +63,7 @@ def create_app(
 ) -> FastAPI:
     service = AgentService(agent, target="fastapi", defaults=defaults, limits=limits)
 
-    @contextlib.asynccontextmanager
-    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        preload = getattr(agent, "preload_in_background", None)
-        if preload is not None:
-            preload()
-        yield
-
-    app = FastAPI(title=title, version=__version__, lifespan=lifespan)
+    app = FastAPI(title=title, version=__version__, lifespan=service.lifespan)
     app.add_middleware(BodySizeLimit, max_bytes=service.limits.max_body_bytes)
     started_at = int(time.time())
 

@@ -69,6 +69,14 @@ class AgentService:
         setup_telemetry(self.telemetry)
         configure_json_logging(os.environ.get("AGENT_LOG_LEVEL") or log_level)
 
+    @contextlib.asynccontextmanager
+    async def lifespan(self, _app: Any) -> AsyncIterator[None]:
+        """Server startup: start importing the core in the background, so ``/ping`` answers at once."""
+        preload = getattr(self.agent, "preload_in_background", None)
+        if preload is not None:
+            preload()
+        yield
+
     # -- accepting a request -------------------------------------------------------------------------------
 
     def authenticate(
