@@ -15,7 +15,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from moto.server import ThreadedMotoServer
 
-from .stub_issuer import StubIssuer, public_jwk
+from .stub_issuer import StubIssuer, standard_stub
 
 PASSWORD = "Correct-Horse-Battery-9"
 
@@ -118,13 +118,7 @@ def keys() -> dict[str, Any]:
 @pytest.fixture
 def stub(keys: dict[str, Any]) -> Iterator[StubIssuer]:
     """A fresh issuer per test (fresh counters): an RSA and an EC signing key, and an encryption key."""
-    issuer = StubIssuer(
-        {
-            "rsa": public_jwk(keys["rsa"], "stub-rsa", alg="RS256"),
-            "ec": public_jwk(keys["ec"], "stub-ec"),
-            "enc": public_jwk(keys["enc"], "stub-enc") | {"use": "enc"},
-        }
-    )
+    issuer = standard_stub(keys)
     try:
         yield issuer
     finally:

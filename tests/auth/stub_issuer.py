@@ -95,6 +95,18 @@ class StubIssuer:
         self._server.server_close()
 
 
+def standard_stub(keys: dict[str, Any]) -> StubIssuer:
+    """The issuer the tests assume: an RSA (``stub-rsa``, RS256) and an EC (``stub-ec``) signing key, and an
+    encryption key (``stub-enc``, ``use=enc``) that must never verify; ``keys`` is the ``keys`` fixture."""
+    return StubIssuer(
+        {
+            "rsa": public_jwk(keys["rsa"], "stub-rsa", alg="RS256"),
+            "ec": public_jwk(keys["ec"], "stub-ec"),
+            "enc": public_jwk(keys["enc"], "stub-enc") | {"use": "enc"},
+        }
+    )
+
+
 def access_claims(**overrides: Any) -> dict[str, Any]:
     """Claims shaped like a Cognito access token from the stub issuer; ``None`` values are dropped."""
     now = int(time.time())
