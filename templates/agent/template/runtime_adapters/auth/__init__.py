@@ -11,6 +11,10 @@
   ``AGENT_JWT_JWKS_MAX_AGE_SECONDS`` (see ``auth.config``), or the same names as template answers.
 * ``iam``: AWS SigV4 verified by the platform (Lambda Function URL ``AWS_IAM``, AgentCore); see ``auth.iam``.
 
+In ``jwt`` mode the AgentCore target may trust the runtime's own JWT authorizer instead of verifying the
+signature again: ``AGENT_JWT_VERIFY=false`` (default ``true``), allowed only with ``target="agentcore"`` and
+``AGENT_RUNTIME=agentcore`` (set by the deploy step); see ``auth.trusted``.
+
 ``authenticate`` is synchronous. With a warm key cache it does no I/O (well under a millisecond), so async
 servers may call it inline; only the first JWT (or a key refresh, at most once per window) waits on the
 network, which ``JwtVerifier.warm()`` can move to server start. Importing this package is cheap: PyJWT (and
@@ -28,6 +32,7 @@ from .config import JwtConfig
 from .errors import AuthConfigError, AuthError, AuthUnavailable
 from .iam import IamAuthenticator
 from .jwt_verifier import JwtVerifier
+from .trusted import RuntimeAuthorizedJwt, runtime_authorized, verify_again
 
 __all__ = [
     "AuthConfigError",
@@ -38,6 +43,7 @@ __all__ = [
     "JwtConfig",
     "JwtVerifier",
     "NoAuthenticator",
+    "RuntimeAuthorizedJwt",
     "build_authenticator",
 ]
 
@@ -67,18 +73,27 @@ class NoAuthenticator:
 
 
 def build_authenticator(
-    mode: str, env: Mapping[str, str] | None = None, defaults: Mapping[str, Any] | None = None
+    mode: str,
+    env: Mapping[str, str] | None = None,
+    defaults: Mapping[str, Any] | None = None,
+    *,
+    target: str | None = None,
 ) -> Authenticator:
     """The authenticator for ``mode`` (``AGENT_AUTH`` wins); ``AuthConfigError`` for unusable settings.
 
-    No network here: a Lambda cold start or a server import never waits on the identity provider.
+    ``target`` is the adapter asking (``agentcore``, ``lambda``, ``fastapi``, ``local``): only the AgentCore
+    one, on the runtime, may turn JWT signature verification off. No network here: a Lambda cold start or a
+    server import never waits on the identity provider.
     """
     env = os.environ if env is None else env
     chosen = (env.get("AGENT_AUTH") or "").strip().lower() or (mode or "none").strip().lower()
     if chosen == "none":
         return NoAuthenticator()
     if chosen == "jwt":
-        return JwtVerifier(JwtConfig.from_settings(env, defaults))
+        config = JwtConfig.from_settings(env, defaults)
+        if verify_again(env, defaults):
+            return JwtVerifier(config)
+        return runtime_authorized(config, env, target)
     if chosen == "iam":
         return IamAuthenticator()
     raise AuthConfigError(f"Unknown auth mode {chosen!r}; use one of: {', '.join(MODES)}.")
