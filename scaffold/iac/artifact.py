@@ -51,7 +51,7 @@ def python_minor(artifact: Artifact) -> int:
 
 
 def code_key(project_name: str, target: str, artifact: Artifact) -> str:
-    """The S3 key of the artifact: named by its content hash, so a new build never overwrites a deployed one
-    and re-uploading the same build is a no-op. Uploaders and templates both call this, so they agree."""
-    suffix = "".join(artifact.path.suffixes) or ".zip"
-    return f"{project_name}/{target}/{artifact.sha256}{suffix}"
+    """The S3 key of a zip artifact, named by its content hash, so a new build never overwrites a deployed
+    one and uploading the same build twice is a no-op. The same layout as the deployer's
+    (``<project>/<target>/<sha256>.zip``), so a bucket filled by either serves both."""
+    return f"{project_name}/{target}/{artifact.sha256}.zip"

@@ -1,0 +1,103 @@
+"""An internet-facing Application Load Balancer in front of tasks listening on one port, for the ``fastapi``
+target: the listener (HTTPS when a certificate is given, else HTTP), the target group with its health
+check, and two security groups, so clients reach the load balancer and only the load balancer reaches the
+tasks. Port, health path and idle timeout come from the caller.
+"""
+
+from __future__ import annotations
+
+from .cfn import Json, Template, get_att, parameter, ref, sub
+
+HTTPS_CONDITION = "HasCertificate"
+
+
+def _if_https(https: object, http: object) -> Json:
+    return {"Fn::If": [HTTPS_CONDITION, https, http]}
+
+
+def add_load_balancer(template: Template, *, port: int, health_path: str, idle_timeout_seconds: int) -> None:
+    """Add the load balancer, its parameters (``AllowedCidr``, ``CertificateArn``; ``VpcId`` and
+    ``LoadBalancerSubnetIds`` are the caller's) and the ``ServiceSecurityGroup`` and ``TargetGroup`` the
+    service uses."""
+    template.parameters["AllowedCidr"] = parameter(
+        "String", "Who may reach the load balancer.", Default="0.0.0.0/0"
+    )
+    template.parameters["CertificateArn"] = parameter(
+        "String", "ACM certificate for an HTTPS listener; empty serves plain HTTP.", Default=""
+    )
+    template.conditions[HTTPS_CONDITION] = {"Fn::Not": [{"Fn::Equals": [ref("CertificateArn"), ""]}]}
+    resources = template.resources
+    listener_port = _if_https(443, 80)
+    resources["LoadBalancerSecurityGroup"] = {
+        "Type": "AWS::EC2::SecurityGroup",
+        "Properties": {
+            "GroupDescription": "Clients to the agent load balancer",
+            "VpcId": ref("VpcId"),
+            "SecurityGroupIngress": [
+                {
+                    "IpProtocol": "tcp",
+                    "FromPort": listener_port,
+                    "ToPort": listener_port,
+                    "CidrIp": ref("AllowedCidr"),
+                }
+            ],
+        },
+    }
+    resources["ServiceSecurityGroup"] = {
+        "Type": "AWS::EC2::SecurityGroup",
+        "Properties": {
+            "GroupDescription": "Agent tasks, reached only by the load balancer",
+            "VpcId": ref("VpcId"),
+            "SecurityGroupIngress": [
+                {
+                    "IpProtocol": "tcp",
+                    "FromPort": port,
+                    "ToPort": port,
+                    "SourceSecurityGroupId": get_att("LoadBalancerSecurityGroup", "GroupId"),
+                }
+            ],
+        },
+    }
+    resources["LoadBalancer"] = {
+        "Type": "AWS::ElasticLoadBalancingV2::LoadBalancer",
+        "Properties": {
+            "Type": "application",
+            "Scheme": "internet-facing",
+            "Subnets": ref("LoadBalancerSubnetIds"),
+            "SecurityGroups": [get_att("LoadBalancerSecurityGroup", "GroupId")],
+            "LoadBalancerAttributes": [
+                {"Key": "idle_timeout.timeout_seconds", "Value": str(idle_timeout_seconds)},
+                {"Key": "routing.http.drop_invalid_header_fields.enabled", "Value": "true"},
+            ],
+        },
+    }
+    resources["TargetGroup"] = {
+        "Type": "AWS::ElasticLoadBalancingV2::TargetGroup",
+        "Properties": {
+            "TargetType": "ip",
+            "Protocol": "HTTP",
+            "Port": port,
+            "VpcId": ref("VpcId"),
+            "HealthCheckPath": health_path,
+            "HealthCheckIntervalSeconds": 15,
+            "HealthyThresholdCount": 2,
+            "Matcher": {"HttpCode": "200"},
+            "TargetGroupAttributes": [{"Key": "deregistration_delay.timeout_seconds", "Value": "30"}],
+        },
+    }
+    resources["Listener"] = {
+        "Type": "AWS::ElasticLoadBalancingV2::Listener",
+        "Properties": {
+            "LoadBalancerArn": ref("LoadBalancer"),
+            "Port": listener_port,
+            "Protocol": _if_https("HTTPS", "HTTP"),
+            "Certificates": _if_https([{"CertificateArn": ref("CertificateArn")}], ref("AWS::NoValue")),
+            "SslPolicy": _if_https("ELBSecurityPolicy-TLS13-1-2-2021-06", ref("AWS::NoValue")),
+            "DefaultActions": [{"Type": "forward", "TargetGroupArn": ref("TargetGroup")}],
+        },
+    }
+
+
+def load_balancer_url() -> Json:
+    """``https://<dns name>`` with a certificate, else ``http://``."""
+    return _if_https(sub("https://${LoadBalancer.DNSName}"), sub("http://${LoadBalancer.DNSName}"))

@@ -1,0 +1,96 @@
+"""Where sessions live, for templates: the bucket or AgentCore Memory the answers name, or one the stack
+creates when the answer was left empty, so a template deploys without anything made by hand first.
+
+The result feeds both the role (``session_bucket`` / ``memory_arn`` for ``policies.execution_policy``) and
+the environment (``AGENT_SESSION_BUCKET`` / ``AGENT_MEMORY_ID``), so they name the same resource.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from .cfn import Json, get_att, parameter, ref
+from .environment import answer
+
+BUCKET = "SessionBucket"
+MEMORY = "SessionMemory"
+MEMORY_NAME_PARAMETER = "SessionMemoryName"
+MEMORY_EVENT_EXPIRY_DAYS = 30
+_MEMORY_NAME_MAX = 48
+
+
+@dataclass
+class SessionStore:
+    resources: Json = field(default_factory=dict)
+    parameters: Json = field(default_factory=dict)
+    environment: Json = field(default_factory=dict)
+    session_bucket: str | None = None  # for the policy, may hold ${...} placeholders
+    memory_arn: str | None = None
+
+
+def _s3(answers: Mapping[str, Any], package_name: str) -> SessionStore:
+    if answer(answers, "session_bucket"):
+        return SessionStore()
+    bucket: Json = {
+        "Type": "AWS::S3::Bucket",
+        # Conversations are user data: deleting the stack must not delete them.
+        "DeletionPolicy": "Retain",
+        "UpdateReplacePolicy": "Retain",
+        "Properties": {
+            "BucketEncryption": {
+                "ServerSideEncryptionConfiguration": [
+                    {"ServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}
+                ]
+            },
+            "PublicAccessBlockConfiguration": {
+                "BlockPublicAcls": True,
+                "BlockPublicPolicy": True,
+                "IgnorePublicAcls": True,
+                "RestrictPublicBuckets": True,
+            },
+            "OwnershipControls": {"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]},
+        },
+    }
+    return SessionStore(
+        resources={BUCKET: bucket},
+        environment={"AGENT_SESSION_BUCKET": ref(BUCKET)},
+        session_bucket=f"${{{BUCKET}}}",
+    )
+
+
+def _agentcore(answers: Mapping[str, Any], package_name: str) -> SessionStore:
+    if answer(answers, "memory_id"):
+        return SessionStore()
+    memory: Json = {
+        "Type": "AWS::BedrockAgentCore::Memory",
+        "DeletionPolicy": "Retain",
+        "UpdateReplacePolicy": "Retain",
+        "Properties": {
+            "Name": ref(MEMORY_NAME_PARAMETER),
+            "Description": "Conversation sessions of the agent (short-term memory).",
+            "EventExpiryDuration": MEMORY_EVENT_EXPIRY_DAYS,
+        },
+    }
+    name = parameter(
+        "String",
+        "Name of the AgentCore Memory holding sessions; unique per account and Region.",
+        Default=f"{package_name}_sessions"[:_MEMORY_NAME_MAX],
+        AllowedPattern="^[a-zA-Z][a-zA-Z0-9_]{0,47}$",
+    )
+    return SessionStore(
+        resources={MEMORY: memory},
+        parameters={MEMORY_NAME_PARAMETER: name},
+        environment={"AGENT_MEMORY_ID": get_att(MEMORY, "MemoryId")},
+        memory_arn=f"${{{MEMORY}.MemoryArn}}",
+    )
+
+
+_STORES: Mapping[str, Callable[[Mapping[str, Any], str], SessionStore]] = {"s3": _s3, "agentcore": _agentcore}
+
+
+def session_store(answers: Mapping[str, Any], package_name: str) -> SessionStore:
+    """The resources and references for the answered ``memory``; nothing for ``none`` and ``file``."""
+    builder = _STORES.get(answer(answers, "memory", "file"))
+    return SessionStore() if builder is None else builder(answers, package_name)
