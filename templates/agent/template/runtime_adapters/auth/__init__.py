@@ -15,6 +15,10 @@ In ``jwt`` mode the AgentCore target may trust the runtime's own JWT authorizer 
 signature again: ``AGENT_JWT_VERIFY=false`` (default ``true``), allowed only with ``target="agentcore"`` and
 ``AGENT_RUNTIME=agentcore`` (set by the deploy step); see ``auth.trusted``.
 
+Outbound identity (tokens for the agent's tools from AgentCore Identity, and an MCP client that sends them)
+is in ``auth.outbound``. Its names are exported here but loaded on first access, so a Lambda cold start that
+imports this package does not pay for them.
+
 ``authenticate`` is synchronous. With a warm key cache it does no I/O (well under a millisecond), so async
 servers may call it inline; only the first JWT (or a key refresh, at most once per window) waits on the
 network, which ``JwtVerifier.warm()`` can move to server start. Importing this package is cheap: PyJWT (and
@@ -25,7 +29,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from typing import Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from ..identity import ANONYMOUS, Principal
 from .config import JwtConfig
@@ -34,18 +38,58 @@ from .iam import IamAuthenticator
 from .jwt_verifier import JwtVerifier
 from .trusted import RuntimeAuthorizedJwt, runtime_authorized, verify_again
 
+if TYPE_CHECKING:
+    from .outbound import (
+        ConsentRequired,
+        McpAuthRejected,
+        OutboundAuthError,
+        OutboundConfig,
+        OutboundTokens,
+        bearer_headers,
+        mcp_client,
+    )
+
 __all__ = [
     "AuthConfigError",
     "AuthError",
     "AuthUnavailable",
     "Authenticator",
+    "ConsentRequired",
     "IamAuthenticator",
     "JwtConfig",
     "JwtVerifier",
+    "McpAuthRejected",
     "NoAuthenticator",
+    "OutboundAuthError",
+    "OutboundConfig",
+    "OutboundTokens",
     "RuntimeAuthorizedJwt",
+    "bearer_headers",
     "build_authenticator",
+    "mcp_client",
 ]
+
+_OUTBOUND = frozenset(
+    {
+        "ConsentRequired",
+        "McpAuthRejected",
+        "OutboundAuthError",
+        "OutboundConfig",
+        "OutboundTokens",
+        "bearer_headers",
+        "mcp_client",
+    }
+)
+
+
+def __getattr__(name: str) -> Any:
+    """Outbound names load ``auth.outbound`` on first access, not at import (PEP 562)."""
+    if name in _OUTBOUND:
+        from . import outbound
+
+        return getattr(outbound, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 MODES = ("none", "jwt", "iam")
 
