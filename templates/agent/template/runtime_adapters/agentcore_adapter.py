@@ -5,8 +5,10 @@ bridging on its worker loop); this module adds request validation with 4xx answe
 shared pipeline (identity, tracing, timeout, request log) from ``service``.
 
 Behind AgentCore's own JWT authorizer the token has already been checked; the adapter reads the identity
-from the forwarded ``Authorization`` header and, by default, verifies it again (``AGENT_AUTH=none`` turns
-that off when the runtime's authorizer is trusted alone).
+from the forwarded ``Authorization`` header and, by default, verifies it again. ``AGENT_JWT_VERIFY=false``
+trusts the runtime's authorizer alone (claims still checked, signature not); it is refused unless the
+process runs on AgentCore Runtime (``AGENT_RUNTIME=agentcore``, set by ``scaffold deploy``). See
+``auth.trusted``.
 """
 
 from __future__ import annotations

@@ -63,7 +63,7 @@ class AgentService:
         self.target = target
         self.limits = limits or Limits.from_env()
         self.authenticator = authenticator or build_authenticator(
-            str(defaults.get("auth", "none")), None, defaults
+            str(defaults.get("auth", "none")), None, defaults, target=target
         )
         self.telemetry = TelemetryConfig.from_env(defaults=defaults)
         setup_telemetry(self.telemetry)
