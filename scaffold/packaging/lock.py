@@ -1,0 +1,111 @@
+"""Resolve the project's dependencies for one platform and Python version, and keep the result as a lock.
+
+Resolving asks the package index (seconds, and the answer drifts as new releases appear), so the pinned
+result is written to ``<project>/.scaffold/locks/`` under a key of its inputs: the dependency list, the
+platform and the Python version. While those are unchanged the lock is reused, offline, which is what makes
+a re-package fast and its output byte-identical; ``upgrade=True`` (``--upgrade``) resolves again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..project import Project
+from .errors import PackagingError
+from .progress import Steps
+from .uvtool import run_uv
+
+LOCK_DIR = Path(".scaffold", "locks")
+_KEY_PREFIX = "# scaffold-inputs: "
+
+
+@dataclass(frozen=True)
+class Lock:
+    text: str  # uv's output, for pip or uv to install from
+    pins: tuple[str, ...]  # the "name==version" lines alone: what the dependency layer is keyed by
+    path: Path
+    reused: bool
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256("\n".join(self.pins).encode()).hexdigest()
+
+
+def project_dependencies(project: Project) -> list[str]:
+    """``[project].dependencies`` of the project's pyproject.toml, as written."""
+    try:
+        import tomllib
+    except ModuleNotFoundError:  # Python 3.10
+        import tomli as tomllib  # type: ignore[no-redef]
+    path = project.root / "pyproject.toml"
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise PackagingError(f"Could not read the dependencies from {path}: {exc}.") from None
+    deps = data.get("project", {}).get("dependencies", [])
+    if not isinstance(deps, list) or not all(isinstance(item, str) for item in deps):
+        raise PackagingError(f"{path}: [project].dependencies must be a list of requirement strings.")
+    return deps
+
+
+def resolve(
+    project: Project,
+    requirements: list[str],
+    uv_platform: str,
+    python: str,
+    steps: Steps,
+    *,
+    upgrade: bool = False,
+) -> Lock:
+    inputs = json.dumps({"requirements": requirements, "platform": uv_platform, "python": python})
+    key = hashlib.sha256(inputs.encode()).hexdigest()
+    path = project.root / LOCK_DIR / f"{uv_platform}-py{python}.txt"
+    if not upgrade and path.is_file():
+        text = path.read_text(encoding="utf-8")
+        if text.startswith(_KEY_PREFIX + key + "\n"):
+            return Lock(text, _pins(text), path, reused=True)
+    body = ""
+    if requirements:
+        with steps.step(f"Resolving {len(requirements)} dependencies for {uv_platform}, Python {python}"):
+            body = _compile(project, requirements, uv_platform, python)
+    text = f"{_KEY_PREFIX}{key}\n# resolved by scaffold package for {uv_platform}, Python {python}\n{body}"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_suffix(f".{os.getpid()}.tmp")
+    temporary.write_text(text, encoding="utf-8")
+    os.replace(temporary, path)
+    return Lock(text, _pins(text), path, reused=False)
+
+
+def _compile(project: Project, requirements: list[str], uv_platform: str, python: str) -> str:
+    source = project.root / LOCK_DIR / f"requirements-{os.getpid()}.in"
+    source.parent.mkdir(parents=True, exist_ok=True)
+    source.write_text("\n".join(requirements) + "\n", encoding="utf-8")
+    try:
+        return run_uv(
+            [
+                "pip",
+                "compile",
+                str(source),
+                "--python-platform",
+                uv_platform,
+                "--python-version",
+                python,
+                "--only-binary",
+                ":all:",
+                "--no-header",
+                "--quiet",
+            ],
+            what=f"Resolving the dependencies for {uv_platform}, Python {python}",
+            cwd=project.root,
+        )
+    finally:
+        source.unlink(missing_ok=True)
+
+
+def _pins(text: str) -> tuple[str, ...]:
+    lines = (line.split("#", 1)[0].strip() for line in text.splitlines())
+    return tuple(sorted(line for line in lines if line))
