@@ -1,0 +1,175 @@
+"""``scaffold package``: build what a target deploys (a zip, a container context, a CloudFormation export).
+
+All the work is in ``scaffold.packaging``; this module only maps options to it and prints the outcome:
+a short summary on stdout (or one JSON object with ``--json``), progress and warnings on stderr.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ..packaging.errors import megabytes
+from ..packaging.platforms import ARCHES, DEFAULT_ARCH
+from ..packaging.targets import CLOUDFORMATION, CONTAINER, FORMATS, PACKAGE_TARGETS, ZIP
+from ..project import Project, locate_project
+from ._common import project_option
+
+EPILOG = """\b
+Examples:
+  scaffold package --target lambda                   # linux/arm64 zip for the project's Python
+  scaffold package -t lambda --arch x86_64 --json    # {"path", "sha256", "size_bytes", "held_back", ...}
+  scaffold package -t agentcore                      # code zip for AgentCore (arm64 only)
+  scaffold package -t fastapi --format container     # Dockerfile + build context
+  scaffold package -t agentcore -f container --build # ... and build it (Docker or CodeBuild)
+  scaffold package -t lambda -f cloudformation       # zip + a CloudFormation template for it
+
+\b
+Dependencies are resolved and installed for the target platform with uv (never copied from this
+environment); the lock is kept in .scaffold/locks/ and reused until pyproject.toml changes (--upgrade
+resolves again). Files come from the project root minus built-in exclusions and .scaffoldignore
+(gitignore syntax); secrets (.env*, *.pem, *.key, id_rsa*, .aws/, credentials, ...) are never packaged
+and are listed as held back. Artifacts go to .scaffold/build/<target>/, named by their content hash.
+
+\b
+Exit codes: 0 packaged; 1 failure (resolve, install, build); 2 bad input (target, format, arch);
+3 over a service size limit (the largest contributors are listed);
+4 a tool is missing (uv; Docker engine or CodeBuild for --build)."""
+
+
+@click.command("package", epilog=EPILOG, short_help="Build the deployable artifact for a target.")
+@click.option("--target", "-t", "target", type=click.Choice(list(PACKAGE_TARGETS)), help="What to package.")
+@click.option(
+    "--arch",
+    type=click.Choice(list(ARCHES)),
+    default=DEFAULT_ARCH,
+    show_default=True,
+    help="CPU architecture.",
+)
+@click.option(
+    "--format", "-f", "fmt", type=click.Choice(FORMATS), help="Artifact format.  [default: zip, or container]"
+)
+@click.option("--python-version", metavar="X.Y", help="Target Python.  [default: the project's answer]")
+@click.option("--upgrade", is_flag=True, help="Resolve the dependencies again instead of reusing the lock.")
+@click.option(
+    "--bundle-aws-sdk", is_flag=True, help="Lambda: pack boto3/botocore even though the runtime has them."
+)
+@click.option("--no-precompile", is_flag=True, help="Leave bytecode out (smaller zip, slower cold start).")
+@click.option("--build", is_flag=True, help="Container: build the image (Docker engine or CodeBuild).")
+@click.option("--push", metavar="REPOSITORY_URI", help="Container: push the built image there (tag: sha256).")
+@click.option("--codebuild-project", metavar="NAME", help="Container: build on this CodeBuild project.")
+@click.option("--codebuild-bucket", metavar="BUCKET", help="Container: S3 bucket for CodeBuild's context.")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    metavar="DIR",
+    help="CloudFormation: where to write.  [default: .scaffold/build/<target>/cloudformation]",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the result as one JSON object.")
+@project_option
+def package(
+    target: str | None,
+    arch: str,
+    fmt: str | None,
+    python_version: str | None,
+    upgrade: bool,
+    bundle_aws_sdk: bool,
+    no_precompile: bool,
+    build: bool,
+    push: str | None,
+    codebuild_project: str | None,
+    codebuild_bucket: str | None,
+    out_dir: Path | None,
+    as_json: bool,
+    project_dir: Path | None,
+) -> None:
+    """Package the project for a deployment TARGET, built for that target's platform."""
+    from ..packaging.builder import build_artifact
+    from ..packaging.cloudformation import export as export_cloudformation
+    from ..packaging.container import build_container_context
+    from ..packaging.image_build import CodeBuildOptions, build_image
+
+    project = locate_project(project_dir)
+    name = target or _only_target(project)
+    spec = PACKAGE_TARGETS[name]
+    fmt = fmt or (ZIP if ZIP in spec.formats else CONTAINER)
+    if (build or push or codebuild_project) and fmt != CONTAINER:
+        raise click.UsageError("--build, --push and --codebuild-project apply to --format container.")
+
+    def progress(message: str) -> None:
+        click.echo(message, err=True)
+
+    artifact_format = spec.cloudformation_artifact if fmt == CLOUDFORMATION else fmt
+    artifact: Any
+    if artifact_format == ZIP:
+        artifact = build_artifact(
+            project, name, arch=arch, python_version=python_version, progress=progress,
+            precompile=not no_precompile, bundle_runtime_provided=bundle_aws_sdk, upgrade=upgrade,
+        )  # fmt: skip
+    else:
+        artifact = build_container_context(
+            project, name, arch=arch, python_version=python_version, progress=progress, upgrade=upgrade
+        )
+    result: dict[str, Any] = artifact.to_json()
+    if fmt == CONTAINER and (build or push or codebuild_project):
+        options = CodeBuildOptions(codebuild_project, codebuild_bucket, push)
+        result["image"] = build_image(artifact, push=push, codebuild_options=options, progress=progress)
+    if fmt == CLOUDFORMATION:
+        destination = out_dir or project.root / ".scaffold" / "build" / name / "cloudformation"
+        result["format"] = CLOUDFORMATION
+        result["artifact_format"] = artifact_format
+        result["files"] = [str(p) for p in export_cloudformation(project, name, destination, artifact)]
+    if as_json:
+        if artifact.held_back:
+            click.echo(f"Held back {_held_back_line(artifact.held_back)}", err=True)
+        click.echo(json.dumps(result, indent=2))
+    else:
+        click.echo(_summary(project, result, artifact))
+
+
+def _only_target(project: Project) -> str:
+    candidates = [name for name in project.targets if name in PACKAGE_TARGETS]
+    if len(candidates) == 1:
+        return candidates[0]
+    choices = "|".join(candidates or PACKAGE_TARGETS)
+    raise click.UsageError(f"Choose what to package with --target {choices}.")
+
+
+def _held_back_line(held_back: tuple[str, ...]) -> str:
+    return f"{len(held_back)} file(s) that look like secrets, never packaged: {', '.join(held_back)}"
+
+
+def _summary(project: Project, result: dict[str, Any], artifact: Any) -> str:
+    rows: list[tuple[str, str]] = []
+    if artifact.format == CONTAINER:
+        head = f"Container context for {project.project_name} ({artifact.target}): {artifact.path}"
+        rows += [
+            ("dockerfile", str(artifact.dockerfile)),
+            ("sha256", artifact.sha256),
+            ("platform", f"{artifact.platform}, Python {artifact.python_version}"),
+            ("command", artifact.entrypoint),
+            ("image", result.get("image") or f"not built; build with: {artifact.build_command}"),
+        ]
+    else:
+        head = f"Packaged {project.project_name} for {artifact.target}: {artifact.path}"
+        bytecode = "bytecode precompiled" if artifact.precompiled else "no bytecode"
+        rows += [
+            ("sha256", artifact.sha256),
+            ("size", f"{megabytes(artifact.size_bytes)} zipped, {megabytes(artifact.unzipped_bytes)} unzipped"
+                     f" ({artifact.file_count} files)"),
+            ("platform", f"linux/{artifact.arch}, {artifact.runtime}, {bytecode}"),
+            ("entrypoint", artifact.entrypoint),
+        ]  # fmt: skip
+        if artifact.left_out:
+            rows.append(("left out", f"{', '.join(artifact.left_out)} (the runtime provides them)"))
+        if artifact.reused:
+            rows.append(("reused", "nothing changed since the last build"))
+        rows += [("notice", notice) for notice in artifact.notices]
+    if artifact.held_back:
+        rows.append(("held back", _held_back_line(artifact.held_back)))
+    rows += [("exported", path) for path in result.get("files", [])]
+    return "\n".join([head, *(f"  {label:<11} {value}" for label, value in rows)])
