@@ -11,6 +11,7 @@ import click
 from . import __version__
 from .commands.invoke import invoke_command
 from .commands.new import new
+from .commands.package import package
 from .commands.run import run
 from .commands.serve import serve
 
@@ -48,7 +49,7 @@ def cli() -> None:
     """Create, run and serve Strands agents: one portable core, thin adapters per target."""
 
 
-for _command in (new, run, serve, invoke_command):
+for _command in (new, run, serve, invoke_command, package):
     cli.add_command(_command)
 
 
