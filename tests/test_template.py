@@ -49,7 +49,24 @@ COMMON_FILES = [
     "{pkg}/tools.py",
     "tests/conftest.py",
     "tests/test_agent.py",
+    "tests/test_tool_auth.py",
 ]
+# Per-feature test files of the generated project: (question, answer) -> files.
+FEATURE_FILES: dict[tuple[str, str], list[str]] = {
+    ("auth", "jwt"): ["tests/test_auth_jwt.py"],
+    ("auth", "iam"): ["tests/test_auth_iam.py"],
+    ("memory", "file"): ["tests/test_memory.py"],
+    ("memory", "s3"): ["tests/test_memory.py"],
+    ("memory", "agentcore"): ["tests/test_memory.py"],
+    ("guardrails", "local"): ["tests/test_guardrails_local.py"],
+    ("telemetry", "console"): ["tests/test_telemetry.py"],
+    ("telemetry", "otlp"): ["tests/test_telemetry.py"],
+}
+JWT_ANSWERS = {
+    "auth": "jwt",
+    "jwt_discovery_url": "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Example/.well-known/openid-configuration",
+    "jwt_allowed_clients": "example-client",
+}
 MODEL_DEFAULTS = {
     "offline": "offline",
     "bedrock": "us.anthropic.claude-sonnet-4-20250514-v1:0",
@@ -113,6 +130,21 @@ def answers(project: Path) -> dict[str, Any]:
 
 def package_name(project: Path) -> str:
     return str(answers(project)["project_name"]).replace("-", "_")
+
+
+def expected_files(data: dict[str, Any]) -> set[str]:
+    """The files a project generated with answers ``data`` (as recorded) has, besides runtime_adapters/."""
+    pkg = str(data["project_name"]).replace("-", "_")
+    paths = list(COMMON_FILES)
+    for target in data["targets"]:
+        paths += TARGET_FILES[target]
+    for question in ("auth", "memory", "guardrails", "telemetry"):
+        paths += FEATURE_FILES.get((question, data[question]), [])
+    return {path.format(pkg=pkg) for path in paths}
+
+
+def vendored_files() -> set[str]:
+    return {f"runtime_adapters/{p}" for p in project_files(RUNTIME_ADAPTERS) if "__pycache__" not in p}
 
 
 def project_files(project: Path) -> set[str]:
@@ -207,16 +239,34 @@ def test_bad_region_is_refused(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("name", list(ANSWER_SETS))
-def test_file_set_matches_the_targets(rendered: Callable[[str], Path], name: str) -> None:
+def test_file_set_matches_the_answers(rendered: Callable[[str], Path], name: str) -> None:
     project = rendered(name)
-    pkg = package_name(project)
-    targets = answers(project)["targets"]
 
-    expected = {path.format(pkg=pkg) for path in COMMON_FILES}
-    for target in targets:
-        expected |= {path.format(pkg=pkg) for path in TARGET_FILES[target]}
-    vendored = {f"runtime_adapters/{p}" for p in project_files(RUNTIME_ADAPTERS) if "__pycache__" not in p}
-    assert project_files(project) == expected | vendored
+    assert project_files(project) == expected_files(answers(project)) | vendored_files()
+
+
+MEMORY_TESTS = "tests/test_memory.py"
+
+
+@pytest.mark.parametrize(
+    ("features", "feature_tests"),
+    [
+        ({"memory": "none"}, set()),
+        (JWT_ANSWERS, {"tests/test_auth_jwt.py", MEMORY_TESTS}),
+        ({"auth": "iam", "memory": "s3"}, {"tests/test_auth_iam.py", MEMORY_TESTS}),
+        ({"memory": "agentcore", "guardrails": "local"}, {"tests/test_guardrails_local.py", MEMORY_TESTS}),
+        ({"memory": "none", "guardrails": "bedrock", "telemetry": "console"}, {"tests/test_telemetry.py"}),
+        ({"memory": "none", "telemetry": "otlp"}, {"tests/test_telemetry.py"}),
+    ],
+)
+def test_feature_tests_follow_the_answers(
+    tmp_path: Path, features: dict[str, Any], feature_tests: set[str]
+) -> None:
+    project = render(tmp_path / "p", {"targets": ["local"], **features})
+
+    always = {"tests/conftest.py", "tests/test_agent.py", "tests/test_tool_auth.py", "tests/test_local.py"}
+    assert {p for p in project_files(project) if p.startswith("tests/")} == always | feature_tests
+    assert project_files(project) == expected_files(answers(project)) | vendored_files()
 
 
 @pytest.mark.parametrize("name", list(ANSWER_SETS))

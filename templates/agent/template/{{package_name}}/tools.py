@@ -6,6 +6,15 @@ the ``Args:`` section, so write them for the model. Add a tool here (or in a new
 
 Tools report bad input as an ``Error: ...`` string instead of raising: the model reads the message and
 can correct itself, and a test can assert on it.
+
+Who is calling: a tool that needs the caller asks Strands for its ``ToolContext`` (``@tool(context=True)``)
+and reads ``tool_context.invocation_state["principal"]``, the ``runtime_adapters.identity.Principal`` the
+adapter verified (bearer token, IAM). Never take a user id from the prompt or from tool arguments: the
+model writes those, and anyone can write anything in a prompt.
+
+Protected tools: ``@requires(scopes=...)`` / ``@requires(groups=...)`` from ``runtime_adapters.tool_auth``
+(on top of ``@tool``) keeps a tool away from callers whose principal lacks them: the model is not even
+offered it. ``whoami`` below is the example; it needs the ``profile`` scope.
 """
 
 from __future__ import annotations
@@ -18,8 +27,11 @@ from collections.abc import Callable
 from typing import TypeGuard
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from strands import tool
+from strands import ToolContext, tool
 from strands.types.tools import AgentTool
+
+from runtime_adapters.identity import Principal
+from runtime_adapters.tool_auth import requires
 
 _BINARY_OPERATORS: dict[type[ast.operator], Callable[[float, float], float]] = {
     ast.Add: operator.add,
@@ -96,7 +108,25 @@ def current_time(timezone: str = "UTC") -> str:
     return dt.datetime.now(zone).isoformat(timespec="seconds")
 
 
-TOOLS: list[AgentTool] = [calculator, word_count, current_time]
+#: The scope a caller's token must carry to use ``whoami`` (a standard OpenID Connect scope; Cognito app
+#: clients can grant it). Callers without it, including the anonymous and local ones, are never offered it.
+WHOAMI_SCOPE = "profile"
+
+
+@requires(scopes={WHOAMI_SCOPE})
+@tool(context=True)
+def whoami(tool_context: ToolContext) -> str:
+    """Tell the caller who they are signed in as: their user id and how they were authenticated.
+
+    Takes no arguments.
+    """
+    principal = tool_context.invocation_state.get("principal")
+    if not isinstance(principal, Principal):
+        return "Error: the caller is not known."
+    return f"{principal.user_id} (signed in with {principal.auth_method})"
+
+
+TOOLS: list[AgentTool] = [calculator, word_count, current_time, whoami]
 
 
 def _evaluate(node: ast.expr) -> float:
