@@ -27,8 +27,9 @@ def answer(answers: Mapping[str, Any], key: str, default: str = "") -> str:
 def session_prefix(answers: Mapping[str, Any]) -> str:
     """The S3 key prefix of sessions; the runtime reads it from ``AGENT_SESSION_PREFIX`` and the policy is
     scoped to it, so both take it from here."""
-    prefix = answer(answers, "session_prefix", DEFAULT_SESSION_PREFIX).strip("/")
-    return f"{prefix}/" if prefix else ""
+    prefix = answer(answers, "session_prefix").strip("/")
+    # Never empty: an empty AGENT_SESSION_PREFIX means the runtime's default, so the two would disagree.
+    return f"{prefix}/" if prefix else DEFAULT_SESSION_PREFIX
 
 
 def _auth(answers: Mapping[str, Any]) -> dict[str, str]:
