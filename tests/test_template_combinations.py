@@ -44,6 +44,11 @@ import copier
 import pytest
 import yaml
 
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
 from tests.test_template import (
     JWT_ANSWERS,
     LONG_NAME,
@@ -251,6 +256,20 @@ def test_the_answers_become_runtime_defaults_and_readme(projects: dict[str, Proj
         assert defaults[question] == recorded[question]
         assert f"| {question} | `{recorded[question]}` |" in readme
     assert "## Production wiring" in readme
+
+
+@pytest.mark.parametrize("name", list(COMBINATIONS))
+def test_dependencies_follow_the_features(projects: dict[str, Project], name: str) -> None:
+    recorded = answers(projects[name].path)
+    pyproject = tomllib.loads((projects[name].path / "pyproject.toml").read_text(encoding="utf-8"))
+    names = {re.split(r"[\[<>=]", dep)[0] for dep in pyproject["project"]["dependencies"]}
+
+    assert ("PyJWT" in names) == (recorded["auth"] == "jwt")
+    assert ("bedrock-agentcore" in names) == (
+        "agentcore" in recorded["targets"] or recorded["memory"] == "agentcore"
+    )
+    assert ("opentelemetry-exporter-otlp-proto-http" in names) == (recorded["telemetry"] == "otlp")
+    assert pyproject["project"]["optional-dependencies"]["test"] == ["pytest>=8", "httpx>=0.27"]
 
 
 @pytest.mark.parametrize("name", list(COMBINATIONS))
