@@ -5,8 +5,8 @@ Every permission is there because an answer needs it, on the narrowest resource 
 * logs: the function's or runtime's own log group (and its streams), never another group;
 * models: ``bedrock:InvokeModel*`` on the exact ARNs of the configured ``model_id`` (``bedrock.model_arns``),
   only for the ``bedrock`` provider (the offline model calls nothing; other providers use API keys);
-* sessions: ``s3`` objects under the session prefix of the one bucket (listing limited to that prefix), or
-  the event APIs of the one AgentCore Memory;
+* sessions: ``s3`` objects under the session prefix of the one bucket (and listing that bucket, see
+  ``_s3_sessions``), or the event APIs of the one AgentCore Memory;
 * guardrails: ``bedrock:ApplyGuardrail`` on the one guardrail;
 * telemetry ``otlp``: X-Ray writes, whose APIs accept no resource but ``*``;
 * images (``task_execution_policy``): pull from the one repository; ``ecr:GetAuthorizationToken`` is the
@@ -112,12 +112,11 @@ def _s3_sessions(answers: Mapping[str, Any], scope: Scope) -> list[Statement]:
             ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
             [f"{bucket_arn}/{prefix}*"],
         ),
-        statement(
-            "ListSessionPrefix",
-            ["s3:ListBucket"],
-            [bucket_arn],
-            {"StringLike": {"s3:prefix": [f"{prefix}*"]}},
-        ),
+        # Unconditional on purpose: S3 answers a read of a missing key with 403 instead of 404 unless the
+        # caller may list the bucket, and a condition on s3:prefix does not hold for that check (a GetObject
+        # has no prefix). Strands' S3SessionManager tells a new session from an existing one by that 404.
+        # Object reads and writes stay under the prefix; a bucket the stack creates holds only sessions.
+        statement("ListSessionBucket", ["s3:ListBucket"], [bucket_arn]),
     ]
 
 

@@ -202,7 +202,7 @@ def test_fastapi_template_deploys_then_reports_no_change_then_updates(aws: Any) 
     assert policy_sids(aws, "fastapi-demo-TaskRole") == [
         "InvokeConfiguredModel",
         "ReadWriteSessionObjects",
-        "ListSessionPrefix",
+        "ListSessionBucket",
         "ApplyConfiguredGuardrail",
         "ExportTraces",
     ]
