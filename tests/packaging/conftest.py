@@ -1,0 +1,95 @@
+"""Fixtures for the packaging tests: generated projects, a private dependency cache, built artifacts.
+
+Builds are real (uv resolving against the package index, real wheels, real zips), so they are made once
+per session and shared: an x86_64 / Python 3.11 Lambda zip (the platform and interpreter of this machine,
+so it can run here and carry precompiled bytecode) and an arm64 one from a project with planted secrets.
+Tests that change a project work on a copy, which keeps the lock (``.scaffold/locks``) and therefore
+resolves nothing again.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import copier
+import pytest
+
+from scaffold.packaging import Artifact, build_artifact
+from scaffold.project import Project, load_project
+
+TEMPLATE = Path(__file__).parent.parent.parent / "templates" / "agent"
+HOST_PYTHON = "3.11"  # what tests that run or precompile the zip use (the machine's interpreter)
+
+SECRETS = {
+    ".env": "OPENAI_API_KEY=sk-test\n",
+    ".env.prod": "DB_PASSWORD=hunter2\n",
+    "key.pem": "-----BEGIN PRIVATE KEY-----\n",
+    "id_rsa": "-----BEGIN OPENSSH PRIVATE KEY-----\n",
+    ".aws/credentials": "[default]\naws_access_key_id = AKIATEST\n",
+    "server.key": "-----BEGIN RSA PRIVATE KEY-----\n",
+    "config/.env.local": "TOKEN=abc\n",
+}
+# server.key is ignored by the first line and un-ignored by the second: still held back.
+SCAFFOLDIGNORE = "*.key\n!server.key\nnotes.txt\n"
+
+
+def generate(parent: Path, name: str, **answers: object) -> Project:
+    destination = parent / name
+    copier.run_copy(
+        str(TEMPLATE),
+        destination,
+        data={"project_name": name, **answers},
+        defaults=True,
+        quiet=True,
+        unsafe=False,
+    )
+    return load_project(destination)
+
+
+def copy_project(project: Project, destination: Path) -> Project:
+    """A copy with the lock but without earlier builds."""
+    shutil.copytree(project.root, destination, ignore=shutil.ignore_patterns("build"))
+    return load_project(destination)
+
+
+def plant_secrets(root: Path) -> None:
+    for rel, text in SECRETS.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    (root / "notes.txt").write_text("ignored, not a secret\n")
+    (root / ".scaffoldignore").write_text(SCAFFOLDIGNORE)
+
+
+@pytest.fixture(scope="package", autouse=True)
+def scaffold_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """A dependency cache of this session's own, so the first build really installs (uv's download cache
+    still makes that quick)."""
+    cache = tmp_path_factory.mktemp("scaffold-cache")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SCAFFOLD_CACHE_DIR", str(cache))
+        yield cache
+
+
+@pytest.fixture(scope="package")
+def x86_project(tmp_path_factory: pytest.TempPathFactory) -> Project:
+    return generate(tmp_path_factory.mktemp("x86"), "pkg-agent")
+
+
+@pytest.fixture(scope="package")
+def x86_artifact(x86_project: Project) -> Artifact:
+    return build_artifact(x86_project, "lambda", arch="x86_64", python_version=HOST_PYTHON)
+
+
+@pytest.fixture(scope="package")
+def arm_project(tmp_path_factory: pytest.TempPathFactory) -> Project:
+    project = generate(tmp_path_factory.mktemp("arm"), "arm-agent")
+    plant_secrets(project.root)
+    return project
+
+
+@pytest.fixture(scope="package")
+def arm_artifact(arm_project: Project) -> Artifact:
+    return build_artifact(arm_project, "lambda")  # defaults: arm64, the project's Python (3.12)
