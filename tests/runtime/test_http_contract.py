@@ -179,3 +179,14 @@ def test_server_still_answers_after_bad_requests(client: httpx.Client) -> None:
     for _ in range(3):
         client.post("/invocations", content=b"{", headers={"content-type": "application/json"})
     assert client.post("/invocations", json={"prompt": "still here"}).json()["text"] == "You said: still here"
+
+
+def test_fastapi_refuses_iam_auth_because_nothing_in_front_verifies_sigv4(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from runtime_adapters.auth import AuthConfigError
+
+    monkeypatch.setenv("AGENT_AUTH", "iam")
+    with pytest.raises(AuthConfigError, match="not available on the fastapi target"):
+        fastapi_adapter.create_app(AgentRef("tests.support.demo_core"))
+    agentcore_adapter.create_app(AgentRef("tests.support.demo_core"))  # AgentCore verifies SigV4 itself

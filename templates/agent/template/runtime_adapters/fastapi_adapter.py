@@ -16,6 +16,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from . import __version__, sse
 from .asgi_limits import BodySizeLimit
+from .auth import AuthConfigError, IamAuthenticator
 from .errors import AdapterError
 from .protocol import (
     ERROR_SCHEMA,
@@ -62,6 +63,13 @@ def create_app(
     limits: Limits | None = None,
 ) -> FastAPI:
     service = AgentService(agent, target="fastapi", defaults=defaults, limits=limits)
+    if isinstance(service.authenticator, IamAuthenticator):
+        # IAM identity is only as good as the platform that verified the SigV4 signature and passes the
+        # caller on; in front of a plain container nothing does, so any client could claim any user.
+        raise AuthConfigError(
+            "auth=iam is not available on the fastapi target: nothing in front of a container verifies "
+            "SigV4. Use AGENT_AUTH=jwt (or run the lambda or agentcore target)."
+        )
 
     app = FastAPI(title=title, version=__version__, lifespan=service.lifespan)
     app.add_middleware(BodySizeLimit, max_bytes=service.limits.max_body_bytes)
