@@ -49,6 +49,7 @@ def _in(seconds: int) -> int:
 # changed, re-signed with the pool's key, so the signature is valid and only the claim can fail.
 POOL_CASES: dict[str, tuple[str, dict[str, Any]]] = {
     "pool key, expired": ("has expired", {"exp": _in(-3600), "iat": _in(-7200)}),
+    "pool key, expired beyond the 30 s leeway": ("has expired", {"exp": _in(-90), "iat": _in(-3690)}),
     "pool key, not yet valid (nbf)": ("not yet valid", {"nbf": _in(3600)}),
     "pool key, issued in the future": ("not yet valid", {"iat": _in(3600)}),
     "pool key, another pool's issuer": (
