@@ -53,9 +53,17 @@ _HEALTH_COMMAND = (
     " timeout=4).status != 200)"
 )
 _REPOSITORY_ARN = f"arn:{PARTITION}:ecr:{REGION}:{ACCOUNT}:repository/${{ImageRepository}}"
+IMAGE_USER = (
+    "10001:10001"  # the non-root user scaffold's Dockerfiles create (scaffold/packaging/dockerfiles.py)
+)
 _IMAGE = f"{ACCOUNT}.dkr.ecr.{REGION}.{URL_SUFFIX}/${{ImageRepository}}:${{ImageTag}}"
 # The file backend writes under the working directory by default; a non-root user may only write /tmp.
 _MEMORY_ENVIRONMENT = {"file": {"AGENT_SESSION_DIR": "/tmp/sessions"}}
+
+
+def image_tag(artifact: Artifact) -> str:
+    """The tag ``scaffold package --format container`` suggests: the build context's hash, shortened."""
+    return artifact.sha256[:16]
 
 
 def _parameters(artifact: Artifact) -> Json:
@@ -76,9 +84,11 @@ def _parameters(artifact: Artifact) -> Json:
             AllowedPattern="^[a-z0-9]+(?:[._-][a-z0-9]+)*(?:/[a-z0-9]+(?:[._-][a-z0-9]+)*)*$",
         ),
         "ImageTag": parameter(
-            "String", "Image tag; the default is the exported build's content hash.", Default=artifact.sha256
+            "String", "Image tag; default: the packaged build context's hash.", Default=image_tag(artifact)
         ),
-        "ContainerUser": parameter("String", "Non-root uid:gid the container runs as.", Default="1000:1000"),
+        "ContainerUser": parameter(
+            "String", "Non-root uid:gid to run as (the packaged image's user).", Default=IMAGE_USER
+        ),
         "DesiredCount": parameter("Number", "Number of tasks.", Default=1, MinValue=0),
         "TaskCpu": parameter(
             "String", "Task CPU units.", Default="512", AllowedValues=["256", "512", "1024", "2048", "4096"]
@@ -126,7 +136,7 @@ def build(project: Project, artifact: Artifact) -> Template:
         description=f"{project.project_name}: Strands agent on ECS Fargate behind a load balancer",
         metadata=artifact_metadata(project.project_name, TARGET, artifact, {}),
         parameters={**_parameters(artifact), **store.parameters},
-        parameter_values={"ImageTag": artifact.sha256},
+        parameter_values={"ImageTag": image_tag(artifact)},
     )
     resources = template.resources
     resources.update(store.resources)

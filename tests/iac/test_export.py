@@ -127,11 +127,11 @@ def test_fastapi_task_definition() -> None:
     assert task["RequiresCompatibilities"] == ["FARGATE"] and task["NetworkMode"] == "awsvpc"
     assert container["PortMappings"] == [{"ContainerPort": 8000, "Protocol": "tcp"}]
     assert container["User"] == {"Ref": "ContainerUser"}
-    assert template["Parameters"]["ContainerUser"]["Default"] == "1000:1000"
+    assert template["Parameters"]["ContainerUser"]["Default"] == "10001:10001"
     assert "/ping" in container["HealthCheck"]["Command"][-1]
     assert container["LogConfiguration"]["LogDriver"] == "awslogs"
     assert {"Name": "AGENT_AUTH", "Value": "jwt"} in container["Environment"]
-    assert template["Parameters"]["ImageTag"]["Default"] == SHA
+    assert template["Parameters"]["ImageTag"]["Default"] == SHA[:16]
     target_group = template["Resources"]["TargetGroup"]["Properties"]
     assert (target_group["HealthCheckPath"], target_group["Port"], target_group["TargetType"]) == (
         "/ping",

@@ -184,8 +184,8 @@ def test_fastapi_template_deploys_then_reports_no_change_then_updates(aws: Any) 
     assert service["desiredCount"] == 1  # moto keeps only cluster, task definition and count of a service
     task = ecs.describe_task_definition(taskDefinition=service["taskDefinition"])["taskDefinition"]
     (container,) = task["containerDefinitions"]
-    assert container["image"] == f"123456789012.dkr.ecr.{REGION}.amazonaws.com/teams/demo-agent:{SHA}"
-    assert (container["user"], container["portMappings"][0]["containerPort"]) == ("1000:1000", 8000)
+    assert container["image"] == f"123456789012.dkr.ecr.{REGION}.amazonaws.com/teams/demo-agent:{SHA[:16]}"
+    assert (container["user"], container["portMappings"][0]["containerPort"]) == ("10001:10001", 8000)
     assert {"name": "AGENT_AUTH", "value": "jwt"} in container["environment"]
     assert "/ping" in container["healthCheck"]["command"][-1]
     assert container["logConfiguration"]["options"]["awslogs-group"] == "/ecs/fastapi-demo"
