@@ -58,9 +58,7 @@ def test_the_output_lists_the_secrets_held_back(arm_project: Project, arm_artifa
         (["-t", "lambda", "--build"], "apply to --format container"),
     ],
 )
-def test_bad_input_exits_2_before_any_work(
-    args: list[str], message: str, tmp_path_factory: pytest.TempPathFactory, bare_project: Project
-) -> None:
+def test_bad_input_exits_2_before_any_work(args: list[str], message: str, bare_project: Project) -> None:
     done = scaffold(args, bare_project.root)
     assert done.returncode == 2, done.stderr
     assert message in done.stderr
