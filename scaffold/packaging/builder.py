@@ -19,7 +19,7 @@ from .archive import Entry, write_zip
 from .artifact import Artifact
 from .bytecode import Interpreter, compile_tree, find_interpreter
 from .deps import DepsLayer, ensure_bytecode, ensure_layer
-from .errors import PackagingError
+from .errors import PackagingError, megabytes
 from .lock import project_dependencies, resolve
 from .progress import Progress, Steps
 from .selection import Selection, select_files
@@ -114,7 +114,7 @@ def build_artifact(
             entries += _project_bytecode(selection, interpreter, staging)
         sizes = {entry.arcname: entry.source.stat().st_size for entry in entries}
         unzipped = check_unzipped(target, limits, sizes, layer.owners)
-        with steps.step(f"Writing the zip ({len(entries)} files, {unzipped / 1e6:.1f} MB unzipped)"):
+        with steps.step(f"Writing the zip ({len(entries)} files, {megabytes(unzipped)} unzipped)"):
             sha256, size = write_zip(entries, staging / "artifact.zip")
         size_notices = check_zipped(target, limits, size, sizes, layer.owners)
         name = f"{project.project_name}-{sha256[:16]}.zip"

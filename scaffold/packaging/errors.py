@@ -50,4 +50,5 @@ class SizeLimitError(ScaffoldError):
 
 
 def megabytes(size: int) -> str:
-    return f"{size / 1_000_000:.1f} MB"
+    """In AWS's sense: its "250 MB" Lambda limit is 262,144,000 bytes (MiB)."""
+    return f"{size / (1024 * 1024):.1f} MB"
