@@ -65,7 +65,8 @@ def build_artifact(
     project_sizes = _project_sizes(selection, launcher)
     _refuse_collisions(project_sizes, dep_files, layer)
     limits = limits or spec.limits
-    check_unzipped(target, limits, {**dep_files, **project_sizes}, layer.owners)
+    source_sizes = {**dep_files, **project_sizes}
+    check_unzipped(target, limits, source_sizes, layer.owners)
 
     notices: list[str] = []
     interpreter = find_interpreter(python) if precompile else None
@@ -90,13 +91,16 @@ def build_artifact(
             deps_installed=layer.installed_now,
             lock_reused=lock.reused,
             left_out=left_out,
-            notices=(*notices, *(str(n) for n in record.get("notices", []))),  # type: ignore[attr-defined]
+            notices=(*notices, *_recorded_notices(record)),
         )
 
     key = _input_key(spec, arch, python, layer, left_out, selection, launcher, interpreter)
     build_dir = _mkdir(project.root / BUILD_DIR / target)
     hit = build_index.lookup(build_dir, key)
     if hit is not None:
+        # The limits may differ from the build's (an explicit ``limits``): check the recorded sizes again.
+        check_unzipped(target, limits, source_sizes, layer.owners, total=int(hit["unzipped_bytes"]))
+        check_zipped(target, limits, int(hit["size_bytes"]), source_sizes, layer.owners)
         steps.note(f"Unchanged since the last build: reusing {hit['file']}")
         return artifact(build_dir / str(hit["file"]), hit, reused=True)
 
@@ -129,6 +133,11 @@ def build_artifact(
     }
     build_index.record(build_dir, key, record)
     return artifact(build_dir / name, record, reused=False)
+
+
+def _recorded_notices(record: dict[str, object]) -> tuple[str, ...]:
+    notices = record.get("notices")
+    return tuple(str(notice) for notice in notices) if isinstance(notices, list) else ()
 
 
 def project_python(project: Project, requested: str | None) -> str:

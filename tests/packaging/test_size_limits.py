@@ -52,3 +52,13 @@ def test_the_cli_refuses_an_oversized_project_with_exit_code_3(
     assert "over the limit of 250.0 MB" in done.stderr
     assert "Largest contributors: data/ 300.0 MB" in done.stderr
     assert not list((copy.root / ".scaffold" / "build").glob("**/*.zip"))
+
+
+def test_a_reused_build_is_checked_against_the_limits_asked_for_now(
+    x86_project: Project, x86_artifact: Artifact
+) -> None:
+    # Just under the recorded total: the sources alone pass, the finished zip (with bytecode) does not.
+    limits = SizeLimits(unzipped_bytes=x86_artifact.unzipped_bytes - 1)
+    with pytest.raises(SizeLimitError, match="Largest contributors: "):
+        build_artifact(x86_project, "lambda", arch="x86_64", python_version=HOST_PYTHON, limits=limits)
+    assert build_artifact(x86_project, "lambda", arch="x86_64", python_version=HOST_PYTHON).reused
