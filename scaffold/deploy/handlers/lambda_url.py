@@ -1,0 +1,139 @@
+"""The Function URL on the ``live`` alias, and the policy statements a public (``NONE``) URL needs."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+from ..aws import is_not_found
+from ..context import DeployContext
+from ..models import FunctionUrl, LambdaPermission
+from ..state import Record
+from .base import Handler, Observed, register
+
+
+@register("lambda_function_url")
+class FunctionUrlHandler(Handler[FunctionUrl]):
+    def observe(self, res: FunctionUrl, record: Record | None, ctx: DeployContext) -> Observed | None:
+        found = _get_url(res.function_name, res.qualifier, ctx)
+        if found is None:
+            return None
+        return Observed(
+            record=_record(res.function_name, res.qualifier, found), actual={"auth_type": found["AuthType"]}
+        )
+
+    def desired(self, res: FunctionUrl, ctx: DeployContext) -> dict[str, Any]:
+        return {"auth_type": res.auth_type}
+
+    def create(self, res: FunctionUrl, ctx: DeployContext) -> Record:
+        created = ctx.client("lambda").create_function_url_config(
+            FunctionName=res.function_name,
+            Qualifier=res.qualifier,
+            AuthType=res.auth_type,
+            InvokeMode="BUFFERED",  # the Python managed runtime buffers; SSE arrives as one body
+        )
+        return _record(res.function_name, res.qualifier, created)
+
+    def update(self, res: FunctionUrl, observed: Observed, changes: list[str], ctx: DeployContext) -> Record:
+        updated = ctx.client("lambda").update_function_url_config(
+            FunctionName=res.function_name, Qualifier=res.qualifier, AuthType=res.auth_type
+        )
+        return _record(res.function_name, res.qualifier, updated)
+
+    def delete(self, record: Record, ctx: DeployContext) -> bool:
+        try:
+            ctx.client("lambda").delete_function_url_config(
+                FunctionName=record["function"], Qualifier=record["qualifier"]
+            )
+        except ClientError as exc:
+            if is_not_found(exc):
+                return False
+            raise
+        return True
+
+    def inspect(self, record: Record, ctx: DeployContext) -> Observed | None:
+        found = _get_url(record["function"], record["qualifier"], ctx)
+        return None if found is None else Observed(record=record, detail=str(found["AuthType"]))
+
+
+@register("lambda_permission")
+class PermissionHandler(Handler[LambdaPermission]):
+    """A statement is identified by its id; a changed permission gets a new id, so presence is the state."""
+
+    def observe(self, res: LambdaPermission, record: Record | None, ctx: DeployContext) -> Observed | None:
+        if not _has_statement(res.function_name, res.qualifier, res.statement_id, ctx):
+            return None
+        return Observed(record=_permission_record(res))
+
+    def create(self, res: LambdaPermission, ctx: DeployContext) -> Record:
+        params: dict[str, Any] = {
+            "FunctionName": res.function_name,
+            "Qualifier": res.qualifier,
+            "StatementId": res.statement_id,
+            "Action": res.action,
+            "Principal": res.principal,
+        }
+        if res.url_auth_type:
+            params["FunctionUrlAuthType"] = res.url_auth_type
+        if res.invoked_via_function_url:
+            params["InvokedViaFunctionUrl"] = True
+        ctx.client("lambda").add_permission(**params)
+        return _permission_record(res)
+
+    def update(
+        self, res: LambdaPermission, observed: Observed, changes: list[str], ctx: DeployContext
+    ) -> Record:
+        return observed.record
+
+    def delete(self, record: Record, ctx: DeployContext) -> bool:
+        try:
+            ctx.client("lambda").remove_permission(
+                FunctionName=record["function"], Qualifier=record["qualifier"], StatementId=record["sid"]
+            )
+        except ClientError as exc:
+            if is_not_found(exc):
+                return False
+            raise
+        return True
+
+    def inspect(self, record: Record, ctx: DeployContext) -> Observed | None:
+        present = _has_statement(record["function"], record["qualifier"], record["sid"], ctx)
+        return Observed(record=record) if present else None
+
+
+def _get_url(function: str, qualifier: str, ctx: DeployContext) -> dict[str, Any] | None:
+    try:
+        found: dict[str, Any] = ctx.client("lambda").get_function_url_config(
+            FunctionName=function, Qualifier=qualifier
+        )
+    except ClientError as exc:
+        if is_not_found(exc):
+            return None
+        raise
+    return found
+
+
+def _has_statement(function: str, qualifier: str, sid: str, ctx: DeployContext) -> bool:
+    try:
+        policy = ctx.client("lambda").get_policy(FunctionName=function, Qualifier=qualifier)["Policy"]
+    except ClientError as exc:
+        if is_not_found(exc):
+            return False
+        raise
+    statements = json.loads(policy).get("Statement", [])
+    return any(statement.get("Sid") == sid for statement in statements)
+
+
+def _record(function: str, qualifier: str, config: dict[str, Any]) -> Record:
+    return {
+        "function": function,
+        "qualifier": qualifier,
+        "url": config["FunctionUrl"],
+        "auth_type": config["AuthType"],
+    }
+
+
+def _permission_record(res: LambdaPermission) -> Record:
+    return {"function": res.function_name, "qualifier": res.qualifier, "sid": res.statement_id}

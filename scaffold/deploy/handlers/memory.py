@@ -1,0 +1,141 @@
+"""AgentCore Memory for ``memory=agentcore`` when the project names no existing memory id.
+
+ListMemories reports no names, so a memory not yet recorded (an interrupted first deploy) is found by the id
+AgentCore derives from the name (``<name>-<suffix>``), else by reading each memory, and adopted only when
+tagged for this project and target.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+from ..aws import is_not_found
+from ..context import DeployContext
+from ..models import AgentCoreMemory
+from ..state import Record
+from .base import Handler, Observed, register
+
+_ACTIVE = frozenset({"ACTIVE"})
+_FAILED = frozenset({"FAILED", "DELETING"})
+
+
+@register("agentcore_memory")
+class MemoryHandler(Handler[AgentCoreMemory]):
+    def observe(self, res: AgentCoreMemory, record: Record | None, ctx: DeployContext) -> Observed | None:
+        found = _get(record["id"], ctx) if record and record.get("id") else None
+        recorded = found is not None
+        if found is None:
+            found = _find_by_name(res.name, ctx)
+        if found is None:
+            return None
+        owned = recorded or ctx.names.owns(_tags(found["arn"], ctx))
+        return Observed(
+            record=_record(found),
+            actual={"event_expiry_days": found.get("eventExpiryDuration")},
+            owned=owned,
+            detail=str(found.get("status")),
+        )
+
+    def desired(self, res: AgentCoreMemory, ctx: DeployContext) -> dict[str, Any]:
+        return {"event_expiry_days": res.event_expiry_days}
+
+    def create(self, res: AgentCoreMemory, ctx: DeployContext) -> Record:
+        params: dict[str, Any] = {
+            "name": res.name,
+            "eventExpiryDuration": res.event_expiry_days,
+            "tags": res.tags,
+        }
+        if res.description:
+            params["description"] = res.description
+        created = ctx.client("bedrock-agentcore-control").create_memory(**params)["memory"]
+        return self._wait(res.name, created["id"], ctx)
+
+    def update(
+        self, res: AgentCoreMemory, observed: Observed, changes: list[str], ctx: DeployContext
+    ) -> Record:
+        ctx.client("bedrock-agentcore-control").update_memory(
+            memoryId=observed.record["id"], eventExpiryDuration=res.event_expiry_days
+        )
+        return self._wait(res.name, observed.record["id"], ctx)
+
+    def delete(self, record: Record, ctx: DeployContext) -> bool:
+        try:
+            ctx.client("bedrock-agentcore-control").delete_memory(memoryId=record["id"])
+        except ClientError as exc:
+            if is_not_found(exc):
+                return False
+            raise
+        return True
+
+    def inspect(self, record: Record, ctx: DeployContext) -> Observed | None:
+        found = _get(record["id"], ctx)
+        return None if found is None else Observed(record=record, detail=str(found.get("status")))
+
+    def _wait(self, name: str, memory_id: str, ctx: DeployContext) -> Record:
+        latest: dict[str, Any] = {}
+
+        def status() -> str:
+            latest.update(_get(memory_id, ctx) or {"status": "MISSING"})
+            return str(latest.get("status"))
+
+        ctx.wait_for(
+            f"memory {name}",
+            status,
+            ready=_ACTIVE,
+            failed=_FAILED | {"MISSING"},
+            timeout_s=600,
+            reason=lambda: str(latest.get("failureReason") or ""),
+        )
+        return _record(latest)
+
+
+def _get(memory_id: str, ctx: DeployContext) -> dict[str, Any] | None:
+    try:
+        found: dict[str, Any] = ctx.client("bedrock-agentcore-control").get_memory(memoryId=memory_id)[
+            "memory"
+        ]
+    except ClientError as exc:
+        if is_not_found(exc):
+            return None
+        raise
+    return found
+
+
+def _find_by_name(name: str, ctx: DeployContext) -> dict[str, Any] | None:
+    summaries = list(_list(ctx))
+    likely = [s for s in summaries if str(s.get("id", "")).startswith(f"{name}-")]
+    for summary in likely or summaries:
+        found = _get(summary["id"], ctx)
+        if found is not None and found.get("name") == name:
+            return found
+    return None
+
+
+def _list(ctx: DeployContext) -> Iterator[dict[str, Any]]:
+    control = ctx.client("bedrock-agentcore-control")
+    token = None
+    while True:
+        page = control.list_memories(**({"nextToken": token} if token else {}))
+        yield from page.get("memories", [])
+        token = page.get("nextToken")
+        if not token:
+            return
+
+
+def _tags(arn: str, ctx: DeployContext) -> dict[str, str]:
+    try:
+        tags: dict[str, str] = (
+            ctx.client("bedrock-agentcore-control").list_tags_for_resource(resourceArn=arn).get("tags", {})
+        )
+    except ClientError as exc:
+        if is_not_found(exc):
+            return {}
+        raise
+    return tags
+
+
+def _record(found: dict[str, Any]) -> Record:
+    return {"name": found.get("name"), "id": found["id"], "arn": found["arn"]}
