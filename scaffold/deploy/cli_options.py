@@ -1,0 +1,80 @@
+"""Options shared by the deploy commands (deploy, status, destroy, logs, invoke --target).
+
+Importing this module stays cheap: no boto3, no deploy engine; the commands import those when they run.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import click
+
+from ..project import Project
+from .targets import DEPLOYERS
+
+if TYPE_CHECKING:
+    from .plan import Plan
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+DEPLOY_TARGETS = tuple(DEPLOYERS)
+
+
+def target_option(*, required: bool = False, help: str = "The deployed target.") -> Callable[[F], F]:
+    return click.option(
+        "--target", "-t", "target", type=click.Choice(DEPLOY_TARGETS), required=required, help=help
+    )
+
+
+def aws_options(command: F) -> F:
+    """``--region``, ``--profile``, ``--endpoint-url``: the standard AWS ways, nothing emulator-specific."""
+    for decorator in reversed(
+        (
+            click.option(
+                "--region", metavar="REGION", help="AWS region.  [default: the recorded one, else aws_region]"
+            ),
+            click.option(
+                "--profile", metavar="NAME", envvar="AWS_PROFILE", help="AWS profile (AWS_PROFILE)."
+            ),
+            click.option(
+                "--endpoint-url",
+                metavar="URL",
+                envvar="AWS_ENDPOINT_URL",
+                help="Send every AWS call to URL (AWS_ENDPOINT_URL): a VPC endpoint or an emulator.",
+            ),
+        )
+    ):
+        command = decorator(command)
+    return command
+
+
+def json_option(command: F) -> F:
+    return click.option("--json", "as_json", is_flag=True, help="Print the result as JSON on stdout.")(
+        command
+    )
+
+
+def choose_target(project: Project, target: str | None) -> str:
+    """``--target`` may be left out when the project has exactly one deployable target."""
+    if target:
+        return target
+    candidates = [name for name in project.targets if name in DEPLOYERS]
+    if len(candidates) == 1:
+        return candidates[0]
+    raise click.UsageError(f"Choose a target with --target {'|'.join(candidates or DEPLOY_TARGETS)}.")
+
+
+def confirmation(yes: bool, question: str = "Apply this plan?") -> Callable[[Plan], bool] | None:
+    """Ask on a terminal; ``--yes`` always agrees; elsewhere ``None`` (the engine then demands ``--yes``)."""
+    if yes:
+        return lambda plan: True
+    if not sys.stdin.isatty():
+        return None
+
+    def ask(plan: Plan) -> bool:
+        click.echo(plan.render(), err=True)
+        return click.confirm(question, default=False, err=True)
+
+    return ask

@@ -1,0 +1,220 @@
+"""Deploy and destroy one target of a project: lock, read state, build, plan, (confirm), execute, record.
+
+The commands are thin wrappers over ``deploy``/``destroy`` here, and tests and the benchmark call these
+directly with their own ``AwsOptions`` and artifact builder.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from ..errors import BadInput, TargetNotEnabled
+from ..project import Project
+from . import artifacts
+from .aws import AwsContext, aws_errors
+from .config import answer, load_settings
+from .context import DeployContext
+from .errors import NotDeployed
+from .executor import execute
+from .lock import DeployLock
+from .naming import Names
+from .plan import Action, Plan, plan_deploy, plan_destroy
+from .policies import Scope
+from .progress import Progress
+from .state import DeployState, check_matches, load_state, new_state, now
+from .targets import deployer_for
+from .targets.base import DeployedInvoke, TargetDeployer, TargetInputs
+
+if TYPE_CHECKING:
+    from ..invoke_client import InvokeResult
+
+Confirm = Callable[[Plan], bool]
+
+
+@dataclass(frozen=True)
+class AwsOptions:
+    region: str | None = None
+    profile: str | None = None
+    endpoint_url: str | None = None
+
+
+@dataclass
+class Outcome:
+    plan: Plan
+    applied: bool
+    outputs: dict[str, str] = field(default_factory=dict)
+    duration_s: float = 0.0
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "applied": self.applied,
+            "plan": self.plan.to_json(),
+            "outputs": self.outputs,
+            "duration_s": round(self.duration_s, 3),
+        }
+
+
+@dataclass
+class Session:
+    """One target of one project, opened against AWS."""
+
+    project: Project
+    target: str
+    deployer: TargetDeployer
+    state: DeployState | None
+    aws: AwsContext
+    inputs: TargetInputs
+
+    def context(self, progress: Progress) -> DeployContext:
+        return DeployContext(aws=self.aws, names=self.inputs.names, progress=progress)
+
+
+def open_target(project: Project, target: str, options: AwsOptions, *, need_state: bool) -> Session:
+    deployer = deployer_for(target)
+    if not project.has_target(target):
+        enabled = ", ".join(project.targets) or "none"
+        raise TargetNotEnabled(
+            f"{project.project_name} was not generated with the '{target}' target (its targets: {enabled})."
+        )
+    settings = load_settings(project, target, deployer.defaults)
+    deployer.check(project, settings)
+    state = load_state(project.root, target)
+    if state is None and need_state:
+        raise NotDeployed(
+            f"{project.project_name} has no recorded {target} deployment; "
+            f"run: scaffold deploy --target {target}"
+        )
+    region = options.region or (state.region if state else None) or answer(project, "aws_region") or None
+    if not region:
+        raise BadInput("No AWS region: pass --region or answer aws_region in the project.")
+    aws = AwsContext(region=region, profile=options.profile, endpoint_url=options.endpoint_url)
+    if state is not None:
+        check_matches(state, region=region, account_id=aws.account_id)
+    names = Names(project.project_name, project.package_name, target, aws.account_id, region)
+    inputs = TargetInputs(project, settings, names, Scope(aws.partition, region, aws.account_id))
+    return Session(project, target, deployer, state, aws, inputs)
+
+
+def deploy(
+    project: Project,
+    target: str,
+    options: AwsOptions,
+    *,
+    plan_only: bool = False,
+    confirm: Confirm | None = None,
+    progress: Progress | None = None,
+) -> Outcome:
+    started = time.monotonic()
+    progress = progress or Progress()
+    lock: AbstractContextManager[Any] = nullcontext() if plan_only else DeployLock(project.root, target)
+    with lock:
+        session = open_target(project, target, options, need_state=False)
+        state = session.state or new_state(
+            project.root, project.project_name, target, session.aws.region, session.aws.account_id
+        )
+        artifact = _build(session, progress)
+        resources = session.deployer.resources(session.inputs, artifact)
+        ctx = session.context(progress)
+        with aws_errors(f"read the current {target} deployment"):
+            steps = plan_deploy(resources, state, ctx)
+        plan = Plan(
+            project.project_name,
+            target,
+            session.aws.region,
+            session.aws.account_id,
+            steps,
+            artifact.to_json() if artifact else None,
+        )
+        if plan_only or (
+            plan.changes
+            and any(s.action is Action.DELETE for s in plan.changes)
+            and not _confirmed(plan, confirm)
+        ):
+            return Outcome(plan, applied=False, duration_s=time.monotonic() - started)
+        where = f"{project.project_name} ({target}) in {session.aws.region}"
+        progress.line(f"Deploying {where}: {plan.summary()}." if plan.changes else f"No changes for {where}.")
+        state.mark("in_progress", started_at=now(), artifact=plan.artifact)
+        execute(steps, state, ctx)
+        state.mark("complete", finished_at=now())
+        return Outcome(
+            plan, applied=True, outputs=session.deployer.outputs(state), duration_s=time.monotonic() - started
+        )
+
+
+def destroy(
+    project: Project,
+    target: str,
+    options: AwsOptions,
+    *,
+    plan_only: bool = False,
+    confirm: Confirm | None = None,
+    progress: Progress | None = None,
+) -> Outcome:
+    started = time.monotonic()
+    progress = progress or Progress()
+    lock: AbstractContextManager[Any] = nullcontext() if plan_only else DeployLock(project.root, target)
+    with lock:
+        session = open_target(project, target, options, need_state=True)
+        state = session.state
+        assert state is not None
+        ctx = session.context(progress)
+        resources = session.deployer.resources(session.inputs, None)
+        with aws_errors(f"read the current {target} deployment"):
+            steps = plan_destroy(resources, state, ctx)
+        plan = Plan(project.project_name, target, state.region, state.account_id, steps)
+        if plan_only or not _confirmed(plan, confirm):
+            return Outcome(plan, applied=False, duration_s=time.monotonic() - started)
+        state.mark("destroying", started_at=now())
+        execute(steps, state, ctx)
+        state.delete_file()
+        return Outcome(plan, applied=True, duration_s=time.monotonic() - started)
+
+
+def invoke_deployed(
+    project: Project, target: str, options: AwsOptions, call: DeployedInvoke, on_text: Callable[[str], None]
+) -> InvokeResult:
+    session = open_target(project, target, options, need_state=True)
+    assert session.state is not None
+    return session.deployer.invoke(session.state, session.aws, call, on_text)
+
+
+def log_source(project: Project, target: str, options: AwsOptions) -> tuple[AwsContext, str]:
+    """The AWS context and log group of a deployed target."""
+    session = open_target(project, target, options, need_state=True)
+    assert session.state is not None
+    group = session.deployer.log_group(session.state)
+    if not group:
+        raise NotDeployed(f"No log group is recorded for {target}; run: scaffold deploy --target {target}")
+    return session.aws, group
+
+
+def _build(session: Session, progress: Progress) -> artifacts.ArtifactInfo | None:
+    options = session.deployer.artifact_options(session.inputs)
+    if options is None:
+        return None
+    started = time.monotonic()
+    progress.line(f"Building the {session.target} artifact ({options.arch}) …")
+    built = artifacts.build(
+        session.project,
+        session.target,
+        arch=options.arch,
+        python_version=options.python_version,
+        progress=progress,
+    )
+    progress.line(
+        f"  built {built.size_bytes / 1e6:.1f} MB, sha256 {built.sha256[:12]} "
+        f"in {time.monotonic() - started:.1f} s"
+    )
+    return built
+
+
+def _confirmed(plan: Plan, confirm: Confirm | None) -> bool:
+    if not plan.changes:
+        return True
+    if confirm is None:
+        raise BadInput("This plan deletes resources; pass --yes to apply it without a prompt.")
+    return confirm(plan)

@@ -1,0 +1,92 @@
+"""``scaffold status``: each recorded resource as AWS reports it now (read calls only), and the outputs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..project import Project
+from .aws import aws_errors
+from .engine import AwsOptions, open_target
+from .handlers.base import handler_for
+from .progress import Progress
+
+_UNHEALTHY = ("FAILED", "Failed", "Inactive")
+
+
+@dataclass
+class ResourceStatus:
+    key: str
+    kind: str
+    name: str
+    exists: bool
+    detail: str = ""
+
+    @property
+    def healthy(self) -> bool:
+        return self.exists and not any(word in self.detail for word in _UNHEALTHY)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "key": self.key,
+            "kind": self.kind,
+            "name": self.name,
+            "exists": self.exists,
+            "detail": self.detail,
+        }
+
+
+@dataclass
+class StatusReport:
+    project: str
+    target: str
+    region: str
+    account_id: str
+    deployment: dict[str, Any]
+    resources: list[ResourceStatus] = field(default_factory=list)
+    outputs: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def in_sync(self) -> bool:
+        return self.deployment.get("status") == "complete" and all(r.healthy for r in self.resources)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "project": self.project,
+            "target": self.target,
+            "region": self.region,
+            "account_id": self.account_id,
+            "deployed": True,
+            "in_sync": self.in_sync,
+            "deployment": self.deployment,
+            "resources": [resource.to_json() for resource in self.resources],
+            "outputs": self.outputs,
+        }
+
+
+def status(project: Project, target: str, options: AwsOptions) -> StatusReport:
+    session = open_target(project, target, options, need_state=True)
+    state = session.state
+    assert state is not None
+    ctx = session.context(Progress(quiet=True))
+    report = StatusReport(
+        project.project_name,
+        target,
+        state.region,
+        state.account_id,
+        dict(state.deployment),
+        outputs=session.deployer.outputs(state),
+    )
+    with aws_errors(f"read the {target} deployment"):
+        for key, record in state.resources.items():
+            kind = str(record.get("kind", "?"))
+            observed = handler_for(kind).inspect(record, ctx)
+            name = str(
+                record.get("name") or record.get("key") or record.get("url") or record.get("sid") or key
+            )
+            report.resources.append(
+                ResourceStatus(
+                    key, kind, name, observed is not None, observed.detail if observed else "missing"
+                )
+            )
+    return report

@@ -1,0 +1,64 @@
+"""What a per-target deployer provides, and the inputs every one of them gets."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Protocol
+
+from ...project import Project
+from ..artifacts import ArtifactInfo
+from ..config import TargetSettings
+from ..models import Resource
+from ..naming import Names
+from ..policies import Scope
+from ..state import DeployState
+
+if TYPE_CHECKING:
+    from ...invoke_client import InvokeRequest, InvokeResult
+    from ..aws import AwsContext
+
+
+@dataclass(frozen=True)
+class TargetInputs:
+    project: Project
+    settings: TargetSettings
+    names: Names
+    scope: Scope
+
+
+@dataclass(frozen=True)
+class ArtifactOptions:
+    arch: str
+    python_version: str | None
+
+
+@dataclass(frozen=True)
+class DeployedInvoke:
+    """What ``scaffold invoke --target`` sends to a deployed target."""
+
+    request: InvokeRequest
+    token: str | None = None  # a bearer token for JWT-protected targets
+
+
+class TargetDeployer(Protocol):
+    name: str
+    defaults: Mapping[str, Any]
+
+    def check(self, project: Project, settings: TargetSettings) -> None:
+        """Refuse early (before building anything) what this target cannot deploy."""
+
+    def artifact_options(self, inputs: TargetInputs) -> ArtifactOptions | None:
+        """How to build the code for this target; ``None`` when it deploys something prebuilt."""
+
+    def resources(self, inputs: TargetInputs, artifact: ArtifactInfo | None) -> list[Resource]:
+        """The models, in creation order. ``artifact`` is ``None`` for destroy and status."""
+
+    def outputs(self, state: DeployState) -> dict[str, str]:
+        """What to show after a deploy and in status: URLs, ARNs, the log group."""
+
+    def log_group(self, state: DeployState) -> str | None: ...
+
+    def invoke(
+        self, state: DeployState, aws: AwsContext, call: DeployedInvoke, on_text: Callable[[str], None]
+    ) -> InvokeResult: ...

@@ -1,0 +1,189 @@
+"""The Lambda target: execution role, log group, code in S3, the function (arm64 by default), the ``live``
+alias on a published version, and a Function URL on the alias.
+
+The URL is ``AWS_IAM`` unless the project verifies JWTs itself (``auth=jwt``): then it is ``NONE`` and the
+handler checks the bearer token on every request. A project with ``auth=none`` still gets ``AWS_IAM``: a
+public, unauthenticated URL in front of a paid model is never a default.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from ...errors import BadInput
+from ...project import Project
+from ..artifacts import ArtifactInfo
+from ..config import TargetSettings, answer
+from ..environment import agent_environment
+from ..models import (
+    FunctionUrl,
+    IamRole,
+    LambdaAlias,
+    LambdaFunction,
+    LambdaPermission,
+    LogGroup,
+    Ref,
+    Resource,
+    S3Bucket,
+    S3CodeObject,
+)
+from ..naming import ALIAS
+from ..policies import execution_policy, trust_policy
+from ..state import DeployState
+from .base import ArtifactOptions, DeployedInvoke, TargetInputs
+
+if TYPE_CHECKING:
+    from ...invoke_client import InvokeResult
+    from ..aws import AwsContext
+
+ARCHITECTURES = ("arm64", "x86_64")
+_HANDLER = re.compile(r"^[A-Za-z_]\w*(\.[A-Za-z_]\w*)+$")  # module.path.function
+POLICY_NAME = "agent-scaffold-execution"
+
+
+class LambdaDeployer:
+    name = "lambda"
+    defaults: dict[str, Any] = {
+        "architecture": "arm64",
+        "memory_mb": 1024,
+        "timeout_s": 150,  # above the agent's own request timeout (120 s), so it answers 504 itself
+    }
+
+    def check(self, project: Project, settings: TargetSettings) -> None:
+        if settings["architecture"] not in ARCHITECTURES:
+            raise BadInput(f"architecture must be one of {', '.join(ARCHITECTURES)}.")
+        if not 128 <= settings["memory_mb"] <= 10240 or not 1 <= settings["timeout_s"] <= 900:
+            raise BadInput("memory_mb must be 128-10240 and timeout_s 1-900 for Lambda.")
+
+    def artifact_options(self, inputs: TargetInputs) -> ArtifactOptions:
+        return ArtifactOptions(
+            arch=inputs.settings["architecture"],
+            python_version=answer(inputs.project, "python_version") or None,
+        )
+
+    def resources(self, inputs: TargetInputs, artifact: ArtifactInfo | None) -> list[Resource]:
+        names, scope, project = inputs.names, inputs.scope, inputs.project
+        env = agent_environment(project, self.name, inputs.settings)
+        log_group_arn = (
+            f"arn:{scope.partition}:logs:{scope.region}:{scope.account_id}:log-group:{names.lambda_log_group}"
+        )
+        # We create the log group ourselves, so the role only writes to it (no logs:CreateLogGroup).
+        policy = execution_policy(
+            project,
+            self.name,
+            scope,
+            log_group_arn=log_group_arn,
+            session_bucket=env.get("AGENT_SESSION_BUCKET"),
+        )
+        python = (
+            (artifact.python_version if artifact else None) or answer(project, "python_version") or "3.12"
+        )
+        runtime = artifact.runtime if artifact and artifact.runtime else f"python{python}"
+        url_auth = "NONE" if answer(project, "auth") == "jwt" else "AWS_IAM"
+        code_key = names.code_key(artifact.sha256) if artifact else ""
+        resources: list[Resource] = [
+            IamRole(
+                key="role",
+                name=names.role,
+                trust_policy=trust_policy("lambda.amazonaws.com"),
+                policy_name=POLICY_NAME,
+                policy=policy,
+                tags=names.tags,
+                description=f"Execution role of {names.function} (agent-scaffold)",
+            ),
+            LogGroup(
+                key="log_group",
+                name=names.lambda_log_group,
+                retention_days=inputs.settings["log_retention_days"],
+                tags=names.tags,
+            ),
+            S3Bucket(key="bucket", name=names.bucket, prefix=names.code_prefix, tags=names.tags),
+        ]
+        if artifact is not None:
+            resources.append(
+                S3CodeObject(
+                    key="code",
+                    bucket=names.bucket,
+                    object_key=code_key,
+                    file=artifact.path,
+                    sha256=artifact.sha256,
+                    size_bytes=artifact.size_bytes,
+                )
+            )
+        resources += [
+            LambdaFunction(
+                key="function",
+                name=names.function,
+                role_arn=Ref("role", "arn"),
+                handler=self._handler(project, artifact),
+                runtime=runtime,
+                architecture=inputs.settings["architecture"],
+                memory_mb=inputs.settings["memory_mb"],
+                timeout_s=inputs.settings["timeout_s"],
+                environment=env,
+                code_bucket=names.bucket,
+                code_key=code_key,
+                code_sha256=artifact.sha256 if artifact else "",
+                log_group=names.lambda_log_group,
+                tags=names.tags,
+                description=f"{project.project_name} agent (agent-scaffold)",
+            ),
+            LambdaAlias(
+                key="alias", function_name=names.function, name=ALIAS, version=Ref("function", "version")
+            ),
+            FunctionUrl(
+                key="function_url", function_name=names.function, qualifier=ALIAS, auth_type=url_auth
+            ),
+        ]
+        if url_auth == "NONE":  # both statements are needed for a public URL; the JWT check is in the handler
+            resources += [
+                LambdaPermission(
+                    key="url_permission",
+                    function_name=names.function,
+                    qualifier=ALIAS,
+                    statement_id="FunctionURLAllowPublicAccess",
+                    action="lambda:InvokeFunctionUrl",
+                    principal="*",
+                    url_auth_type="NONE",
+                ),
+                LambdaPermission(
+                    key="url_invoke_permission",
+                    function_name=names.function,
+                    qualifier=ALIAS,
+                    statement_id="FunctionURLInvokeAllowPublicAccess",
+                    action="lambda:InvokeFunction",
+                    principal="*",
+                    invoked_via_function_url=True,
+                ),
+            ]
+        return resources
+
+    def outputs(self, state: DeployState) -> dict[str, str]:
+        found = state.resources
+        shown = {
+            "function_url": found.get("function_url", {}).get("url"),
+            "function": found.get("function", {}).get("arn"),
+            "alias": found.get("alias", {}).get("arn"),
+            "version": found.get("alias", {}).get("version"),
+            "log_group": found.get("log_group", {}).get("name"),
+        }
+        return {name: str(value) for name, value in shown.items() if value}
+
+    def log_group(self, state: DeployState) -> str | None:
+        return state.resources.get("log_group", {}).get("name")
+
+    def invoke(
+        self, state: DeployState, aws: AwsContext, call: DeployedInvoke, on_text: Callable[[str], None]
+    ) -> InvokeResult:
+        from ..invoke_lambda import invoke_function
+
+        return invoke_function(state, aws, call, on_text)
+
+    @staticmethod
+    def _handler(project: Project, artifact: ArtifactInfo | None) -> str:
+        given = artifact.entrypoint[0] if artifact and artifact.entrypoint else ""
+        if _HANDLER.match(given) and not given.endswith(".py"):
+            return given
+        return f"{project.module('entrypoints.lambda_handler')}.handler"
