@@ -6,7 +6,8 @@ callback as they arrive, the final reply is returned, and every failure is a one
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import json
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
@@ -108,7 +109,16 @@ def invoke(request: InvokeRequest, on_text: Callable[[str], None]) -> InvokeResu
 
 
 def _follow_stream(response: httpx.Response, on_text: Callable[[str], None]) -> dict[str, Any]:
-    for event in iter_events(response.iter_lines()):
+    return follow_events(response.iter_lines(), on_text, source=f"The server at {response.url}")
+
+
+def follow_events(lines: Iterable[str], on_text: Callable[[str], None], *, source: str) -> dict[str, Any]:
+    """Read a wire-contract SSE stream: text chunks to ``on_text``, the final reply returned.
+
+    Shared by every transport (httpx here, a Lambda response body, an AgentCore stream); ``source`` names the
+    sender in errors ("The server at URL", "The lambda target").
+    """
+    for event in iter_events(lines):
         if isinstance(event, str):
             on_text(event)
         elif isinstance(event, dict) and "error" in event:
@@ -116,20 +126,33 @@ def _follow_stream(response: httpx.Response, on_text: Callable[[str], None]) -> 
         elif isinstance(event, dict) and event.get("done"):
             reply = event.get("reply")
             return reply if isinstance(reply, dict) else {"text": str(event.get("text", ""))}
-    raise ServerError(f"The server at {response.url} ended the stream without a final reply.")
+    raise ServerError(f"{source} ended the stream without a final reply.")
+
+
+def reply_from_json(raw: bytes | str, on_text: Callable[[str], None], *, source: str) -> dict[str, Any]:
+    """A plain JSON reply object; its text goes to ``on_text`` in one piece."""
+    try:
+        reply = json.loads(raw)
+    except ValueError:
+        raise ServerError(f"{source} answered with something that is not JSON.") from None
+    if not isinstance(reply, dict):
+        raise ServerError(f"{source} answered with JSON that is not a reply object.")
+    on_text(str(reply.get("text", "")))
+    return reply
+
+
+def error_detail(body: Any, fallback: str) -> tuple[str, str | None]:
+    """The ``error`` message and machine ``code`` of a wire-contract error body, else ``fallback``."""
+    if isinstance(body, dict) and "error" in body:
+        code = body.get("code")
+        return str(body["error"]), None if code is None else str(code)
+    return fallback[:_MAX_ERROR_BODY_CHARS], None
 
 
 def _read_json_reply(response: httpx.Response, on_text: Callable[[str], None]) -> dict[str, Any]:
     """A plain JSON reply: asked for with --no-stream, or from a server that does not stream."""
     response.read()
-    try:
-        reply = response.json()
-    except ValueError:
-        raise ServerError(f"The server at {response.url} answered with something that is not JSON.") from None
-    if not isinstance(reply, dict):
-        raise ServerError(f"The server at {response.url} answered with JSON that is not a reply object.")
-    on_text(str(reply.get("text", "")))
-    return reply
+    return reply_from_json(response.content, on_text, source=f"The server at {response.url}")
 
 
 def _error_message(url: str, response: httpx.Response) -> str:
@@ -137,12 +160,7 @@ def _error_message(url: str, response: httpx.Response) -> str:
         body = response.json()
     except ValueError:
         body = None
-    if isinstance(body, dict) and "error" in body:
-        detail = str(body["error"])
-        code = body.get("code")
-    else:
-        detail = response.text.strip()[:_MAX_ERROR_BODY_CHARS] or response.reason_phrase
-        code = None
+    detail, code = error_detail(body, response.text.strip() or response.reason_phrase)
     status = f"{response.status_code} ({code})" if code else str(response.status_code)
     return f"The server at {url} answered {status}: {detail}"
 

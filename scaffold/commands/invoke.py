@@ -1,13 +1,17 @@
-"""``scaffold invoke``: send one prompt to a running agent server and print the reply as it streams."""
+"""``scaffold invoke``: send one prompt to a running agent server (``--url``) or a deployed target
+(``--target``) and print the reply as it streams."""
 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import click
 
+from ..deploy.cli_options import aws_options, target_option
 from ..errors import ScaffoldError
-from ..invoke_client import DEFAULT_TIMEOUT_S, InvokeRequest, invocation_url, invoke
+from ..invoke_client import DEFAULT_TIMEOUT_S, InvokeRequest, InvokeResult, invocation_url, invoke
+from ._common import project_option
 
 EPILOG = """\b
 Examples:
@@ -15,10 +19,15 @@ Examples:
   scaffold invoke "Hello" --url localhost:8000                 # FastAPI app; path defaults to /invocations
   scaffold invoke "And now?" --url :8080 --session-id s1       # continue a session
   scaffold invoke "Hello" --url https://example.com/invocations --json | jq .usage
+  scaffold invoke "Hello" --target agentcore                   # the deployed runtime (SigV4)
+  scaffold invoke "Hello" --target lambda --token "$JWT"       # the deployed function, auth=jwt
 
 \b
 Streams by default (Server-Sent Events): text is printed as it arrives and the session id
-goes to stderr. Exit codes: 0 replied; 1 server error, failed stream or no connection."""
+goes to stderr. --target calls what `scaffold deploy` recorded, with your AWS credentials
+(lambda.invoke on the live alias; invoke_agent_runtime on the live endpoint).
+Exit codes: 0 replied; 1 server error, failed stream or no connection; 2 bad input;
+3 target not deployed; 6 no AWS credentials."""
 
 
 class _TextPrinter:
@@ -42,15 +51,19 @@ class _TextPrinter:
             self.line_open = False
 
 
-@click.command("invoke", epilog=EPILOG, short_help="Send a prompt to a running server; stream the reply.")
+@click.command(
+    "invoke",
+    epilog=EPILOG,
+    short_help="Send a prompt to a running server or deployed target; stream the reply.",
+)
 @click.argument("prompt")
 @click.option(
     "--url",
     "-u",
-    required=True,
     metavar="URL",
-    help="The server (/invocations is added when URL has no path).",
+    help="A running server (/invocations is added when URL has no path).",
 )
+@target_option(help="A deployed target instead of --url (see scaffold deploy).")
 @click.option("--session-id", metavar="ID", help="Continue (or name) a conversation session.")
 @click.option("--stream/--no-stream", default=True, help="Stream the reply (default) or get one JSON reply.")
 @click.option("--json", "as_json", is_flag=True, help="Print only the final reply, as JSON.")
@@ -62,16 +75,52 @@ class _TextPrinter:
     metavar="SECONDS",
     help="Give up when the server is silent this long.",
 )
+@click.option(
+    "--token",
+    envvar="SCAFFOLD_BEARER_TOKEN",
+    metavar="JWT",
+    help="Bearer token for a deployed target with auth=jwt (SCAFFOLD_BEARER_TOKEN).",
+)
+@aws_options
+@project_option
 def invoke_command(
-    prompt: str, url: str, session_id: str | None, stream: bool, as_json: bool, timeout: float
+    prompt: str,
+    url: str | None,
+    target: str | None,
+    session_id: str | None,
+    stream: bool,
+    as_json: bool,
+    timeout: float,
+    token: str | None,
+    region: str | None,
+    profile: str | None,
+    endpoint_url: str | None,
+    project_dir: Path | None,
 ) -> None:
-    """Send PROMPT to the agent server at URL and print its reply."""
-    request = InvokeRequest(
-        url=invocation_url(url), prompt=prompt, session_id=session_id, stream=stream, timeout_s=timeout
-    )
+    """Send PROMPT to the agent server at URL, or to a deployed TARGET, and print its reply."""
+    if (url is None) == (target is None):
+        raise click.UsageError(
+            "Give either --url URL (a running server) or --target TARGET (a deployed one)."
+        )
     printer = _TextPrinter(quiet=as_json)
     try:
-        result = invoke(request, printer)
+        if url is not None:
+            request = InvokeRequest(
+                url=invocation_url(url),
+                prompt=prompt,
+                session_id=session_id,
+                stream=stream,
+                timeout_s=timeout,
+            )
+            result = invoke(request, printer)
+        else:
+            assert target is not None
+            request = InvokeRequest(
+                url="", prompt=prompt, session_id=session_id, stream=stream, timeout_s=timeout
+            )
+            result = _invoke_deployed(
+                target, request, token, (region, profile, endpoint_url), project_dir, printer
+            )
     except ScaffoldError:
         printer.end_line()
         raise
@@ -83,3 +132,19 @@ def invoke_command(
     click.echo()
     if result.session_id:
         click.echo(f"session: {result.session_id}", err=True)
+
+
+def _invoke_deployed(
+    target: str,
+    request: InvokeRequest,
+    token: str | None,
+    aws: tuple[str | None, str | None, str | None],
+    project_dir: Path | None,
+    printer: _TextPrinter,
+) -> InvokeResult:
+    from ..deploy.engine import AwsOptions, invoke_deployed
+    from ..deploy.targets.base import DeployedInvoke
+    from ..project import locate_project
+
+    project = locate_project(project_dir)
+    return invoke_deployed(project, target, AwsOptions(*aws), DeployedInvoke(request, token), printer)
