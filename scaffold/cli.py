@@ -9,11 +9,15 @@ from __future__ import annotations
 import click
 
 from . import __version__
+from .commands.deploy import deploy
+from .commands.destroy import destroy
 from .commands.invoke import invoke_command
+from .commands.logs import logs
 from .commands.new import new
 from .commands.package import package
 from .commands.run import run
 from .commands.serve import serve
+from .commands.status import status
 
 EPILOG = """\b
 Examples:
@@ -49,7 +53,7 @@ def cli() -> None:
     """Create, run and serve Strands agents: one portable core, thin adapters per target."""
 
 
-for _command in (new, run, serve, invoke_command, package):
+for _command in (new, run, serve, invoke_command, package, deploy, status, logs, destroy):
     cli.add_command(_command)
 
 

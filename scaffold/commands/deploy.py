@@ -1,0 +1,83 @@
+"""``scaffold deploy``: build the project, plan against what is recorded and what AWS reports, apply."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from ..deploy.cli_options import aws_options, choose_target, confirmation, json_option, target_option
+from ..deploy.errors import DEPLOY_EXIT_CODES
+from ..errors import Interrupted
+from ..project import locate_project
+from ._common import project_option
+
+EPILOG = f"""\b
+Examples:
+  scaffold deploy --target lambda              # build, plan, apply; prints the Function URL
+  scaffold deploy --target agentcore --plan    # show what would change; change nothing
+  scaffold deploy -t lambda --region eu-west-1 --profile prod --json
+
+\b
+What was created is recorded in .scaffold/state/<target>.json. A rerun after a failure resumes
+where it stopped; a rerun with no change makes no change in AWS. Plans that delete something ask
+first (--yes skips the question). Settings: [tool.scaffold.deploy.<target>] in pyproject.toml.
+
+{DEPLOY_EXIT_CODES}"""
+
+
+@click.command("deploy", epilog=EPILOG, short_help="Deploy the agent to AWS (lambda or agentcore).")
+@target_option(help="Where to deploy (fastapi is not deployable yet).")
+@click.option("--plan", "plan_only", is_flag=True, help="Print the plan and change nothing.")
+@aws_options
+@click.option("--yes", "-y", is_flag=True, help="Apply without asking, even when the plan deletes something.")
+@json_option
+@project_option
+def deploy(
+    target: str | None,
+    plan_only: bool,
+    region: str | None,
+    profile: str | None,
+    endpoint_url: str | None,
+    yes: bool,
+    as_json: bool,
+    project_dir: Path | None,
+) -> None:
+    """Deploy the project's agent to a target on AWS and record what was created."""
+    from ..deploy.engine import AwsOptions
+    from ..deploy.engine import deploy as run_deploy
+    from ..deploy.progress import Progress
+
+    project = locate_project(project_dir)
+    target = choose_target(project, target)
+    progress = Progress(quiet=as_json and plan_only)
+    try:
+        outcome = run_deploy(
+            project,
+            target,
+            AwsOptions(region, profile, endpoint_url),
+            plan_only=plan_only,
+            confirm=confirmation(yes),
+            progress=progress,
+        )
+    except KeyboardInterrupt:
+        raise Interrupted(
+            "Deploy cancelled: every completed step is recorded; run it again to resume."
+        ) from None
+    if as_json:
+        click.echo(json.dumps(outcome.to_json() if not plan_only else outcome.plan.to_json(), indent=2))
+        return
+    if plan_only:
+        click.echo(outcome.plan.render())
+        return
+    if not outcome.applied:
+        click.echo("Not applied: nothing was changed.", err=True)
+        return
+    click.echo(
+        f"Deployed {project.project_name} ({target}) in {outcome.duration_s:.1f} s: "
+        f"{outcome.plan.summary(done=True)}."
+    )
+    for name, value in outcome.outputs.items():
+        click.echo(f"  {name}: {value}")
+    click.echo(f'Try: scaffold invoke --target {target} "Hello"')

@@ -1,0 +1,76 @@
+"""``scaffold logs``: read the deployed target's CloudWatch logs."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from ..deploy.cli_options import aws_options, choose_target, json_option, target_option
+from ..deploy.errors import DEPLOY_EXIT_CODES
+from ..project import locate_project
+from ._common import project_option
+
+EPILOG = f"""\b
+Examples:
+  scaffold logs --target lambda                    # the last hour
+  scaffold logs -t agentcore --since 10m --follow  # keep printing new lines (Ctrl-C stops)
+  scaffold logs -t lambda --filter '"status": 500' --json
+
+\b
+With --json, events are JSON lines: {{"timestamp", "stream", "message"}}.
+
+{DEPLOY_EXIT_CODES}"""
+
+
+@click.command("logs", epilog=EPILOG, short_help="Print the deployed target's CloudWatch logs.")
+@target_option()
+@click.option(
+    "--since",
+    default="1h",
+    show_default=True,
+    metavar="WHEN",
+    help="A duration (30s, 10m, 2h, 1d) or an ISO time.",
+)
+@click.option("--limit", type=click.IntRange(min=1), metavar="N", help="Only the newest N events.")
+@click.option("--filter", "pattern", metavar="PATTERN", help="A CloudWatch Logs filter pattern.")
+@click.option("--follow", "-f", is_flag=True, help="Keep printing new events until Ctrl-C.")
+@aws_options
+@json_option
+@project_option
+def logs(
+    target: str | None,
+    since: str,
+    limit: int | None,
+    pattern: str | None,
+    follow: bool,
+    region: str | None,
+    profile: str | None,
+    endpoint_url: str | None,
+    as_json: bool,
+    project_dir: Path | None,
+) -> None:
+    """Print log events of the deployed TARGET, oldest first."""
+    from ..deploy import logs as log_reader
+    from ..deploy.engine import AwsOptions, log_source
+
+    project = locate_project(project_dir)
+    target = choose_target(project, target)
+    start_ms = log_reader.since_ms(since)
+    aws, group = log_source(project, target, AwsOptions(region, profile, endpoint_url))
+    events = log_reader.read_events(aws, group, start_ms=start_ms, limit=limit, pattern=pattern)
+    for event in events:
+        click.echo(json.dumps(event.to_json(), ensure_ascii=False) if as_json else event.render())
+    if not follow:
+        if not events and not as_json:
+            click.echo(f"No log events in {group} since {log_reader.iso(start_ms)}.", err=True)
+        return
+    latest = max((event.timestamp_ms for event in events), default=start_ms)
+    try:
+        for event in log_reader.follow(
+            aws, group, start_ms=latest, pattern=pattern, seen={e.event_id for e in events}
+        ):
+            click.echo(json.dumps(event.to_json(), ensure_ascii=False) if as_json else event.render())
+    except KeyboardInterrupt:
+        return

@@ -1,0 +1,71 @@
+"""``scaffold status``: what is deployed for a target, as AWS reports it now."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from ..deploy.cli_options import aws_options, choose_target, json_option, target_option
+from ..deploy.errors import DEPLOY_EXIT_CODES, DeployExit, NotDeployed
+from ..project import locate_project
+from ._common import project_option
+
+EPILOG = f"""\b
+Examples:
+  scaffold status --target lambda
+  scaffold status -t agentcore --json | jq .outputs
+
+\b
+Reads the recorded state (.scaffold/state/<target>.json) and asks AWS about each resource; changes
+nothing. Exit 9 when something recorded is missing or failed: `scaffold deploy` repairs it.
+
+{DEPLOY_EXIT_CODES}"""
+
+
+@click.command(
+    "status", epilog=EPILOG, short_help="Show what is deployed for a target and whether it is healthy."
+)
+@target_option()
+@aws_options
+@json_option
+@project_option
+def status(
+    target: str | None,
+    region: str | None,
+    profile: str | None,
+    endpoint_url: str | None,
+    as_json: bool,
+    project_dir: Path | None,
+) -> None:
+    """Show the recorded deployment of a target and what AWS reports for each resource."""
+    from ..deploy.engine import AwsOptions
+    from ..deploy.status import status as read_status
+
+    project = locate_project(project_dir)
+    target = choose_target(project, target)
+    try:
+        report = read_status(project, target, AwsOptions(region, profile, endpoint_url))
+    except NotDeployed:
+        if as_json:
+            click.echo(json.dumps({"project": project.project_name, "target": target, "deployed": False}))
+        raise
+    if as_json:
+        click.echo(json.dumps(report.to_json(), indent=2))
+    else:
+        deployment = report.deployment
+        health = "in sync" if report.in_sync else "NOT in sync: run scaffold deploy to repair"
+        click.echo(
+            f"{report.project} ({report.target}) in {report.region}, account {report.account_id}: {health}"
+            f" (last deploy {deployment.get('status', '?')} {deployment.get('updated_at', '')})"
+        )
+        if deployment.get("error"):
+            click.echo(f"  last error: {deployment['error']}")
+        for resource in report.resources:
+            state = resource.detail or "ok"
+            click.echo(f"  {resource.kind:<20} {resource.name:<50} {state}")
+        for name, value in report.outputs.items():
+            click.echo(f"  {name}: {value}")
+    if not report.in_sync:
+        raise click.exceptions.Exit(DeployExit.DRIFT)
