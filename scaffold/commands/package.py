@@ -59,7 +59,7 @@ Exit codes: 0 packaged; 1 failure (resolve, install, build); 2 bad input (target
 )
 @click.option("--no-precompile", is_flag=True, help="Leave bytecode out (smaller zip, slower cold start).")
 @click.option("--build", is_flag=True, help="Container: build the image (Docker engine or CodeBuild).")
-@click.option("--push", metavar="REPOSITORY_URI", help="Container: push the built image there (tag: sha256).")
+@click.option("--push", metavar="REPOSITORY_URI", help="Container: push the image there (tag: sha256[:16]).")
 @click.option("--codebuild-project", metavar="NAME", help="Container: build on this CodeBuild project.")
 @click.option("--codebuild-bucket", metavar="BUCKET", help="Container: S3 bucket for CodeBuild's context.")
 @click.option(

@@ -53,7 +53,7 @@ def build_with_codebuild(
     session = session or boto3.Session()
     s3, builds = session.client("s3"), session.client("codebuild")
     assert options.project and options.bucket and options.repository  # checked by image_build.codebuild
-    image = f"{options.repository}:{context.sha256}"
+    image = f"{options.repository}:{context.tag}"
     key = f"scaffold/contexts/{context.sha256}.zip"
     with steps.step(f"Uploading the build context to s3://{options.bucket}/{key}"):
         _upload_once(s3, context.path, options.bucket, key)

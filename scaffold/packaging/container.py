@@ -28,7 +28,7 @@ from .targets import CONTAINER, package_target
 class ContainerContext:
     path: Path  # the build context directory
     dockerfile: Path
-    sha256: str  # of the context's content: names the image (tag) as the zip's hash names the zip
+    sha256: str  # of the context's content: names the image (``tag``) as the zip's hash names the zip
     size_bytes: int
     held_back: tuple[str, ...]
     arch: str
@@ -40,13 +40,18 @@ class ContainerContext:
     format: str = CONTAINER
 
     @property
+    def tag(self) -> str:
+        """The image tag: the context hash's first 16 hex digits (what the CloudFormation export expects)."""
+        return self.sha256[:16]
+
+    @property
     def build_command(self) -> str:
         return f"docker build --platform {self.platform} -t {self.image} {self.path}"
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
         data.update(path=str(self.path), dockerfile=str(self.dockerfile), held_back=list(self.held_back))
-        data["build_command"] = self.build_command
+        data.update(build_command=self.build_command, tag=self.tag)
         return data
 
 
@@ -93,7 +98,7 @@ def build_container_context(
         python_version=python,
         target=target,
         entrypoint=" ".join(dockerfiles.command_line(project, target)),
-        image=f"{project.project_name}:{sha256[:16]}",
+        image=f"{project.project_name}:{sha256[:16]}",  # = tag
     )
 
 

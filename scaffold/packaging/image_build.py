@@ -104,7 +104,7 @@ def build_image(
 
 
 def _docker_build(context: ContainerContext, push: str | None, steps: Steps) -> str:
-    reference = f"{push}:{context.sha256}" if push else context.image
+    reference = f"{push}:{context.tag}" if push else context.image
     with steps.step(f"Building {reference} for {context.platform} with docker"):
         _docker(["build", "--platform", context.platform, "-t", reference, str(context.path)], "docker build")
     if push:

@@ -166,7 +166,7 @@ def test_codebuild_gets_the_context_and_a_buildspec_for_the_image_platform(tmp_p
     )
     options = CodeBuildOptions("images", "contexts", "123456789012.dkr.ecr.us-east-1.amazonaws.com/demo")
     image = build_with_codebuild(context, options, Steps(None), session=session, poll_seconds=0)
-    assert image == f"123456789012.dkr.ecr.us-east-1.amazonaws.com/demo:{'ab' * 32}"
+    assert image == f"123456789012.dkr.ecr.us-east-1.amazonaws.com/demo:{'ab' * 8}"  # tag: sha256[:16]
     uploaded = tmp_path / "uploaded.zip"
     session.client("s3").download_file("contexts", f"scaffold/contexts/{'ab' * 32}.zip", str(uploaded))
     with zipfile.ZipFile(uploaded) as archive:
