@@ -8,6 +8,7 @@ system: handlers registered on the session before a client is made apply to that
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -72,10 +73,13 @@ class AwsContext:
     @cached_property
     def session(self) -> boto3.Session:
         import boto3
+        import botocore.session
         from botocore.exceptions import ProfileNotFound
 
+        core = botocore.session.get_session()
+        core.register_component("data_loader", _shared_loader(core.get_config_variable("data_path")))
         try:
-            session = boto3.Session(profile_name=self.profile, region_name=self.region)
+            session = boto3.Session(botocore_session=core, profile_name=self.profile, region_name=self.region)
         except ProfileNotFound:
             raise NoCredentials(f"AWS profile {self.profile!r} was not found in your AWS config.") from None
         for event, handler in SESSION_HOOKS:
@@ -110,6 +114,15 @@ class AwsContext:
         return arn.split(":")[1] if arn.startswith("arn:") else "aws"
 
 
+@functools.lru_cache(maxsize=4)
+def _shared_loader(data_path: str | None) -> Any:
+    """One botocore model loader per process: a second session (status after deploy in one process, tests,
+    the benchmark) reuses the service models already parsed instead of reading them again."""
+    from botocore.loaders import create_loader
+
+    return create_loader(data_path)
+
+
 def error_code(exc: BaseException) -> str:
     response = getattr(exc, "response", None)
     if isinstance(response, dict):
@@ -140,6 +153,7 @@ def is_not_found(exc: BaseException) -> bool:
 @contextmanager
 def aws_errors(doing: str) -> Iterator[None]:
     """Turn botocore failures into one-line errors that say what was being done."""
+    from boto3.exceptions import Boto3Error
     from botocore.exceptions import (
         BotoCoreError,
         ClientError,
@@ -162,5 +176,5 @@ def aws_errors(doing: str) -> Iterator[None]:
         raise DeployFailed(f"Could not {doing}: {code}: {message}") from None
     except EndpointConnectionError as exc:
         raise DeployFailed(f"Could not {doing}: cannot reach {exc.kwargs.get('endpoint_url')}.") from None
-    except BotoCoreError as exc:
+    except (BotoCoreError, Boto3Error) as exc:  # Boto3Error: S3 transfers wrap the API error in their own
         raise DeployFailed(f"Could not {doing}: {exc}") from None

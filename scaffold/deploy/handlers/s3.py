@@ -106,6 +106,17 @@ class BucketHandler(Handler[S3Bucket]):
         )
 
 
+def _transfer_config() -> Any:
+    from boto3.s3.transfer import TransferConfig
+
+    # One PutObject up to 64 MB (a Lambda zip's usual size), multipart above; in the calling thread, so an
+    # interruption stops the deploy right there instead of inside a worker pool.
+    return TransferConfig(multipart_threshold=64 * 1024 * 1024, use_threads=False)
+
+
+_TRANSFER = _transfer_config()
+
+
 @register("s3_object")
 class CodeObjectHandler(Handler[S3CodeObject]):
     def observe(self, res: S3CodeObject, record: Record | None, ctx: DeployContext) -> Observed | None:
@@ -144,6 +155,7 @@ class CodeObjectHandler(Handler[S3CodeObject]):
                 "ExpectedBucketOwner": ctx.aws.account_id,
             },
             Callback=on_bytes if res.size_bytes > 5_000_000 else None,
+            Config=_TRANSFER,
         )
         return _record(res)
 
