@@ -1,0 +1,277 @@
+"""Fixtures for the deploy tests: moto's ``ThreadedMotoServer`` on 127.0.0.1, reached through ordinary boto3
+clients with ``endpoint_url`` (the deployer's ``--endpoint-url``), dummy credentials from the environment,
+generated projects, a small deterministic artifact, and botocore event hooks that count or fail calls.
+
+Nothing here reaches into the deployer: calls are observed through ``scaffold.deploy.aws.SESSION_HOOKS``,
+botocore's own event system on every session the deployer makes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import zipfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import boto3
+import httpx
+import pytest
+from botocore.exceptions import ClientError
+from click.testing import CliRunner, Result
+from moto.server import ThreadedMotoServer
+
+from scaffold.cli import cli
+from scaffold.deploy import artifacts
+from scaffold.deploy.aws import is_mutating, session_hooks
+from scaffold.deploy.engine import AwsOptions
+from scaffold.packaging.artifact import Artifact
+from scaffold.project import Project, load_project
+
+REGION = "us-east-1"
+PROJECT = "demo-agent"
+
+
+def _agentcore_updates_finish() -> None:
+    """moto leaves an updated AgentCore runtime or endpoint in UPDATING for ever (its state machine only knows
+    CREATING -> READY); AWS moves it to READY when the update is done. Teach moto that transition, so the
+    deployer's bounded wait for READY sees what it sees on AWS. Nothing else about moto is changed."""
+    from moto.bedrockagentcorecontrol import models
+
+    for cls in (models.AgentRuntime, models.AgentRuntimeEndpoint):
+        original = cls.__init__
+
+        def init(self: Any, *args: Any, __original: Any = original, **kwargs: Any) -> None:
+            __original(self, *args, **kwargs)
+            self._transitions = [("CREATING", "READY"), ("UPDATING", "READY")]
+
+        cls.__init__ = init  # type: ignore[method-assign]
+
+
+@pytest.fixture(scope="session")
+def moto_url() -> Iterator[str]:
+    with pytest.MonkeyPatch.context() as patch:
+        for name, value in {
+            "AWS_ACCESS_KEY_ID": "testing",
+            "AWS_SECRET_ACCESS_KEY": "testing",
+            "AWS_SESSION_TOKEN": "testing",
+            "AWS_DEFAULT_REGION": REGION,
+        }.items():
+            patch.setenv(name, value)
+        for name in ("AWS_PROFILE", "AWS_ENDPOINT_URL", "SCAFFOLD_BEARER_TOKEN"):
+            patch.delenv(name, raising=False)
+        _agentcore_updates_finish()
+        server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+        server.start()
+        host, port = server.get_host_and_port()
+        try:
+            yield f"http://{host}:{port}"
+        finally:
+            server.stop()
+
+
+@dataclass
+class Moto:
+    url: str
+
+    @property
+    def options(self) -> AwsOptions:
+        return AwsOptions(region=REGION, endpoint_url=self.url)
+
+    @property
+    def cli_args(self) -> list[str]:
+        return ["--endpoint-url", self.url]
+
+    def client(self, service: str) -> Any:
+        return boto3.client(service, region_name=REGION, endpoint_url=self.url)
+
+    def inventory(self) -> dict[str, list[str]]:
+        """Everything of interest in the account, by listing (not through the deployer)."""
+        iam, lam, logs, s3 = self.client("iam"), self.client("lambda"), self.client("logs"), self.client("s3")
+        control = self.client("bedrock-agentcore-control")
+        objects = []
+        for bucket in s3.list_buckets().get("Buckets", []):
+            listed = s3.list_objects_v2(Bucket=bucket["Name"]).get("Contents", [])
+            objects += [f"{bucket['Name']}/{item['Key']}" for item in listed]
+        return {
+            "roles": sorted(role["RoleName"] for role in iam.list_roles()["Roles"]),
+            "functions": sorted(fn["FunctionName"] for fn in lam.list_functions()["Functions"]),
+            "buckets": sorted(bucket["Name"] for bucket in s3.list_buckets().get("Buckets", [])),
+            "objects": sorted(objects),
+            "log_groups": sorted(group["logGroupName"] for group in logs.describe_log_groups()["logGroups"]),
+            "runtimes": sorted(
+                rt["agentRuntimeName"] for rt in control.list_agent_runtimes()["agentRuntimes"]
+            ),
+            "memories": sorted(memory["id"] for memory in control.list_memories()["memories"]),
+        }
+
+
+@pytest.fixture
+def moto(moto_url: str) -> Moto:
+    """A fresh, empty account for each test."""
+    httpx.post(f"{moto_url}/moto-api/reset").raise_for_status()
+    return Moto(moto_url)
+
+
+def run_cli(args: list[str]) -> Result:
+    return CliRunner().invoke(cli, args, catch_exceptions=False)
+
+
+@pytest.fixture(scope="session")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., Path]:
+    """A project generated once per set of answers (``--defaults`` plus ``data``)."""
+    cache: dict[tuple[str, ...], Path] = {}
+
+    def make(*data: str) -> Path:
+        if data not in cache:
+            parent = tmp_path_factory.mktemp("generated")
+            args = ["new", PROJECT, "--defaults", "--output", str(parent)]
+            for answer in data:
+                args += ["--data", answer]
+            result = run_cli(args)
+            assert result.exit_code == 0, result.output
+            cache[data] = parent / PROJECT
+        return cache[data]
+
+    return make
+
+
+@pytest.fixture
+def make_project(generated: Callable[..., Path], tmp_path: Path) -> Callable[..., Project]:
+    """A private copy of a generated project (its .scaffold/state is this test's own)."""
+
+    def make(*data: str) -> Project:
+        destination = tmp_path / f"p{len(list(tmp_path.iterdir()))}" / PROJECT
+        shutil.copytree(generated(*data), destination)
+        return load_project(destination)
+
+    return make
+
+
+@pytest.fixture
+def project(make_project: Callable[..., Project]) -> Project:
+    """The template's defaults: every target, offline model, auth none, file memory."""
+    return make_project()
+
+
+@dataclass
+class FixtureArtifacts:
+    """A small, byte-for-byte reproducible zip standing in for ``scaffold.packaging.build_artifact``."""
+
+    directory: Path
+    code: str = "v1"
+    builds: list[tuple[str, str]] = field(default_factory=list)
+    last_sha256: str = ""
+
+    def build(
+        self, project: Project, target: str, *, arch: str, python_version: str | None, progress: Any
+    ) -> Artifact:
+        self.builds.append((target, arch))
+        path = self.directory / f"{target}-{self.code}.zip"
+        with zipfile.ZipFile(path, "w") as archive:
+            info = zipfile.ZipInfo("agentcore_main.py", date_time=(2020, 1, 1, 0, 0, 0))
+            archive.writestr(info, f"# {self.code}\n")
+        data = path.read_bytes()
+        self.last_sha256 = hashlib.sha256(data).hexdigest()
+        python = python_version or "3.12"
+        entrypoint = (
+            "agentcore_main.py"
+            if target == "agentcore"
+            else project.module("entrypoints.lambda_handler.handler")
+        )
+        runtime = f"PYTHON_{python.replace('.', '_')}" if target == "agentcore" else f"python{python}"
+        return Artifact(
+            path=path,
+            sha256=hashlib.sha256(data).hexdigest(),
+            size_bytes=len(data),
+            unzipped_bytes=len(self.code) + 3,
+            held_back=(),
+            arch=arch,
+            python_version=python,
+            target=target,
+            entrypoint=entrypoint,
+            runtime=runtime,
+            file_count=1,
+            precompiled=False,
+            reused=False,
+            deps_installed=False,
+            lock_reused=True,
+        )
+
+
+@pytest.fixture
+def artifact(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> FixtureArtifacts:
+    directory = tmp_path / "artifacts"
+    directory.mkdir()
+    fixture = FixtureArtifacts(directory)
+    monkeypatch.setattr(artifacts, "BUILDER", fixture.build)
+    return fixture
+
+
+@dataclass
+class Calls:
+    """Every API call the deployer makes, as (service, operation)."""
+
+    made: list[tuple[str, str]] = field(default_factory=list)
+
+    def before_call(self, model: Any, **_: Any) -> None:
+        self.made.append((model.service_model.endpoint_prefix, model.name))
+
+    @property
+    def mutating(self) -> list[str]:
+        return [operation for _, operation in self.made if is_mutating(operation)]
+
+    def clear(self) -> None:
+        self.made.clear()
+
+
+@pytest.fixture
+def calls() -> Iterator[Calls]:
+    recorder = Calls()
+    with session_hooks(("before-call", recorder.before_call)):
+        yield recorder
+
+
+class SimulatedCrash(BaseException):
+    """The process dying just after AWS did something: nothing after the call runs, not even cleanup."""
+
+
+@dataclass
+class FailAt:
+    """Fail the ``nth`` mutating call: ``before`` it reaches AWS (an API error), or ``after`` AWS did it (a
+    crash before anything could be recorded)."""
+
+    nth: int
+    mode: str  # "before" | "after"
+    seen: int = 0
+    failed: str | None = None
+
+    def before_call(self, model: Any, **_: Any) -> None:
+        if not is_mutating(model.name):
+            return
+        self.seen += 1
+        if self.seen == self.nth and self.mode == "before":
+            self.failed = model.name
+            error = {"Error": {"Code": "InternalFailure", "Message": "injected failure"}}
+            raise ClientError(error, model.name)
+
+    def after_call(self, model: Any, **_: Any) -> None:
+        if is_mutating(model.name) and self.seen == self.nth and self.mode == "after" and self.failed is None:
+            self.failed = model.name
+            raise SimulatedCrash(model.name)
+
+
+@pytest.fixture
+def fail_at() -> Callable[[int, str], Any]:
+    """``with fail_at(n, mode) as failure: ...``"""
+    from contextlib import contextmanager
+
+    @contextmanager
+    def install(nth: int, mode: str) -> Iterator[FailAt]:
+        failure = FailAt(nth, mode)
+        with session_hooks(("before-call", failure.before_call), ("after-call", failure.after_call)):
+            yield failure
+
+    return install
