@@ -113,6 +113,7 @@ class ServerStats:
     p99_ms: float
     server_cpu_ms_per_request: float
     client_cpu_ms_per_request: float
+    server_cores_busy: float  # server CPU seconds / wall seconds: below 1, it was starved or waiting
     errors: int
     first_errors: list[str]
     x_bare: float = float("nan")
@@ -127,6 +128,7 @@ class ServerStats:
             p99_ms=c.percentile(latencies, 99) * 1000,
             server_cpu_ms_per_request=c.median([run.server_cpu_s / run.requests * 1000 for run in runs]),
             client_cpu_ms_per_request=c.median([run.client_cpu_s / run.requests * 1000 for run in runs]),
+            server_cores_busy=c.median([run.server_cpu_s / run.seconds for run in runs]),
             errors=sum(run.errors for run in runs),
             first_errors=[run.first_error for run in runs if run.errors],
         )
@@ -157,7 +159,7 @@ def measure(app: str, project: c.GeneratedProject, total: int, warmup: int) -> R
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = c.parser("Adapter throughput vs a bare BedrockAgentCoreApp.").parse_args(argv)
-    total, rounds, warmup = (400, 1, 64) if args.quick else (2000, 3, 200)
+    total, rounds, warmup = (400, 1, 64) if args.quick else (2000, 5, 200)
     info = c.machine()
     runs: dict[str, list[RunResult]] = {}
     with c.generated_project() as project:
@@ -205,12 +207,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"{st.p99_ms:.1f}",
             f"{st.server_cpu_ms_per_request:.2f}",
             f"{st.client_cpu_ms_per_request:.2f}",
+            f"{st.server_cores_busy:.2f}",
             st.errors,
             " ".join(f"{x:.1f}" for x in st.rps_rounds),
         ]
         for name, st in stats.items()
     ]
     headers = ["server", "req/s", "x bare", "p50 ms", "p99 ms", "server CPU ms/req", "client CPU ms/req"]
+    headers.append("server cores busy")
     c.print_table([*headers, "errors", "req/s per round"], rows)
     print()
     c.print_table(
