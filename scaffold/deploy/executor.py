@@ -7,9 +7,6 @@ one is retried. A step with nothing to do makes no call at all.
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
-
 from .aws import aws_errors
 from .context import DeployContext
 from .handlers.base import handler_for
@@ -17,13 +14,7 @@ from .plan import RETIRED, Action, Step
 from .state import DeployState, Record, now
 
 
-def execute(
-    steps: list[Step],
-    state: DeployState,
-    ctx: DeployContext,
-    *,
-    on_step: Callable[[Step, float], None] | None = None,
-) -> None:
+def execute(steps: list[Step], state: DeployState, ctx: DeployContext) -> None:
     changes = [step for step in steps if step.mutating]
     done = 0
     try:
@@ -33,26 +24,26 @@ def execute(
                     state.resources[step.key] = {"kind": step.kind, **step.observed.record}
                 continue
             done += 1
-            if step.retires is not None:
-                state.resources[f"{step.key}@{step.retires.get('name', done)}"] = {
-                    **step.retires,
-                    RETIRED: True,
-                }
             ctx.progress.line(f"  [{done}/{len(changes)}] {step.action.value} {step.kind} {step.name}")
-            started = time.monotonic()
             with aws_errors(f"{step.action.value} {step.kind} {step.name}"):
                 record = _run(step, ctx)
             if record is None:
                 state.forget(step.key)
             else:
                 ctx.outputs[step.key] = record
+                _retire_replaced(state, step, record)
                 state.record(step.key, {"kind": step.kind, **record})
-            if on_step is not None:
-                on_step(step, time.monotonic() - started)
     except Exception as exc:
         state.mark("failed", error=str(exc), failed_at=now())
         raise
     state.save()
+
+
+def _retire_replaced(state: DeployState, step: Step, record: Record) -> None:
+    """Keep tracking a resource the new one replaces under this key, so that destroy still removes it."""
+    old = state.resources.get(step.key)
+    if old and handler_for(step.kind).retire_replaced and old.get("name") != record.get("name"):
+        state.resources[f"{step.key}@{old.get('name')}"] = {**old, RETIRED: True}
 
 
 def _run(step: Step, ctx: DeployContext) -> Record | None:

@@ -53,7 +53,6 @@ class Step:
     resource: Resource | None = None
     observed: Observed | None = None
     record: Record | None = None  # for deletes: what to delete
-    retires: Record | None = None  # a replaced resource to keep tracking until destroy
 
     @property
     def mutating(self) -> bool:
@@ -129,16 +128,17 @@ def plan_deploy(resources: list[Resource], state: DeployState, ctx: DeployContex
     for res in resources:
         handler = handler_for(res.kind)
         record = state.resources.get(res.key)
-        retires = None
         if record is not None and not handler.same_identity(res, record, ctx):
-            retires = record if handler.retire_replaced else None
-            record = None
+            record = None  # a new resource takes the key (the executor keeps tracking the old one if needed)
         observed = handler.observe(res, record, ctx)
         if observed is None:
+            predicted = handler.predict(res, ctx)
+            if predicted is not None:
+                ctx.outputs[res.key] = predicted
             action = Action.RECREATE if record else Action.CREATE
             reason = "missing in AWS: deleted outside scaffold" if record else "new"
             label = res.label(ctx.outputs)
-            steps.append(Step(res.key, res.kind, label, action, reason, resource=res, retires=retires))
+            steps.append(Step(res.key, res.kind, label, action, reason, resource=res))
             continue
         if not observed.owned and record is None:
             raise ResourceConflict(

@@ -42,6 +42,11 @@ class Handler(Generic[R]):
         """Whether ``record`` names the resource ``res`` describes (a new code object is a new resource)."""
         return True
 
+    def predict(self, res: R, ctx: DeployContext) -> Record | None:
+        """Outputs known before the resource exists (an IAM role's ARN follows from its name), so what refers
+        to them is not planned as changed when the resource is only being (re)created."""
+        return None
+
     def desired(self, res: R, ctx: DeployContext) -> dict[str, Any]:
         """The model's configuration, refs resolved, in the same terms as ``Observed.actual``."""
         return {}

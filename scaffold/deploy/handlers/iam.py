@@ -40,6 +40,11 @@ class RoleHandler(Handler[IamRole]):
             owned=ctx.names.owns(tags_to_dict(role.get("Tags"))),
         )
 
+    def predict(self, res: IamRole, ctx: DeployContext) -> Record | None:
+        return _record(
+            res.name, f"arn:{ctx.aws.partition}:iam::{ctx.aws.account_id}:role/{res.name}", res.policy_name
+        )
+
     def desired(self, res: IamRole, ctx: DeployContext) -> dict[str, Any]:
         return {"trust_policy": res.trust_policy, "policy": ctx.resolve(res.policy)}
 

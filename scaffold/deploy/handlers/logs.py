@@ -19,8 +19,8 @@ class LogGroupHandler(Handler[LogGroup]):
     retire_replaced = True
 
     def same_identity(self, res: LogGroup, record: Record, ctx: DeployContext) -> bool:
-        name = ctx.resolve(res.name)
-        return name is UNKNOWN or record.get("name") == name
+        name = ctx.resolve(res.name)  # unknown: named after a runtime still to be made, so a new group
+        return name is not UNKNOWN and record.get("name") == name
 
     def observe(self, res: LogGroup, record: Record | None, ctx: DeployContext) -> Observed | None:
         name = ctx.resolve(res.name)
