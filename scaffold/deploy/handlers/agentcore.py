@@ -140,14 +140,22 @@ class EndpointHandler(Handler[RuntimeEndpoint]):
         return self._wait(res, runtime_id, version, ctx)
 
     def delete(self, record: Record, ctx: DeployContext) -> bool:
+        runtime_id, name = record["runtime_id"], record["name"]
         try:
             ctx.client("bedrock-agentcore-control").delete_agent_runtime_endpoint(
-                agentRuntimeId=record["runtime_id"], endpointName=record["name"]
+                agentRuntimeId=runtime_id, endpointName=name
             )
         except ClientError as exc:
             if is_not_found(exc):
                 return False
             raise
+        ctx.wait_for(  # the runtime cannot be deleted while one of its endpoints still is being deleted
+            f"endpoint {name} to be deleted",
+            lambda: str((_get_endpoint(runtime_id, name, ctx) or {}).get("status", "DELETED")),
+            ready=frozenset({"DELETED"}),
+            failed=FAILED,
+            timeout_s=600,
+        )
         return True
 
     def inspect(self, record: Record, ctx: DeployContext) -> Observed | None:
