@@ -33,8 +33,9 @@ from runtime_adapters.streaming import closing, run_to_reply
 from runtime_adapters.telemetry import TelemetryConfig, trace_attributes
 from runtime_adapters.tool_auth import ToolAuthorizer, allowed_tools
 
+from .remote_tools import remote_travel_tools
 from .settings import RUNTIME_DEFAULTS, Settings
-from .tools import TOOLS
+from .tools import TOOLS, TRAVEL_TOOLS
 
 __all__ = ["AgentReply", "build_agent", "call_agent", "stream_agent"]
 
@@ -67,7 +68,12 @@ async def stream_agent(
     async with session_lock(principal, session_id):
         # Building the agent reads the session's history (files, S3 or AgentCore Memory): off the event loop.
         agent = await asyncio.to_thread(
-            build_agent, settings, principal=principal, session_id=session_id, target=target or "local"
+            build_agent,
+            settings,
+            principal=principal,
+            session_id=session_id,
+            target=target or "local",
+            prompt=prompt,
         )
         state = {
             "principal": principal,
@@ -80,9 +86,13 @@ async def stream_agent(
             return _run(agent, text, state, session_id)
 
         # The guardrail checks the prompt before the agent starts and masks text before it leaves.
-        async with closing(guard_stream(guardrail, prompt, run, session_id=session_id)) as stream:
-            async for item in stream:
-                yield item
+        try:
+            async with closing(guard_stream(guardrail, prompt, run, session_id=session_id)) as stream:
+                async for item in stream:
+                    yield item
+        finally:
+            # Closes the remote tools' MCP connection (TRAVEL_TOOLS_URL); nothing to do for local tools.
+            await asyncio.to_thread(agent.cleanup)
 
 
 def call_agent(
@@ -104,19 +114,30 @@ def call_agent(
     return run_to_reply(stream)
 
 
-def build_agent(settings: Settings, *, principal: Principal, session_id: str, target: str = "local") -> Agent:
+def build_agent(
+    settings: Settings, *, principal: Principal, session_id: str, target: str = "local", prompt: str = ""
+) -> Agent:
     """Build the Strands agent for one request: change the model, tools or prompt here.
 
     Tools the caller may not use (``runtime_adapters.tool_auth.requires``) are not offered to the model, and
     ``ToolAuthorizer`` refuses a forced call. ``callback_handler=None`` because the adapters consume the event
     stream themselves (the default handler would print every chunk to stdout).
+
+    Travel sample: the tools are the local travel desk, or the remote MCP server's when ``TRAVEL_TOOLS_URL``
+    is set (``remote_tools.py``); ``prompt`` picks scripted offline-model turns (``TRAVEL_OFFLINE_SCRIPT``).
+    The caller of ``build_agent`` calls ``agent.cleanup()`` when done, which closes a remote connection.
     """
     limits = RunLimits.from_env()
     telemetry = TelemetryConfig.from_env(defaults=RUNTIME_DEFAULTS)
     memory = MemoryConfig.from_env(defaults=RUNTIME_DEFAULTS)
+    tools: list[Any] = list(TOOLS)
+    if settings.tools_url:
+        local = [tool for tool in TOOLS if tool not in TRAVEL_TOOLS]
+        tools = [*local, remote_travel_tools(settings, principal)]
+    options = _model_options(settings, limits, prompt)
     return Agent(
-        model=build_model(settings.model_provider, settings.model_id, **_model_options(settings, limits)),
-        tools=allowed_tools(TOOLS, principal),
+        model=build_model(settings.model_provider, settings.model_id, **options),
+        tools=allowed_tools(tools, principal),
         system_prompt=settings.system_prompt,
         session_manager=session_manager_for(memory, principal, session_id),
         hooks=[ToolAuthorizer(principal), *limits.hooks()],
@@ -138,7 +159,9 @@ async def _run(
                 yield AgentReply.from_result(event["result"], session_id=session_id)
 
 
-def _model_options(settings: Settings, limits: RunLimits) -> dict[str, Any]:
+def _model_options(settings: Settings, limits: RunLimits, prompt: str) -> dict[str, Any]:
+    if settings.model_provider == "offline":
+        return {"script": settings.scripted_turns(prompt)}
     if settings.model_provider != "bedrock":
         return {}
     guardrail = bedrock_model_guardrail_options(GuardrailConfig.from_env(defaults=RUNTIME_DEFAULTS))

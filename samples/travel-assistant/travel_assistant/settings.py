@@ -7,9 +7,24 @@ Environment variables (an empty one counts as unset):
 ``AGENT_MODEL_ID``
     The model id for that provider; default ``DEFAULT_MODEL_ID``, the model chosen for the project.
 ``AGENT_SYSTEM_PROMPT``
-    The agent's system prompt; default ``DEFAULT_SYSTEM_PROMPT``.
+    The agent's system prompt; default the travel policy (``data/policy.json``) in ``system_prompt_for``.
 ``AWS_REGION`` (or ``AWS_DEFAULT_REGION``)
     The AWS region, used by the Bedrock provider; default ``us-east-1``.
+
+The travel desk (added to the generated settings):
+
+``TRAVEL_BOOKINGS_DIR``
+    Where bookings are kept, one JSON file per traveller; default ``.scaffold/bookings`` (``/tmp/bookings``
+    on Lambda, whose code directory is read-only).
+``TRAVEL_TODAY``
+    The date the assistant takes as today (``YYYY-MM-DD``); default the real date. For demos and tests.
+``TRAVEL_TOOLS_URL``
+    A remote MCP server with the travel tools (``samples/mcp-server``); when set, the agent uses its tools
+    instead of the local ones, with a bearer token for the caller from AgentCore Identity
+    (``AGENT_OUTBOUND_*``, see ``runtime_adapters/auth/outbound.py``).
+``TRAVEL_OFFLINE_SCRIPT``
+    A JSON file of scripted offline-model turns per prompt (``scripts/offline.json``); only read when the
+    model provider is ``offline``. See the README ("Scripted offline runs").
 
 Production wiring (defaults in ``RUNTIME_DEFAULTS`` below, from the template answers):
 
@@ -32,16 +47,20 @@ that provider's usual model is used (``PROVIDER_DEFAULT_MODEL_IDS``).
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from runtime_adapters.models import PROVIDERS
 
 DEFAULT_MODEL_PROVIDER = "offline"
 DEFAULT_MODEL_ID = "offline"
-DEFAULT_SYSTEM_PROMPT = "You are a helpful assistant. Use your tools when they help."
 DEFAULT_AWS_REGION = "us-east-1"
+DEFAULT_BOOKINGS_DIR = ".scaffold/bookings"
+LAMBDA_BOOKINGS_DIR = "/tmp/bookings"
 
 #: The production wiring chosen when the project was generated (auth, memory, guardrails, telemetry).
 #: Adapters and the core read these as defaults; the AGENT_* environment variables override them at run
@@ -75,8 +94,12 @@ class Settings:
 
     model_provider: str = DEFAULT_MODEL_PROVIDER
     model_id: str = DEFAULT_MODEL_ID
-    system_prompt: str = DEFAULT_SYSTEM_PROMPT
+    system_prompt: str = ""  # empty: the prompt built from the travel policy (``system_prompt_for``)
     aws_region: str = DEFAULT_AWS_REGION
+    bookings_dir: str = DEFAULT_BOOKINGS_DIR
+    today: dt.date | None = None
+    tools_url: str = ""
+    offline_script: str = ""
 
     def __post_init__(self) -> None:
         if self.model_provider not in PROVIDERS:
@@ -88,6 +111,8 @@ class Settings:
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
         """Read the settings from ``environ`` (default: ``os.environ``); see the module docstring."""
+        from .travel import policy_text  # here, not at the top: entrypoints import this module at cold start
+
         env = os.environ if environ is None else environ
         provider = _get(env, "AGENT_MODEL_PROVIDER").lower() or DEFAULT_MODEL_PROVIDER
         if provider == DEFAULT_MODEL_PROVIDER:
@@ -97,10 +122,57 @@ class Settings:
         return cls(
             model_provider=provider,
             model_id=_get(env, "AGENT_MODEL_ID") or fallback_model_id,
-            system_prompt=_get(env, "AGENT_SYSTEM_PROMPT") or DEFAULT_SYSTEM_PROMPT,
+            system_prompt=_get(env, "AGENT_SYSTEM_PROMPT") or system_prompt_for(policy_text()),
             aws_region=_get(env, "AWS_REGION") or _get(env, "AWS_DEFAULT_REGION") or DEFAULT_AWS_REGION,
+            bookings_dir=_get(env, "TRAVEL_BOOKINGS_DIR") or _default_bookings_dir(env),
+            today=_date(env, "TRAVEL_TODAY"),
+            tools_url=_get(env, "TRAVEL_TOOLS_URL"),
+            offline_script=_get(env, "TRAVEL_OFFLINE_SCRIPT"),
         )
+
+    def scripted_turns(self, prompt: str) -> list[dict[str, Any]] | None:
+        """The offline model's turns for ``prompt`` from ``TRAVEL_OFFLINE_SCRIPT``, if the file has any.
+
+        The file maps prompts to turns (``{"Book me a flight to NYC next Monday": [{"tool": ...}, ...]}``);
+        prompts are matched ignoring case and spacing. Other prompts get the offline model's own rules.
+        """
+        if not self.offline_script or self.model_provider != "offline":
+            return None
+        with open(self.offline_script, encoding="utf-8") as handle:
+            script = json.load(handle)
+        wanted = _normalise(prompt)
+        for scripted_prompt, turns in script.items():
+            if _normalise(scripted_prompt) == wanted:
+                return [dict(turn) for turn in turns]
+        return None
+
+
+def system_prompt_for(policy: str) -> str:
+    """The agent's instructions: the company's travel policy, and how to use the tools with it."""
+    return (
+        "You are the corporate travel assistant. You search and book flights, hotels and rental cars for the "
+        "signed-in employee, and list their bookings. Search first (get_flights, get_hotels, get_cars), "
+        "then book one option with book_travel. Offer only options within the policy below; book_travel "
+        "refuses anything outside it, so explain the rule instead of retrying. Never ask who the user is: "
+        "bookings are made for the signed-in employee.\n\n" + policy
+    )
 
 
 def _get(env: Mapping[str, str], name: str) -> str:
     return (env.get(name) or "").strip()
+
+
+def _date(env: Mapping[str, str], name: str) -> dt.date | None:
+    raw = _get(env, name)
+    try:
+        return dt.date.fromisoformat(raw) if raw else None
+    except ValueError:
+        raise ValueError(f"{name} must be a date (YYYY-MM-DD), not {raw!r}.") from None
+
+
+def _default_bookings_dir(env: Mapping[str, str]) -> str:
+    return LAMBDA_BOOKINGS_DIR if _get(env, "AWS_LAMBDA_FUNCTION_NAME") else DEFAULT_BOOKINGS_DIR
+
+
+def _normalise(prompt: str) -> str:
+    return " ".join(prompt.casefold().split())

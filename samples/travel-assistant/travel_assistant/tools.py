@@ -1,31 +1,22 @@
-"""Example tools the agent can call: deterministic, side-effect free, and safe to expose to a model.
+"""The travel assistant's tools: search the catalogue, book within the policy, list the caller's bookings.
 
-A tool is a plain function decorated with Strands' ``@tool``: the model sees its name, its docstring and
-the ``Args:`` section, so write them for the model. Add a tool here (or in a new module) and list it in
-``TOOLS``; ``agent.py`` passes ``TOOLS`` to the agent.
+Each tool is a thin Strands ``@tool`` over ``travel.TravelDesk``; the model sees the name, the docstring and
+the ``Args:`` section, so they are written for the model.
 
-Tools report bad input as an ``Error: ...`` string instead of raising: the model reads the message and
-can correct itself, and a test can assert on it.
+Who is calling: tools that book or list read ``tool_context.invocation_state["principal"]``, the
+``runtime_adapters.identity.Principal`` the adapter verified from the caller's token. Bookings are stored
+under ``principal.namespace`` (a digest of how and as whom the caller signed in), so the model can never
+book for, or list, somebody else: no tool takes a user argument. An anonymous caller (``AGENT_AUTH=none``)
+cannot book at all.
 
-Who is calling: a tool that needs the caller asks Strands for its ``ToolContext`` (``@tool(context=True)``)
-and reads ``tool_context.invocation_state["principal"]``, the ``runtime_adapters.identity.Principal`` the
-adapter verified (bearer token, IAM). Never take a user id from the prompt or from tool arguments: the
-model writes those, and anyone can write anything in a prompt.
+The policy is enforced by ``book_travel`` itself (``travel.policy_problems``), whatever the prompt says.
+Bad input comes back as an ``Error: ...`` string the model can read and correct.
 
 Protected tools: ``@requires(scopes=...)`` / ``@requires(groups=...)`` from ``runtime_adapters.tool_auth``
-(on top of ``@tool``) keeps a tool away from callers whose principal lacks them: the model is not even
-offered it. ``whoami`` below is the example; it needs the ``profile`` scope.
+keeps a tool away from callers without them; ``whoami`` (kept from the generated project) needs ``profile``.
 """
 
 from __future__ import annotations
-
-import ast
-import datetime as dt
-import math
-import operator
-from collections.abc import Callable
-from typing import TypeGuard
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from strands import ToolContext, tool
 from strands.types.tools import AgentTool
@@ -33,79 +24,99 @@ from strands.types.tools import AgentTool
 from runtime_adapters.identity import Principal
 from runtime_adapters.tool_auth import requires
 
-_BINARY_OPERATORS: dict[type[ast.operator], Callable[[float, float], float]] = {
-    ast.Add: operator.add,
-    ast.Sub: operator.sub,
-    ast.Mult: operator.mul,
-    ast.Div: operator.truediv,
-    ast.FloorDiv: operator.floordiv,
-    ast.Mod: operator.mod,
-    ast.Pow: operator.pow,
-}
-_UNARY_OPERATORS: dict[type[ast.unaryop], Callable[[float], float]] = {
-    ast.UAdd: operator.pos,
-    ast.USub: operator.neg,
-}
-_MAX_EXPRESSION_CHARS = 200
-_MAX_MAGNITUDE = 10**100  # keeps every intermediate result small: no `9**9**9` denial of service
+from .settings import Settings
+from .travel import TravelDesk, TravelError, policy_text
+
+ANONYMOUS_CALLER = "Error: sign in to book or list travel; bookings belong to a signed-in employee."
 
 
-class _CalculatorError(ValueError):
-    pass
+def desk() -> TravelDesk:
+    """The travel desk as configured now (``TRAVEL_BOOKINGS_DIR``, ``TRAVEL_TODAY``)."""
+    settings = Settings.from_env()
+    return TravelDesk(settings.bookings_dir, today=settings.today)
+
+
+def caller(tool_context: ToolContext) -> Principal | None:
+    """The verified caller, or ``None`` for an anonymous or unknown one."""
+    principal = tool_context.invocation_state.get("principal")
+    if not isinstance(principal, Principal) or principal.auth_method == "none":
+        return None
+    return principal
 
 
 @tool
-def calculator(expression: str) -> str:
-    """Evaluate an arithmetic expression and return the result.
+def get_policies() -> str:
+    """Return the company travel policy: allowed cabins, fare, hotel and car limits, booking rules."""
+    return policy_text()
 
-    Supports numbers, + - * / // % ** and parentheses, nothing else (no names, no function calls).
+
+@tool
+def get_flights(destination: str, date: str) -> str:
+    """Search flights from the company's home airport, each marked within or outside the travel policy.
 
     Args:
-        expression: The arithmetic expression, for example "(2 + 3) * 4" or "2 ** 10".
+        destination: The city or airport, for example "NYC", "New York", "London" or "SFO".
+        date: The travel date: YYYY-MM-DD, "today", "tomorrow" or a weekday such as "next Monday".
     """
-    if len(expression) > _MAX_EXPRESSION_CHARS:
-        return f"Error: the expression is longer than {_MAX_EXPRESSION_CHARS} characters."
     try:
-        tree = ast.parse(expression.strip(), mode="eval")
-        value = _evaluate(tree.body)
-    except ZeroDivisionError:
-        return "Error: division by zero."
-    except _CalculatorError as exc:
-        return f"Error: {exc}"
-    except (SyntaxError, ValueError, RecursionError, MemoryError, OverflowError):
-        return (
-            f"Error: {expression!r} is not an arithmetic expression; "
-            "use numbers, + - * / // % ** and parentheses."
-        )
-    return _format_number(value)
+        return desk().flights(destination, date)
+    except TravelError as error:
+        return f"Error: {error}"
 
 
 @tool
-def word_count(text: str) -> int:
-    """Count the words (whitespace-separated) in a text.
+def get_hotels(city: str, nights: int = 1) -> str:
+    """Search hotels in a city, each marked within or outside the travel policy.
 
     Args:
-        text: The text to count the words of.
+        city: The city, for example "NYC", "San Francisco" or "London".
+        nights: How many nights the stay lasts.
     """
-    return len(text.split())
-
-
-@tool
-def current_time(timezone: str = "UTC") -> str:
-    """Return the current date and time in ISO 8601 format.
-
-    Args:
-        timezone: An IANA time zone name such as "UTC", "Europe/Paris" or "America/New_York".
-    """
-    name = timezone.strip() or "UTC"
-    if name.upper() in ("UTC", "Z", "ETC/UTC"):
-        # Needs no time zone database, so it works even on minimal images without tzdata.
-        return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
     try:
-        zone = ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return f"Error: unknown time zone {timezone!r}; use an IANA name such as 'Europe/Paris' or 'UTC'."
-    return dt.datetime.now(zone).isoformat(timespec="seconds")
+        return desk().hotels(city, nights)
+    except TravelError as error:
+        return f"Error: {error}"
+
+
+@tool
+def get_cars(city: str, days: int = 1) -> str:
+    """Search rental cars in a city, each marked within or outside the travel policy.
+
+    Args:
+        city: The city, for example "NYC", "Chicago" or "London".
+        days: How many days the rental lasts.
+    """
+    try:
+        return desk().cars(city, days)
+    except TravelError as error:
+        return f"Error: {error}"
+
+
+@tool(context=True)
+def book_travel(option_id: str, date: str, tool_context: ToolContext, nights_or_days: int = 1) -> str:
+    """Book one flight, hotel or car for the signed-in employee. Options outside the policy are refused.
+
+    Args:
+        option_id: The option's id from a search, for example "FL-101", "HT-NYC-1" or "CR-NYC-1".
+        date: The flight date, hotel check-in or car pick-up: YYYY-MM-DD, "tomorrow" or "next Monday".
+        nights_or_days: Nights at the hotel or days of car rental; ignored for flights.
+    """
+    principal = caller(tool_context)
+    if principal is None:
+        return ANONYMOUS_CALLER
+    try:
+        return desk().book(principal.namespace, principal.user_id, option_id, date, nights_or_days)
+    except TravelError as error:
+        return f"Error: {error}"
+
+
+@tool(context=True)
+def list_bookings(tool_context: ToolContext) -> str:
+    """List the signed-in employee's own bookings. Takes no arguments."""
+    principal = caller(tool_context)
+    if principal is None:
+        return ANONYMOUS_CALLER
+    return desk().bookings_text(principal.namespace, principal.user_id)
 
 
 #: The scope a caller's token must carry to use ``whoami`` (a standard OpenID Connect scope; Cognito app
@@ -126,45 +137,5 @@ def whoami(tool_context: ToolContext) -> str:
     return f"{principal.user_id} (signed in with {principal.auth_method})"
 
 
-TOOLS: list[AgentTool] = [calculator, word_count, current_time, whoami]
-
-
-def _evaluate(node: ast.expr) -> float:
-    """Walk the parsed expression, allowing only numeric literals and arithmetic operators."""
-    if isinstance(node, ast.Constant) and _is_number(node.value):
-        return _checked(node.value)
-    if isinstance(node, ast.UnaryOp) and type(node.op) in _UNARY_OPERATORS:
-        return _UNARY_OPERATORS[type(node.op)](_evaluate(node.operand))
-    if isinstance(node, ast.BinOp) and type(node.op) in _BINARY_OPERATORS:
-        left, right = _evaluate(node.left), _evaluate(node.right)
-        if isinstance(node.op, ast.Pow):
-            _check_power(left, right)
-        return _checked(_BINARY_OPERATORS[type(node.op)](left, right))
-    found = repr(node.value) if isinstance(node, ast.Constant) else type(node).__name__
-    raise _CalculatorError(f"only numbers, + - * / // % ** and parentheses are allowed (found {found}).")
-
-
-def _is_number(value: object) -> TypeGuard[float]:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
-
-
-def _check_power(base: float, exponent: float) -> None:
-    if abs(base) > 1 and exponent > 0 and exponent * math.log10(abs(base)) > math.log10(_MAX_MAGNITUDE):
-        raise _CalculatorError("the result is too large.")
-
-
-def _checked(value: float) -> float:
-    if isinstance(value, complex):
-        raise _CalculatorError("the result is not a real number.")
-    if isinstance(value, float) and not math.isfinite(value):
-        raise _CalculatorError("the result is too large.")
-    if abs(value) > _MAX_MAGNITUDE:
-        raise _CalculatorError("the result is too large.")
-    return value
-
-
-def _format_number(value: float) -> str:
-    """Integers as they are; floats to 12 significant digits, so ``0.1 + 0.2`` reads ``0.3``."""
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else format(value, ".12g")
-    return str(value)
+TRAVEL_TOOLS: list[AgentTool] = [get_policies, get_flights, get_hotels, get_cars, book_travel, list_bookings]
+TOOLS: list[AgentTool] = [*TRAVEL_TOOLS, whoami]
