@@ -21,6 +21,10 @@ from typing import Any
 
 import pytest
 
+from tests.jwt_issuer import issuer  # a fixture for every module: a local token issuer on 127.0.0.1
+
+__all__ = ["issuer"]
+
 PACKAGE = "travel_assistant"
 #: The entrypoint module of each target the project was generated for.
 ENTRYPOINTS = {
@@ -52,11 +56,15 @@ def offline_model(monkeypatch: pytest.MonkeyPatch) -> None:
 def offline_wiring(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
     """Run every test offline whatever the project's production answers are.
 
-    Sessions go to a temporary directory, callers are anonymous and nothing is exported; tests of a feature
-    (auth, memory, guardrails, telemetry) set their own variables on top.
+    Sessions and bookings go to temporary directories, callers are anonymous and nothing is exported; tests of
+    a feature (auth, memory, guardrails, telemetry, the travel desk) set their own variables on top.
     """
     monkeypatch.setenv("AGENT_MEMORY", "file")
     monkeypatch.setenv("AGENT_SESSION_DIR", str(tmp_path_factory.mktemp("sessions")))
+    # The travel desk: bookings in a temporary directory, the real date, local tools, no scripted turns.
+    monkeypatch.setenv("TRAVEL_BOOKINGS_DIR", str(tmp_path_factory.mktemp("bookings")))
+    for name in ("TRAVEL_TODAY", "TRAVEL_TOOLS_URL", "TRAVEL_OFFLINE_SCRIPT"):
+        monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("AGENT_AUTH", "none")
     monkeypatch.setenv("AGENT_GUARDRAILS", "none")
     monkeypatch.setenv("AGENT_TELEMETRY", "none")

@@ -1,15 +1,14 @@
 """Tests of the agent core, its settings and its tools; offline (see conftest.py), no server involved."""
 
 import asyncio
-import datetime as dt
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import pytest
 
 from travel_assistant.agent import AgentReply, call_agent, stream_agent
-from travel_assistant.settings import Settings
-from travel_assistant.tools import TOOLS, calculator, current_time, word_count
+from travel_assistant.settings import Settings, system_prompt_for
+from travel_assistant.tools import TOOLS
+from travel_assistant.travel import policy_text
 
 
 def collect(prompt: str, *, context: dict[str, Any] | None = None) -> list[str | AgentReply]:
@@ -38,11 +37,11 @@ def test_call_agent_keeps_the_given_session_id() -> None:
     assert reply.session_id == "session-0123456789-0123456789-0123456789"
 
 
-def test_call_agent_uses_the_calculator_tool() -> None:
-    reply = call_agent("test-user", "calculator expression=6*7")
+def test_call_agent_uses_a_tool() -> None:
+    reply = call_agent("test-user", "get_cars city=CHI")
 
-    assert reply.text == "The calculator tool returned: 42"
-    assert reply.tool_calls == {"calculator": 1}
+    assert reply.text.startswith("The get_cars tool returned: Rental cars in Chicago (CHI):")
+    assert reply.tool_calls == {"get_cars": 1}
     assert reply.cycles == 2
     assert reply.usage.total_tokens > 0
 
@@ -58,11 +57,12 @@ def test_stream_agent_yields_text_chunks_then_one_reply() -> None:
 
 
 def test_stream_and_call_give_the_same_answer() -> None:
-    *_, streamed = collect("calculator expression=(2+3)*4")
-    called = call_agent("test-user", "calculator expression=(2+3)*4")
+    *_, streamed = collect("get_hotels city=SFO")
+    called = call_agent("test-user", "get_hotels city=SFO")
 
     assert isinstance(streamed, AgentReply)
-    assert streamed.text == called.text == "The calculator tool returned: 20"
+    assert streamed.text == called.text
+    assert streamed.text.startswith("The get_hotels tool returned: Hotels in San Francisco (SFO):")
 
 
 def test_call_agent_works_inside_a_running_event_loop() -> None:
@@ -80,8 +80,19 @@ def test_settings_read_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     settings = Settings.from_env()
 
     assert settings == Settings(
-        model_provider="offline", model_id="my-model", system_prompt="Be brief.", aws_region="eu-west-1"
+        model_provider="offline",
+        model_id="my-model",
+        system_prompt="Be brief.",
+        aws_region="eu-west-1",
+        bookings_dir=settings.bookings_dir,  # conftest.py's temporary directory
     )
+
+
+def test_the_system_prompt_is_the_travel_policy_by_default() -> None:
+    settings = Settings.from_env()
+
+    assert settings.system_prompt == system_prompt_for(policy_text())
+    assert "Acme Corporation travel policy" in settings.system_prompt
 
 
 def test_settings_refuse_an_unknown_provider(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -92,47 +103,12 @@ def test_settings_refuse_an_unknown_provider(monkeypatch: pytest.MonkeyPatch) ->
 
 
 def test_tools_are_exported() -> None:
-    assert [t.tool_name for t in TOOLS] == ["calculator", "word_count", "current_time", "whoami"]
-
-
-@pytest.mark.parametrize(
-    ("expression", "expected"),
-    [("6*7", "42"), ("(2 + 3) * 4", "20"), ("7 / 2", "3.5"), ("2 ** 10", "1024"), ("-(7 // 2) % 5", "2")],
-)
-def test_calculator(expression: str, expected: str) -> None:
-    assert calculator(expression) == expected
-
-
-@pytest.mark.parametrize(
-    "expression",
-    ["__import__('os')", "open('/etc/passwd')", "x + 1", "(1).__class__", "9 ** 9 ** 9", "1 / 0", ""],
-)
-def test_calculator_refuses_anything_but_arithmetic(expression: str) -> None:
-    assert calculator(expression).startswith("Error:")
-
-
-def test_word_count() -> None:
-    assert word_count("the quick  brown\nfox") == 4
-    assert word_count("") == 0
-
-
-def test_current_time_in_utc() -> None:
-    now = dt.datetime.fromisoformat(current_time())
-
-    assert now.utcoffset() == dt.timedelta(0)
-    assert abs(now - dt.datetime.now(dt.timezone.utc)) < dt.timedelta(minutes=1)
-
-
-def test_current_time_in_a_named_zone() -> None:
-    answer = current_time("Europe/Paris")
-
-    try:
-        ZoneInfo("Europe/Paris")
-    except ZoneInfoNotFoundError:  # no time zone database on this machine (pip install tzdata)
-        assert answer.startswith("Error: unknown time zone 'Europe/Paris'")
-    else:
-        assert dt.datetime.fromisoformat(answer).tzinfo is not None
-
-
-def test_current_time_refuses_an_unknown_zone() -> None:
-    assert current_time("Not/AZone").startswith("Error: unknown time zone 'Not/AZone'")
+    assert [t.tool_name for t in TOOLS] == [
+        "get_policies",
+        "get_flights",
+        "get_hotels",
+        "get_cars",
+        "book_travel",
+        "list_bookings",
+        "whoami",
+    ]

@@ -10,7 +10,7 @@ from runtime_adapters.identity import Principal, local_principal
 from runtime_adapters.offline_model import OfflineModel
 from runtime_adapters.tool_auth import ToolAuthorizer, allowed_tools
 from travel_assistant.agent import call_agent
-from travel_assistant.tools import TOOLS, WHOAMI_SCOPE, whoami
+from travel_assistant.tools import TOOLS, TRAVEL_TOOLS, WHOAMI_SCOPE, whoami
 
 ALICE = Principal(user_id="alice", auth_method="jwt", scopes=frozenset({WHOAMI_SCOPE, "openid"}))
 BOB = Principal(user_id="bob", auth_method="jwt", scopes=frozenset({"openid"}))
@@ -24,7 +24,7 @@ def test_whoami_is_offered_only_with_its_scope() -> None:
     assert "whoami" in tool_names(ALICE)
     assert "whoami" not in tool_names(BOB)
     assert "whoami" not in tool_names(local_principal("developer"))
-    assert tool_names(BOB) == ["calculator", "word_count", "current_time"]  # unmarked tools stay open
+    assert tool_names(BOB) == [t.tool_name for t in TRAVEL_TOOLS]  # unmarked tools stay open
 
 
 def test_a_caller_with_the_scope_can_use_it() -> None:
