@@ -1,0 +1,190 @@
+"""JWT bearer auth against a local issuer: an RSA key, a discovery document and a JWKS served on 127.0.0.1.
+
+The project verifies tokens the way Cognito's are checked (``token_use``, ``client_id``, issuer, expiry,
+signature from the issuer's JWKS). Here the issuer is a tiny ``http.server`` thread, so no network or AWS
+account is involved; ``AGENT_JWT_*`` variables point the project at it, overriding the answers baked into
+``RUNTIME_DEFAULTS``.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+import jwt
+import pytest
+from cryptography.hazmat.primitives.asymmetric import rsa
+from jwt.algorithms import RSAAlgorithm
+
+from mcp_server.settings import RUNTIME_DEFAULTS
+from runtime_adapters.auth import AuthError, build_authenticator
+
+CLIENT_ID = "test-app-client"
+KEY_ID = "test-key-1"
+HTTP_TARGETS = ["lambda", "fastapi"]
+
+
+@dataclass
+class Issuer:
+    url: str
+    discovery_url: str
+    key: rsa.RSAPrivateKey
+
+    def token(self, *, expires_in: int = 300, **claims: Any) -> str:
+        now = int(time.time())
+        payload = {
+            "sub": "user-123",
+            "client_id": CLIENT_ID,
+            "token_use": "access",
+            "iss": self.url,
+            "iat": now,
+            "exp": now + expires_in,
+            **claims,
+        }
+        return jwt.encode(payload, self.key, algorithm="RS256", headers={"kid": KEY_ID})
+
+
+def new_key() -> rsa.RSAPrivateKey:
+    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
+
+
+@pytest.fixture(scope="module")
+def issuer() -> Iterator[Issuer]:
+    """A local OpenID issuer: ``/.well-known/openid-configuration`` and ``/jwks.json`` on 127.0.0.1."""
+    key = new_key()
+    jwk = dict(RSAAlgorithm.to_jwk(key.public_key(), as_dict=True))
+    jwk.update(kid=KEY_ID, alg="RS256", use="sig")
+    documents: dict[str, Any] = {}
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            document = documents.get(self.path)
+            body = json.dumps(document).encode()
+            self.send_response(200 if document is not None else 404)
+            self.send_header("content-type", "application/json")
+            self.send_header("content-length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: Any) -> None:  # keep the test output quiet
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    url = f"http://127.0.0.1:{server.server_address[1]}"
+    documents["/.well-known/openid-configuration"] = {"issuer": url, "jwks_uri": f"{url}/jwks.json"}
+    documents["/jwks.json"] = {"keys": [jwk]}
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield Issuer(url=url, discovery_url=f"{url}/.well-known/openid-configuration", key=key)
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(autouse=True)
+def jwt_auth(issuer: Issuer, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Point the project at the local issuer; a set (even blank) variable overrides the baked-in answer."""
+    monkeypatch.setenv("AGENT_AUTH", "jwt")
+    monkeypatch.setenv("AGENT_JWT_DISCOVERY_URL", issuer.discovery_url)
+    monkeypatch.setenv("AGENT_JWT_ALLOWED_CLIENTS", CLIENT_ID)
+    monkeypatch.setenv("AGENT_JWT_ALLOWED_AUDIENCES", "")
+    monkeypatch.setenv("AGENT_JWT_ALLOWED_SCOPES", "")
+    monkeypatch.setenv("AGENT_JWT_REQUIRED_GROUPS", "")
+    monkeypatch.setenv("AGENT_JWT_TOKEN_USE", "access")
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def test_the_project_answers_ask_for_jwt() -> None:
+    assert RUNTIME_DEFAULTS["auth"] == "jwt"
+
+
+def test_a_valid_token_gives_the_principal(issuer: Issuer) -> None:
+    authenticator = build_authenticator(RUNTIME_DEFAULTS["auth"], defaults=RUNTIME_DEFAULTS)
+
+    principal = authenticator.authenticate(bearer(issuer.token(scope="openid profile")))
+
+    assert principal.user_id == "user-123"
+    assert principal.auth_method == "jwt"
+    assert principal.scopes == {"openid", "profile"}
+
+
+@pytest.mark.parametrize(
+    ("claims", "message"),
+    [
+        ({"expires_in": -3600}, "expired"),
+        ({"client_id": "another-app"}, "client"),
+        ({"token_use": "id"}, "type"),
+        ({"iss": "https://issuer.example.com"}, "issuer"),
+    ],
+)
+def test_a_token_that_does_not_fit_is_refused(issuer: Issuer, claims: dict[str, Any], message: str) -> None:
+    authenticator = build_authenticator(RUNTIME_DEFAULTS["auth"], defaults=RUNTIME_DEFAULTS)
+
+    with pytest.raises(AuthError, match=message) as refused:
+        authenticator.authenticate(bearer(issuer.token(**claims)))
+
+    assert refused.value.status == 401
+    assert "invalid_token" in refused.value.headers()["www-authenticate"]
+
+
+def test_a_token_signed_by_another_key_is_refused(issuer: Issuer) -> None:
+    other = Issuer(issuer.url, issuer.discovery_url, new_key())  # same issuer and key id, another key
+    authenticator = build_authenticator(RUNTIME_DEFAULTS["auth"], defaults=RUNTIME_DEFAULTS)
+
+    with pytest.raises(AuthError, match="signature"):
+        authenticator.authenticate(bearer(other.token()))
+
+
+@pytest.mark.parametrize("target", HTTP_TARGETS)
+def test_a_valid_token_is_served(issuer: Issuer, invoke: Callable[..., Any], target: str) -> None:
+    response = invoke(target, "Hello", headers=bearer(issuer.token()))
+
+    assert response.status == 200, response.body
+    assert response.body["text"] == "You said: Hello"
+
+
+@pytest.mark.parametrize("target", HTTP_TARGETS)
+def test_no_token_is_a_401_with_a_challenge(invoke: Callable[..., Any], target: str) -> None:
+    response = invoke(target, "Hello")
+
+    assert response.status == 401
+    assert response.headers["www-authenticate"].startswith("Bearer")
+    assert response.body["code"] == "unauthorized"
+
+
+@pytest.mark.parametrize("target", HTTP_TARGETS)
+def test_an_expired_token_is_a_401(issuer: Issuer, invoke: Callable[..., Any], target: str) -> None:
+    response = invoke(target, "Hello", headers=bearer(issuer.token(expires_in=-3600)))
+
+    assert response.status == 401
+    assert 'error="invalid_token"' in response.headers["www-authenticate"]
+
+
+@pytest.mark.parametrize("target", HTTP_TARGETS)
+def test_the_token_subject_reaches_tools(issuer: Issuer, invoke: Callable[..., Any], target: str) -> None:
+    """The identity tools see is the token's, scopes included: ``whoami`` needs ``profile``."""
+    with_scope = invoke(target, "whoami", headers=bearer(issuer.token(scope="openid profile")))
+    without_scope = invoke(target, "whoami", headers=bearer(issuer.token(scope="openid")))
+
+    assert with_scope.body["text"] == "The whoami tool returned: user-123 (signed in with jwt)"
+    assert without_scope.body["text"] == "You said: whoami"
+
+
+@pytest.mark.parametrize("target", HTTP_TARGETS)
+def test_sessions_belong_to_the_subject(issuer: Issuer, invoke: Callable[..., Any], target: str) -> None:
+    """Another user naming the same session id gets a session of their own."""
+    first = invoke(target, "one two three", session_id="shared-session", headers=bearer(issuer.token()))
+    again = invoke(target, "Hello", session_id="shared-session", headers=bearer(issuer.token()))
+    other = invoke(target, "Hello", session_id="shared-session", headers=bearer(issuer.token(sub="user-456")))
+
+    assert first.status == again.status == other.status == 200
+    assert again.body["usage"]["input_tokens"] > other.body["usage"]["input_tokens"]
