@@ -1,47 +1,39 @@
-"""Runtime settings, read from environment variables so one build runs unchanged in every environment.
+"""Settings of the MCP server, read from environment variables so one build runs unchanged everywhere.
 
 Environment variables (an empty one counts as unset):
 
-``AGENT_MODEL_PROVIDER``
-    The model provider, one of ``runtime_adapters.models.PROVIDERS``; default ``offline``.
-``AGENT_MODEL_ID``
-    The model id for that provider; default ``DEFAULT_MODEL_ID``, the model chosen for the project.
-``AGENT_SYSTEM_PROMPT``
-    The agent's system prompt; default ``DEFAULT_SYSTEM_PROMPT``.
-``AWS_REGION`` (or ``AWS_DEFAULT_REGION``)
-    The AWS region, used by the Bedrock provider; default ``us-east-1``.
+``AGENT_AUTH`` (``jwt`` or ``none``) and ``AGENT_JWT_*``
+    Who may call the server: with ``jwt`` every MCP request needs ``Authorization: Bearer <access token>``
+    from the issuer (``AGENT_JWT_DISCOVERY_URL``, ``AGENT_JWT_ALLOWED_CLIENTS``, ...), verified by the
+    vendored ``runtime_adapters.auth`` exactly as the generated agent verifies its callers. ``none`` is for
+    local experiments only: every caller is anonymous and cannot book.
+``MCP_RESOURCE_URL``
+    The public URL of the MCP endpoint (``https://<function url host>/mcp``). When set, the server publishes
+    its OAuth protected-resource metadata (RFC 9728) and names it in ``WWW-Authenticate``, and its host is
+    accepted by the DNS-rebinding check.
+``MCP_ALLOWED_HOSTS``
+    More ``Host`` values to accept (comma-separated, ``host`` or ``host:*``); loopback hosts always are.
+    ``*`` turns the check off (behind a proxy that rewrites ``Host``).
+``TRAVEL_BOOKINGS_DIR``
+    Where bookings are kept; default ``.scaffold/bookings`` (``/tmp/bookings`` on Lambda).
+``TRAVEL_TODAY``
+    The date the travel desk takes as today (``YYYY-MM-DD``); default the real date. For demos and tests.
 
-Production wiring (defaults in ``RUNTIME_DEFAULTS`` below, from the template answers):
-
-``AGENT_AUTH`` (``none``/``jwt``/``iam``) and ``AGENT_JWT_*``
-    Who may call the agent; see ``runtime_adapters/auth``.
-``AGENT_MEMORY`` (``none``/``file``/``s3``/``agentcore``), ``AGENT_SESSION_DIR``, ``AGENT_SESSION_BUCKET``,
-``AGENT_MEMORY_ID``
-    Where conversations are kept, per verified user; see ``runtime_adapters/memory``.
-``AGENT_GUARDRAILS`` (``none``/``bedrock``/``local``), ``AGENT_GUARDRAIL_ID``, ``AGENT_POLICY_*``
-    Input and output checks; see ``runtime_adapters/guardrails``.
-``AGENT_TELEMETRY`` (``none``/``console``/``otlp``), ``AGENT_LOG_PROMPTS``, ``OTEL_*``
-    Traces and the request log line; see ``runtime_adapters/telemetry``.
-``AGENT_MAX_CYCLES``, ``AGENT_TOOL_TIMEOUT_SECONDS``, ``AGENT_REQUEST_TIMEOUT_SECONDS``,
-``AGENT_MODEL_MAX_RETRIES``
-    Runaway limits; see ``runtime_adapters/run_limits.py``.
-
-When ``AGENT_MODEL_PROVIDER`` names another provider than the project's and ``AGENT_MODEL_ID`` is unset,
-that provider's usual model is used (``PROVIDER_DEFAULT_MODEL_IDS``).
+Generated for an agent, this module kept the template's production answers (``RUNTIME_DEFAULTS``); the model
+settings went with the agent core.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
-from runtime_adapters.models import PROVIDERS
-
-DEFAULT_MODEL_PROVIDER = "offline"
-DEFAULT_MODEL_ID = "offline"
-DEFAULT_SYSTEM_PROMPT = "You are a helpful assistant. Use your tools when they help."
-DEFAULT_AWS_REGION = "us-east-1"
+DEFAULT_BOOKINGS_DIR = ".scaffold/bookings"
+LAMBDA_BOOKINGS_DIR = "/tmp/bookings"
+LOOPBACK_HOSTS = ("127.0.0.1:*", "localhost:*", "[::1]:*")
 
 #: The production wiring chosen when the project was generated (auth, memory, guardrails, telemetry).
 #: Adapters and the core read these as defaults; the AGENT_* environment variables override them at run
@@ -59,48 +51,55 @@ RUNTIME_DEFAULTS: dict[str, str] = {
     "service_name": "mcp-server",
 }
 
-PROVIDER_DEFAULT_MODEL_IDS: dict[str, str] = {
-    "offline": "offline",
-    "bedrock": "us.anthropic.claude-sonnet-4-20250514-v1:0",
-    "anthropic": "claude-sonnet-4-20250514",
-    "openai": "gpt-4o",
-    "ollama": "llama3.1",
-    "litellm": "openai/gpt-4o",
-}
-
 
 @dataclass(frozen=True)
 class Settings:
-    """Everything the agent core needs to know about its environment; immutable once read."""
+    """What the MCP server needs to know about its environment; immutable once read."""
 
-    model_provider: str = DEFAULT_MODEL_PROVIDER
-    model_id: str = DEFAULT_MODEL_ID
-    system_prompt: str = DEFAULT_SYSTEM_PROMPT
-    aws_region: str = DEFAULT_AWS_REGION
+    auth: str = "jwt"
+    resource_url: str = ""
+    allowed_hosts: tuple[str, ...] = LOOPBACK_HOSTS
+    bookings_dir: str = DEFAULT_BOOKINGS_DIR
+    today: dt.date | None = None
 
     def __post_init__(self) -> None:
-        if self.model_provider not in PROVIDERS:
-            raise ValueError(
-                f"Unknown model provider {self.model_provider!r} (set AGENT_MODEL_PROVIDER); "
-                f"choose one of: {', '.join(PROVIDERS)}."
-            )
+        if self.auth not in ("jwt", "none"):
+            raise ValueError(f"AGENT_AUTH must be jwt or none for the MCP server, not {self.auth!r}.")
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
         """Read the settings from ``environ`` (default: ``os.environ``); see the module docstring."""
         env = os.environ if environ is None else environ
-        provider = _get(env, "AGENT_MODEL_PROVIDER").lower() or DEFAULT_MODEL_PROVIDER
-        if provider == DEFAULT_MODEL_PROVIDER:
-            fallback_model_id = DEFAULT_MODEL_ID
-        else:
-            fallback_model_id = PROVIDER_DEFAULT_MODEL_IDS.get(provider, "")
+        resource_url = _get(env, "MCP_RESOURCE_URL")
+        hosts = [*LOOPBACK_HOSTS]
+        if resource_url:
+            hosts.append(urlsplit(resource_url).netloc)
+        hosts += [host.strip() for host in _get(env, "MCP_ALLOWED_HOSTS").split(",") if host.strip()]
         return cls(
-            model_provider=provider,
-            model_id=_get(env, "AGENT_MODEL_ID") or fallback_model_id,
-            system_prompt=_get(env, "AGENT_SYSTEM_PROMPT") or DEFAULT_SYSTEM_PROMPT,
-            aws_region=_get(env, "AWS_REGION") or _get(env, "AWS_DEFAULT_REGION") or DEFAULT_AWS_REGION,
+            auth=(_get(env, "AGENT_AUTH") or RUNTIME_DEFAULTS["auth"]).lower(),
+            resource_url=resource_url,
+            allowed_hosts=tuple(dict.fromkeys(hosts)),
+            bookings_dir=_get(env, "TRAVEL_BOOKINGS_DIR") or _default_bookings_dir(env),
+            today=_date(env, "TRAVEL_TODAY"),
         )
+
+    @property
+    def host_check(self) -> bool:
+        """False when ``MCP_ALLOWED_HOSTS`` has ``*``: every ``Host`` is accepted."""
+        return "*" not in self.allowed_hosts
 
 
 def _get(env: Mapping[str, str], name: str) -> str:
     return (env.get(name) or "").strip()
+
+
+def _date(env: Mapping[str, str], name: str) -> dt.date | None:
+    raw = _get(env, name)
+    try:
+        return dt.date.fromisoformat(raw) if raw else None
+    except ValueError:
+        raise ValueError(f"{name} must be a date (YYYY-MM-DD), not {raw!r}.") from None
+
+
+def _default_bookings_dir(env: Mapping[str, str]) -> str:
+    return LAMBDA_BOOKINGS_DIR if _get(env, "AWS_LAMBDA_FUNCTION_NAME") else DEFAULT_BOOKINGS_DIR

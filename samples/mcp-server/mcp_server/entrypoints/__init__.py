@@ -1,6 +1,5 @@
-"""One small module per deployment target, each handing the agent core to a runtime adapter.
+"""One small module per deployment target, each serving the MCP server (``mcp_server.server``).
 
-Entrypoints hold no agent logic. They name the core by module path,
-``AgentRef("mcp_server.agent")``, and the adapter imports it on first use:
-a Lambda handler module imports in milliseconds and a server answers ``/ping`` while Strands loads.
+``http_app.app`` is the ASGI app for uvicorn (``scaffold serve --target fastapi``, a container);
+``lambda_handler.handler`` runs the same app for Lambda events (``scaffold deploy --target lambda``).
 """

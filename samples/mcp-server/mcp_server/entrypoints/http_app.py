@@ -1,17 +1,10 @@
-"""FastAPI entrypoint: ``app`` serves ``POST /invocations`` and ``GET /ping`` anywhere ASGI runs.
+"""HTTP entrypoint: ``app`` serves the MCP server (``POST /mcp``) and ``GET /ping`` anywhere ASGI runs.
 
-Run it locally with ``scaffold serve --target fastapi``, or
-``uvicorn mcp_server.entrypoints.http_app:app --port 8000``.
-No agent logic here: it lives in ``mcp_server.agent``.
+Run it locally with ``scaffold serve --target fastapi`` (the generated target name; the app is the MCP
+server's Starlette app, not FastAPI), or ``uvicorn mcp_server.entrypoints.http_app:app --port 8000``.
+No tool logic here: it lives in ``mcp_server.server``.
 """
 
-from runtime_adapters.fastapi_adapter import create_app
-from runtime_adapters.loader import AgentRef
+from ..server import create_app
 
-from ..settings import RUNTIME_DEFAULTS
-
-app = create_app(
-    AgentRef("mcp_server.agent"),
-    title="mcp-server",
-    defaults=RUNTIME_DEFAULTS,
-)
+app = create_app()

@@ -1,18 +1,18 @@
-"""AWS Lambda entrypoint; set the function's handler to
-``mcp_server.entrypoints.lambda_handler.handler``.
+"""AWS Lambda entrypoint; set the function's handler to ``mcp_server.entrypoints.lambda_handler.handler``.
 
-It accepts API Gateway REST (v1), HTTP API (v2) and function URL events for ``POST /invocations``.
-The agent core is imported on the first request, not here, so this module imports in milliseconds
-and cold starts stay short. No agent logic here: it lives in
-``mcp_server.agent``.
+It answers Function URL and API Gateway (HTTP API v2, REST v1) events for ``POST /mcp`` and ``GET /ping``
+by running the MCP server's ASGI app through ``mcp_server.asgi_lambda``. The app (and the ``mcp`` SDK) is
+created on the first event, not here, so this module imports in milliseconds.
+No tool logic here: it lives in ``mcp_server.server``.
 """
 
-from runtime_adapters.lambda_adapter import create_handler
-from runtime_adapters.loader import AgentRef
+from ..asgi_lambda import ASGIApp, AsgiLambdaHandler
 
-from ..settings import RUNTIME_DEFAULTS
 
-handler = create_handler(
-    AgentRef("mcp_server.agent"),
-    defaults=RUNTIME_DEFAULTS,
-)
+def _create_app() -> ASGIApp:
+    from ..server import create_app
+
+    return create_app()
+
+
+handler = AsgiLambdaHandler(_create_app)
