@@ -1,0 +1,18 @@
+"""AWS Lambda entrypoint; set the function's handler to
+``research_orchestrator.entrypoints.lambda_handler.handler``.
+
+It accepts API Gateway REST (v1), HTTP API (v2) and function URL events for ``POST /invocations``.
+The agent core is imported on the first request, not here, so this module imports in milliseconds
+and cold starts stay short. No agent logic here: it lives in
+``research_orchestrator.agent``.
+"""
+
+from runtime_adapters.lambda_adapter import create_handler
+from runtime_adapters.loader import AgentRef
+
+from ..settings import RUNTIME_DEFAULTS
+
+handler = create_handler(
+    AgentRef("research_orchestrator.agent"),
+    defaults=RUNTIME_DEFAULTS,
+)

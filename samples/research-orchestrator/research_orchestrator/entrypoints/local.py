@@ -1,0 +1,23 @@
+"""Command-line entrypoint: ``research-orchestrator "Hello"`` (after ``pip install -e .``),
+``scaffold run "Hello"``, or ``python -m research_orchestrator.entrypoints.local "Hello"``.
+
+Without a prompt it reads prompts from stdin in a loop; ``--session-id``, ``--user-id`` and ``--json``
+are also accepted. No agent logic here: it lives in ``research_orchestrator.agent``.
+"""
+
+from runtime_adapters.loader import AgentRef
+from runtime_adapters.local_adapter import main as run_local
+
+from ..settings import RUNTIME_DEFAULTS
+
+
+def main(argv: list[str] | None = None) -> int:
+    return run_local(
+        AgentRef("research_orchestrator.agent"),
+        argv,
+        defaults=RUNTIME_DEFAULTS,
+    )
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,129 @@
+"""Guardrail settings from environment variables: one build runs unguarded, locally guarded or on Bedrock.
+
+| variable | meaning | default |
+| --- | --- | --- |
+| ``AGENT_GUARDRAILS`` | ``none``, ``bedrock`` or ``local`` | ``none`` |
+| ``AGENT_GUARDRAIL_ID`` | Bedrock guardrail id or ARN (required for ``bedrock``) | |
+| ``AGENT_GUARDRAIL_VERSION`` | guardrail version | ``DRAFT`` |
+| ``AGENT_GUARDRAIL_TRACE`` | ``enabled``, ``disabled`` or ``enabled_full`` | ``enabled`` |
+| ``AGENT_GUARDRAIL_REDACT_INPUT`` | replace blocked input in history (Bedrock model) | ``true`` |
+| ``AGENT_GUARDRAIL_REDACT_OUTPUT`` | replace blocked output in history (Bedrock model) | ``false`` |
+| ``AGENT_POLICY_DENIED_TOPICS`` | ``;``-separated regexes (``none`` for none) | credential exfiltration |
+| ``AGENT_POLICY_MASK_PII`` | mask emails, phones, cards, SSNs in output | ``true`` |
+| ``AGENT_POLICY_MAX_PROMPT_CHARS`` | block longer prompts (local policy) | no limit |
+| ``AGENT_POLICY_BLOCKED_MESSAGE`` | the answer to blocked input (local policy) | a short refusal |
+| ``AGENT_AWS_ENDPOINT_URL`` | endpoint override for the ``bedrock-runtime`` client | AWS |
+
+An empty variable counts as unset. ``defaults`` (same names) are the project's choices baked in at generation
+time: the environment overrides them, they override the built-in defaults. Redaction defaults follow Strands'
+``BedrockModel`` (redact input, keep output). A ``;`` cannot appear inside a topic regex; write ``\\x3b``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Literal, cast
+
+from .base import DEFAULT_BLOCKED_MESSAGE, StreamMode
+from .local import DEFAULT_DENIED_TOPICS, compile_topics
+
+Mode = Literal["none", "bedrock", "local"]
+Trace = Literal["enabled", "disabled", "enabled_full"]
+MODES: tuple[Mode, ...] = ("none", "bedrock", "local")
+TRACES: tuple[Trace, ...] = ("enabled", "disabled", "enabled_full")
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off"}
+
+
+@dataclass(frozen=True)
+class GuardrailConfig:
+    mode: Mode = "none"
+    guardrail_id: str = ""
+    guardrail_version: str = "DRAFT"
+    trace: Trace = "enabled"
+    redact_input: bool = True
+    redact_output: bool = False
+    denied_topics: tuple[tuple[str, str], ...] = DEFAULT_DENIED_TOPICS
+    mask_pii: bool = True
+    max_prompt_chars: int | None = None
+    blocked_message: str = DEFAULT_BLOCKED_MESSAGE
+    aws_region: str | None = None
+    aws_endpoint_url: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.mode not in MODES:
+            raise ValueError(
+                f"Unknown guardrails mode {self.mode!r} (AGENT_GUARDRAILS); use one of: none, bedrock, local."
+            )
+        if self.mode == "bedrock" and not self.guardrail_id:
+            raise ValueError("AGENT_GUARDRAILS=bedrock needs the guardrail id in AGENT_GUARDRAIL_ID.")
+        if self.trace not in TRACES:
+            raise ValueError(f"AGENT_GUARDRAIL_TRACE must be one of {', '.join(TRACES)}, not {self.trace!r}.")
+        compile_topics(self.denied_topics)  # fail at startup, not on the first request
+
+    @property
+    def stream_mode(self) -> StreamMode:
+        """How ``guard_stream`` should buffer output: per sentence for the local policy (free), per reply for
+        ApplyGuardrail (one paid API call per answer, and a block decision that sees the whole answer)."""
+        return "reply" if self.mode == "bedrock" else "sentence"
+
+    @classmethod
+    def from_env(
+        cls, env: Mapping[str, str] | None = None, defaults: Mapping[str, str] | None = None
+    ) -> GuardrailConfig:
+        source = os.environ if env is None else env
+        fallback = defaults or {}
+
+        def get(name: str) -> str:
+            """The environment wins; defaults use answer names (``AGENT_GUARDRAIL_ID`` → ``guardrail_id``)."""
+            answer = fallback.get(name.removeprefix("AGENT_").lower()) or fallback.get(name)
+            return (source.get(name) or "").strip() or (answer or "").strip()
+
+        mode = get("AGENT_GUARDRAILS").lower() or "none"
+        max_chars = get("AGENT_POLICY_MAX_PROMPT_CHARS")
+        return cls(
+            mode=cast(Mode, mode),
+            guardrail_id=get("AGENT_GUARDRAIL_ID"),
+            guardrail_version=get("AGENT_GUARDRAIL_VERSION") or "DRAFT",
+            trace=cast(Trace, get("AGENT_GUARDRAIL_TRACE").lower() or "enabled"),
+            redact_input=_flag(get, "AGENT_GUARDRAIL_REDACT_INPUT", True),
+            redact_output=_flag(get, "AGENT_GUARDRAIL_REDACT_OUTPUT", False),
+            denied_topics=_topics(get("AGENT_POLICY_DENIED_TOPICS")),
+            mask_pii=_flag(get, "AGENT_POLICY_MASK_PII", True),
+            max_prompt_chars=_positive_int("AGENT_POLICY_MAX_PROMPT_CHARS", max_chars) if max_chars else None,
+            blocked_message=get("AGENT_POLICY_BLOCKED_MESSAGE") or DEFAULT_BLOCKED_MESSAGE,
+            aws_region=get("AWS_REGION") or get("AWS_DEFAULT_REGION") or None,
+            aws_endpoint_url=get("AGENT_AWS_ENDPOINT_URL") or None,
+        )
+
+
+def _flag(get: Callable[[str], str], name: str, default: bool) -> bool:
+    raw = get(name).lower()
+    if not raw:
+        return default
+    if raw in _TRUE:
+        return True
+    if raw in _FALSE:
+        return False
+    raise ValueError(f"{name} must be true or false, not {raw!r}.")
+
+
+def _positive_int(name: str, raw: str) -> int:
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ValueError(f"{name} must be a whole number, not {raw!r}.") from None
+    if value <= 0:
+        raise ValueError(f"{name} must be positive, not {value}.")
+    return value
+
+
+def _topics(raw: str) -> tuple[tuple[str, str], ...]:
+    if not raw:
+        return DEFAULT_DENIED_TOPICS
+    if raw.lower() == "none":
+        return ()
+    parts = [part.strip() for part in raw.split(";") if part.strip()]
+    return tuple((f"custom_{index}", part) for index, part in enumerate(parts, start=1))

@@ -1,0 +1,107 @@
+"""Helpers around the core's stream: one async generator of text chunks ending with an ``AgentReply``."""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import contextlib
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any, Protocol, TypeVar
+
+from .identity import Principal
+from .reply import AgentReply
+
+AgentStream = AsyncIterator["str | AgentReply"]
+T = TypeVar("T")
+
+
+class StreamAgent(Protocol):
+    """The core's one implementation (``stream_agent`` in a generated ``agent.py``).
+
+    ``principal`` is the verified caller (adapters always pass it; direct callers may leave it out) and
+    ``target`` names the compute target for traces.
+    """
+
+    def __call__(
+        self,
+        user_id: str,
+        prompt: str,
+        *,
+        session_id: str | None = None,
+        context: dict[str, Any] | None = None,
+        principal: Principal | None = None,
+        target: str | None = None,
+    ) -> AgentStream: ...
+
+
+class CallAgent(Protocol):
+    def __call__(
+        self,
+        user_id: str,
+        prompt: str,
+        *,
+        session_id: str | None = None,
+        context: dict[str, Any] | None = None,
+        principal: Principal | None = None,
+        target: str | None = None,
+    ) -> AgentReply: ...
+
+
+class AgentSource(Protocol):
+    """What adapters need from the core: ``AgentRef`` in projects, any object with these in tests."""
+
+    @property
+    def stream(self) -> StreamAgent: ...
+
+    @property
+    def call(self) -> CallAgent: ...
+
+
+async def collect_reply(stream: AgentStream) -> AgentReply:
+    """Drain a stream and return its final reply; a stream that ends without one is a bug in the core."""
+    reply: AgentReply | None = None
+    async for item in stream:
+        if isinstance(item, AgentReply):
+            reply = item
+    if reply is None:
+        raise RuntimeError("The agent stream ended without a final AgentReply.")
+    return reply
+
+
+def run_to_reply(stream: AgentStream) -> AgentReply:
+    """Synchronous form of ``collect_reply``, safe to call from inside a running event loop."""
+    return run_sync(lambda: collect_reply(stream))
+
+
+def run_sync(make_coro: Callable[[], Awaitable[T]]) -> T:
+    """Run a coroutine to completion from sync code.
+
+    Like Strands' own ``Agent.__call__``: when the calling thread already runs an event loop (a notebook,
+    an async test), the coroutine gets a fresh loop on a worker thread instead of failing.
+    """
+
+    async def main() -> T:
+        return await make_coro()
+
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(main())
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, main()).result()
+
+
+@contextlib.asynccontextmanager
+async def closing(stream: AsyncIterator[T]) -> AsyncIterator[AsyncIterator[T]]:
+    """``contextlib.aclosing`` for anything typed as an async iterator (Strands' ``stream_async`` is).
+
+    Closing the stream in the task that consumed it matters: Strands ends its trace spans in the
+    generator's ``finally``, and a generator finalised later by the garbage collector runs that in
+    another task, where the span context can no longer be detached.
+    """
+    try:
+        yield stream
+    finally:
+        aclose = getattr(stream, "aclose", None)
+        if aclose is not None:
+            await aclose()

@@ -1,0 +1,138 @@
+"""Tests of the agent core, its settings and its tools; offline (see conftest.py), no server involved."""
+
+import asyncio
+import datetime as dt
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import pytest
+
+from research_orchestrator.agent import AgentReply, call_agent, stream_agent
+from research_orchestrator.settings import Settings
+from research_orchestrator.tools import TOOLS, calculator, current_time, word_count
+
+
+def collect(prompt: str, *, context: dict[str, Any] | None = None) -> list[str | AgentReply]:
+    """Everything ``stream_agent`` yields for ``prompt``, in order."""
+
+    async def drain() -> list[str | AgentReply]:
+        return [item async for item in stream_agent("test-user", prompt, context=context)]
+
+    return asyncio.run(drain())
+
+
+def test_call_agent_answers() -> None:
+    reply = call_agent("test-user", "Hello there")
+
+    assert reply.text == "You said: Hello there"
+    assert reply.stop_reason == "end_turn"
+    assert reply.session_id
+    assert reply.usage.input_tokens > 0
+    assert reply.usage.output_tokens > 0
+    assert reply.usage.total_tokens == reply.usage.input_tokens + reply.usage.output_tokens
+
+
+def test_call_agent_keeps_the_given_session_id() -> None:
+    reply = call_agent("test-user", "Hello", session_id="session-0123456789-0123456789-0123456789")
+
+    assert reply.session_id == "session-0123456789-0123456789-0123456789"
+
+
+def test_call_agent_uses_the_calculator_tool() -> None:
+    reply = call_agent("test-user", "calculator expression=6*7")
+
+    assert reply.text == "The calculator tool returned: 42"
+    assert reply.tool_calls == {"calculator": 1}
+    assert reply.cycles == 2
+    assert reply.usage.total_tokens > 0
+
+
+def test_stream_agent_yields_text_chunks_then_one_reply() -> None:
+    items = collect("Stream this please", context={"channel": "test"})
+
+    *chunks, reply = items
+    assert isinstance(reply, AgentReply)
+    texts = [chunk for chunk in chunks if isinstance(chunk, str)]
+    assert texts and texts == chunks
+    assert "".join(texts) == reply.text == "You said: Stream this please"
+
+
+def test_stream_and_call_give_the_same_answer() -> None:
+    *_, streamed = collect("calculator expression=(2+3)*4")
+    called = call_agent("test-user", "calculator expression=(2+3)*4")
+
+    assert isinstance(streamed, AgentReply)
+    assert streamed.text == called.text == "The calculator tool returned: 20"
+
+
+def test_call_agent_works_inside_a_running_event_loop() -> None:
+    async def main() -> AgentReply:
+        return call_agent("test-user", "Hello from async code")
+
+    assert asyncio.run(main()).text == "You said: Hello from async code"
+
+
+def test_settings_read_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AGENT_MODEL_ID", "my-model")
+    monkeypatch.setenv("AGENT_SYSTEM_PROMPT", "Be brief.")
+    monkeypatch.setenv("AWS_REGION", "eu-west-1")
+
+    settings = Settings.from_env()
+
+    assert settings == Settings(
+        model_provider="offline", model_id="my-model", system_prompt="Be brief.", aws_region="eu-west-1"
+    )
+
+
+def test_settings_refuse_an_unknown_provider(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AGENT_MODEL_PROVIDER", "nope")
+
+    with pytest.raises(ValueError, match=r"AGENT_MODEL_PROVIDER.*choose one of: offline, bedrock"):
+        Settings.from_env()
+
+
+def test_tools_are_exported() -> None:
+    assert [t.tool_name for t in TOOLS] == ["calculator", "word_count", "current_time", "whoami"]
+
+
+@pytest.mark.parametrize(
+    ("expression", "expected"),
+    [("6*7", "42"), ("(2 + 3) * 4", "20"), ("7 / 2", "3.5"), ("2 ** 10", "1024"), ("-(7 // 2) % 5", "2")],
+)
+def test_calculator(expression: str, expected: str) -> None:
+    assert calculator(expression) == expected
+
+
+@pytest.mark.parametrize(
+    "expression",
+    ["__import__('os')", "open('/etc/passwd')", "x + 1", "(1).__class__", "9 ** 9 ** 9", "1 / 0", ""],
+)
+def test_calculator_refuses_anything_but_arithmetic(expression: str) -> None:
+    assert calculator(expression).startswith("Error:")
+
+
+def test_word_count() -> None:
+    assert word_count("the quick  brown\nfox") == 4
+    assert word_count("") == 0
+
+
+def test_current_time_in_utc() -> None:
+    now = dt.datetime.fromisoformat(current_time())
+
+    assert now.utcoffset() == dt.timedelta(0)
+    assert abs(now - dt.datetime.now(dt.timezone.utc)) < dt.timedelta(minutes=1)
+
+
+def test_current_time_in_a_named_zone() -> None:
+    answer = current_time("Europe/Paris")
+
+    try:
+        ZoneInfo("Europe/Paris")
+    except ZoneInfoNotFoundError:  # no time zone database on this machine (pip install tzdata)
+        assert answer.startswith("Error: unknown time zone 'Europe/Paris'")
+    else:
+        assert dt.datetime.fromisoformat(answer).tzinfo is not None
+
+
+def test_current_time_refuses_an_unknown_zone() -> None:
+    assert current_time("Not/AZone").startswith("Error: unknown time zone 'Not/AZone'")
