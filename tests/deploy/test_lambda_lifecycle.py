@@ -94,7 +94,7 @@ def test_status_of_a_target_never_deployed_is_exit_5(project, moto):
     assert json.loads(result.stdout) == {"project": PROJECT, "target": "lambda", "deployed": False}
 
 
-def test_status_reports_drift_with_exit_9_and_deploy_repairs_it(project, moto, artifact, calls):
+def test_status_reports_drift_with_exit_11_and_deploy_repairs_it(project, moto, artifact, calls):
     assert deploy(project, moto).exit_code == 0
     moto.client("lambda").delete_function(FunctionName=PROJECT)
 
