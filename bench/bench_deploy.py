@@ -159,7 +159,7 @@ def main() -> int:
         ("no-change redeploy, CLI fresh process", lambda r: r["no_change_cli_seconds"]["median"]),
         ("no-change redeploy, in-process engine", lambda r: r["no_change_in_process"]["seconds"]["median"]),
         (
-            "  of which: artifact reuse check",
+            "artifact reuse check alone, in-process",
             lambda r: r["no_change_in_process"]["artifact_reuse_seconds"]["median"],
         ),
         ("deploy --plan, CLI", lambda r: r["plan_cli_seconds"]["median"]),
