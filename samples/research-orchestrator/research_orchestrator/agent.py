@@ -30,10 +30,11 @@ from runtime_adapters.models import build_model
 from runtime_adapters.reply import AgentReply, new_session_id
 from runtime_adapters.run_limits import RunLimits
 from runtime_adapters.streaming import closing, run_to_reply
-from runtime_adapters.telemetry import TelemetryConfig, trace_attributes
+from runtime_adapters.telemetry import TelemetryConfig
 from runtime_adapters.tool_auth import ToolAuthorizer, allowed_tools
 
-from .settings import RUNTIME_DEFAULTS, Settings
+from .settings import ORCHESTRATOR, RUNTIME_DEFAULTS, Settings
+from .specialists import SPECIALISTS, DelegationLimit, agent_attributes
 from .tools import TOOLS
 
 __all__ = ["AgentReply", "build_agent", "call_agent", "stream_agent"]
@@ -67,12 +68,18 @@ async def stream_agent(
     async with session_lock(principal, session_id):
         # Building the agent reads the session's history (files, S3 or AgentCore Memory): off the event loop.
         agent = await asyncio.to_thread(
-            build_agent, settings, principal=principal, session_id=session_id, target=target or "local"
+            build_agent,
+            settings,
+            principal=principal,
+            session_id=session_id,
+            target=target or "local",
+            prompt=prompt,
         )
         state = {
             "principal": principal,
             "user_id": principal.user_id,
             "session_id": session_id,
+            "target": target or "local",  # the specialists tag their spans with it
             "context": dict(context or {}),
         }
 
@@ -104,24 +111,35 @@ def call_agent(
     return run_to_reply(stream)
 
 
-def build_agent(settings: Settings, *, principal: Principal, session_id: str, target: str = "local") -> Agent:
+def build_agent(
+    settings: Settings, *, principal: Principal, session_id: str, target: str = "local", prompt: str = ""
+) -> Agent:
     """Build the Strands agent for one request: change the model, tools or prompt here.
 
     Tools the caller may not use (``runtime_adapters.tool_auth.requires``) are not offered to the model, and
     ``ToolAuthorizer`` refuses a forced call. ``callback_handler=None`` because the adapters consume the event
     stream themselves (the default handler would print every chunk to stdout).
+
+    Orchestrator sample: the agent is named ``orchestrator`` and its tools include the two specialists
+    (``specialists.py``, agents as tools); ``DelegationLimit`` bounds how often it may delegate, and
+    ``prompt`` picks scripted offline-model turns (``ORCHESTRATOR_OFFLINE_SCRIPT``).
     """
     limits = RunLimits.from_env()
     telemetry = TelemetryConfig.from_env(defaults=RUNTIME_DEFAULTS)
     memory = MemoryConfig.from_env(defaults=RUNTIME_DEFAULTS)
     return Agent(
-        model=build_model(settings.model_provider, settings.model_id, **_model_options(settings, limits)),
-        tools=allowed_tools(TOOLS, principal),
+        name=ORCHESTRATOR,
+        model=build_model(
+            settings.model_provider, settings.model_id, **_model_options(settings, limits, prompt)
+        ),
+        tools=allowed_tools([*SPECIALISTS, *TOOLS], principal),
         system_prompt=settings.system_prompt,
         session_manager=session_manager_for(memory, principal, session_id),
-        hooks=[ToolAuthorizer(principal), *limits.hooks()],
+        hooks=[ToolAuthorizer(principal), *limits.hooks(), DelegationLimit(settings.max_delegations)],
         retry_strategy=limits.retry_strategy(),
-        trace_attributes=trace_attributes(principal, session_id, target, hash_user_id=telemetry.hash_user_id),
+        trace_attributes=agent_attributes(
+            ORCHESTRATOR, principal, session_id, target, telemetry.hash_user_id
+        ),
         callback_handler=None,
     )
 
@@ -138,7 +156,9 @@ async def _run(
                 yield AgentReply.from_result(event["result"], session_id=session_id)
 
 
-def _model_options(settings: Settings, limits: RunLimits) -> dict[str, Any]:
+def _model_options(settings: Settings, limits: RunLimits, prompt: str) -> dict[str, Any]:
+    if settings.model_provider == "offline":
+        return {"script": settings.scripted_turns(ORCHESTRATOR, prompt)}
     if settings.model_provider != "bedrock":
         return {}
     guardrail = bedrock_model_guardrail_options(GuardrailConfig.from_env(defaults=RUNTIME_DEFAULTS))

@@ -11,6 +11,15 @@ Environment variables (an empty one counts as unset):
 ``AWS_REGION`` (or ``AWS_DEFAULT_REGION``)
     The AWS region, used by the Bedrock provider; default ``us-east-1``.
 
+The orchestrator (added to the generated settings):
+
+``ORCHESTRATOR_MAX_DELEGATIONS``
+    How many times one request may call a specialist (default 6). The next call is refused and the
+    orchestrator is stopped with a clear answer (``specialists.DelegationLimit``).
+``ORCHESTRATOR_OFFLINE_SCRIPT``
+    A JSON file of scripted offline-model turns per agent and prompt (``scripts/offline.json``); only read
+    when the model provider is ``offline``. See the README ("Scripted offline runs").
+
 Production wiring (defaults in ``RUNTIME_DEFAULTS`` below, from the template answers):
 
 ``AGENT_AUTH`` (``none``/``jwt``/``iam``) and ``AGENT_JWT_*``
@@ -32,9 +41,11 @@ that provider's usual model is used (``PROVIDER_DEFAULT_MODEL_IDS``).
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from runtime_adapters.models import PROVIDERS
 
@@ -45,6 +56,8 @@ DEFAULT_SYSTEM_PROMPT = (
     "and any calculation to math_specialist, then answer from what they return."
 )
 DEFAULT_AWS_REGION = "us-east-1"
+DEFAULT_MAX_DELEGATIONS = 6
+ORCHESTRATOR = "orchestrator"  # the orchestrator's agent name (the specialists' are their tool names)
 
 #: The production wiring chosen when the project was generated (auth, memory, guardrails, telemetry).
 #: Adapters and the core read these as defaults; the AGENT_* environment variables override them at run
@@ -76,6 +89,8 @@ class Settings:
     model_id: str = DEFAULT_MODEL_ID
     system_prompt: str = DEFAULT_SYSTEM_PROMPT
     aws_region: str = DEFAULT_AWS_REGION
+    max_delegations: int = DEFAULT_MAX_DELEGATIONS
+    offline_script: str = ""
 
     def __post_init__(self) -> None:
         if self.model_provider not in PROVIDERS:
@@ -98,8 +113,40 @@ class Settings:
             model_id=_get(env, "AGENT_MODEL_ID") or fallback_model_id,
             system_prompt=_get(env, "AGENT_SYSTEM_PROMPT") or DEFAULT_SYSTEM_PROMPT,
             aws_region=_get(env, "AWS_REGION") or _get(env, "AWS_DEFAULT_REGION") or DEFAULT_AWS_REGION,
+            max_delegations=_positive(env, "ORCHESTRATOR_MAX_DELEGATIONS", DEFAULT_MAX_DELEGATIONS),
+            offline_script=_get(env, "ORCHESTRATOR_OFFLINE_SCRIPT"),
         )
+
+    def scripted_turns(self, agent: str, prompt: str) -> list[dict[str, Any]] | None:
+        """The offline model's turns for ``agent`` answering ``prompt``, from ``ORCHESTRATOR_OFFLINE_SCRIPT``.
+
+        The file maps agent names to ``{prompt: turns}`` (``{"orchestrator": {"What is ...?": [{"tool":
+        "research_specialist", "input": {...}}]}, "math_specialist": {...}}``); prompts are matched
+        ignoring case and spacing. Other prompts get the offline model's own rules.
+        """
+        if not self.offline_script or self.model_provider != "offline":
+            return None
+        with open(self.offline_script, encoding="utf-8") as handle:
+            script = json.load(handle)
+        wanted = _normalise(prompt)
+        for scripted_prompt, turns in (script.get(agent) or {}).items():
+            if _normalise(scripted_prompt) == wanted:
+                return [dict(turn) for turn in turns]
+        return None
 
 
 def _get(env: Mapping[str, str], name: str) -> str:
     return (env.get(name) or "").strip()
+
+
+def _positive(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = _get(env, name)
+    if not raw:
+        return default
+    if not raw.isdigit() or int(raw) < 1:
+        raise ValueError(f"{name} must be a whole number of at least 1, not {raw!r}.")
+    return int(raw)
+
+
+def _normalise(prompt: str) -> str:
+    return " ".join(prompt.casefold().split())

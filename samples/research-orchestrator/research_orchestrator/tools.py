@@ -1,4 +1,8 @@
-"""Example tools the agent can call: deterministic, side-effect free, and safe to expose to a model.
+"""The tools of the orchestrator and its specialists: deterministic, side-effect free, safe for a model.
+
+The orchestrator's own tools are ``TOOLS`` (plus the two specialists, ``specialists.py``); the research
+specialist gets ``RESEARCH_TOOLS`` (``search_notes`` over ``data/notes.json``, ``word_count``) and the math
+specialist ``MATH_TOOLS`` (``calculator``). The generated example tools are kept and shared out.
 
 A tool is a plain function decorated with Strands' ``@tool``: the model sees its name, its docstring and
 the ``Args:`` section, so write them for the model. Add a tool here (or in a new module) and list it in
@@ -21,10 +25,14 @@ from __future__ import annotations
 
 import ast
 import datetime as dt
+import json
 import math
 import operator
+import re
 from collections.abc import Callable
-from typing import TypeGuard
+from functools import cache
+from pathlib import Path
+from typing import Any, TypeGuard
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from strands import ToolContext, tool
@@ -126,7 +134,45 @@ def whoami(tool_context: ToolContext) -> str:
     return f"{principal.user_id} (signed in with {principal.auth_method})"
 
 
-TOOLS: list[AgentTool] = [calculator, word_count, current_time, whoami]
+NOTES = Path(__file__).parent / "data" / "notes.json"
+_WORD = re.compile(r"[a-z0-9]+")
+_MAX_RESULTS = 3
+
+
+@cache
+def _notes() -> list[dict[str, Any]]:
+    return list(json.loads(NOTES.read_text(encoding="utf-8")))
+
+
+@tool
+def search_notes(query: str) -> str:
+    """Search the team's reference notes (cities, physics, geography) and return the best matches.
+
+    Args:
+        query: Words to look for, for example "Lisbon population area" or "speed of light".
+    """
+    words = set(_WORD.findall(query.lower()))
+    if not words:
+        return "Error: give some words to search for."
+    scored = []
+    for note in _notes():
+        haystack = set(_WORD.findall(f"{note['title']} {' '.join(note['keywords'])}".lower()))
+        score = len(words & haystack)
+        if score:
+            scored.append((-score, note["id"], note))
+    if not scored:
+        return f"No notes match {query!r}."
+    top = min(score for score, _, _ in scored)  # scores are negated, for sorting
+    best = [note for score, _, note in sorted(scored) if score == top][:_MAX_RESULTS]
+    return " ".join(f"[{note['id']}] {note['text']}" for note in best)
+
+
+#: The orchestrator's own tools (it also gets the specialists, see ``specialists.SPECIALISTS``).
+TOOLS: list[AgentTool] = [current_time, whoami]
+#: The research specialist's tools.
+RESEARCH_TOOLS: list[AgentTool] = [search_notes, word_count]
+#: The math specialist's tools.
+MATH_TOOLS: list[AgentTool] = [calculator]
 
 
 def _evaluate(node: ast.expr) -> float:
