@@ -57,6 +57,9 @@ def offline_wiring(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.Tem
     """
     monkeypatch.setenv("AGENT_MEMORY", "file")
     monkeypatch.setenv("AGENT_SESSION_DIR", str(tmp_path_factory.mktemp("sessions")))
+    # The orchestrator: the default delegation limit, no scripted turns.
+    for name in ("ORCHESTRATOR_MAX_DELEGATIONS", "ORCHESTRATOR_OFFLINE_SCRIPT"):
+        monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("AGENT_AUTH", "none")
     monkeypatch.setenv("AGENT_GUARDRAILS", "none")
     monkeypatch.setenv("AGENT_TELEMETRY", "none")

@@ -9,7 +9,15 @@ import pytest
 
 from research_orchestrator.agent import AgentReply, call_agent, stream_agent
 from research_orchestrator.settings import Settings
-from research_orchestrator.tools import TOOLS, calculator, current_time, word_count
+from research_orchestrator.specialists import SPECIALISTS
+from research_orchestrator.tools import (
+    MATH_TOOLS,
+    RESEARCH_TOOLS,
+    TOOLS,
+    calculator,
+    current_time,
+    word_count,
+)
 
 
 def collect(prompt: str, *, context: dict[str, Any] | None = None) -> list[str | AgentReply]:
@@ -38,11 +46,12 @@ def test_call_agent_keeps_the_given_session_id() -> None:
     assert reply.session_id == "session-0123456789-0123456789-0123456789"
 
 
-def test_call_agent_uses_the_calculator_tool() -> None:
-    reply = call_agent("test-user", "calculator expression=6*7")
+def test_call_agent_delegates_to_a_specialist() -> None:
+    """The offline model calls the tool the prompt names; the specialist (no script) echoes its task."""
+    reply = call_agent("test-user", "research_specialist: Lisbon")
 
-    assert reply.text == "The calculator tool returned: 42"
-    assert reply.tool_calls == {"calculator": 1}
+    assert reply.text == "The research_specialist tool returned: You said: Lisbon"
+    assert reply.tool_calls == {"research_specialist": 1}
     assert reply.cycles == 2
     assert reply.usage.total_tokens > 0
 
@@ -58,11 +67,11 @@ def test_stream_agent_yields_text_chunks_then_one_reply() -> None:
 
 
 def test_stream_and_call_give_the_same_answer() -> None:
-    *_, streamed = collect("calculator expression=(2+3)*4")
-    called = call_agent("test-user", "calculator expression=(2+3)*4")
+    *_, streamed = collect("math_specialist: 6*7")
+    called = call_agent("test-user", "math_specialist: 6*7")
 
     assert isinstance(streamed, AgentReply)
-    assert streamed.text == called.text == "The calculator tool returned: 20"
+    assert streamed.text == called.text == "The math_specialist tool returned: You said: 6*7"
 
 
 def test_call_agent_works_inside_a_running_event_loop() -> None:
@@ -92,7 +101,10 @@ def test_settings_refuse_an_unknown_provider(monkeypatch: pytest.MonkeyPatch) ->
 
 
 def test_tools_are_exported() -> None:
-    assert [t.tool_name for t in TOOLS] == ["calculator", "word_count", "current_time", "whoami"]
+    assert [t.tool_name for t in TOOLS] == ["current_time", "whoami"]
+    assert [t.tool_name for t in SPECIALISTS] == ["research_specialist", "math_specialist"]
+    assert [t.tool_name for t in RESEARCH_TOOLS] == ["search_notes", "word_count"]
+    assert [t.tool_name for t in MATH_TOOLS] == ["calculator"]
 
 
 @pytest.mark.parametrize(

@@ -37,13 +37,13 @@ def test_invocation_returns_the_reply(client: TestClient) -> None:
 
 def test_invocation_calls_tools_and_keeps_the_session(client: TestClient) -> None:
     response = client.post(
-        "/invocations", json={"prompt": "calculator expression=6*7"}, headers={SESSION_HEADER: SESSION_ID}
+        "/invocations", json={"prompt": "research_specialist: Lisbon"}, headers={SESSION_HEADER: SESSION_ID}
     )
 
     assert response.status_code == 200
     body = response.json()
-    assert body["text"] == "The calculator tool returned: 42"
-    assert body["metrics"]["tool_calls"] == {"calculator": 1}
+    assert body["text"] == "The research_specialist tool returned: You said: Lisbon"
+    assert body["metrics"]["tool_calls"] == {"research_specialist": 1}
     assert body["session_id"] == SESSION_ID
 
 

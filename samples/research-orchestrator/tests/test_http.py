@@ -35,10 +35,10 @@ def test_invocation_returns_the_reply(client: TestClient) -> None:
 
 
 def test_invocation_calls_tools(client: TestClient) -> None:
-    response = client.post("/invocations", json={"prompt": "calculator expression=6*7"})
+    response = client.post("/invocations", json={"prompt": "research_specialist: Lisbon"})
 
     assert response.status_code == 200
-    assert response.json()["text"] == "The calculator tool returned: 42"
+    assert response.json()["text"] == "The research_specialist tool returned: You said: Lisbon"
 
 
 def test_streamed_invocation(client: TestClient) -> None:

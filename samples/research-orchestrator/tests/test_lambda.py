@@ -45,10 +45,10 @@ def test_invocation_returns_the_reply(handler: Handler) -> None:
 
 
 def test_invocation_calls_tools(handler: Handler) -> None:
-    response = handler(http_event(json.dumps({"prompt": "calculator expression=6*7"})), CONTEXT)
+    response = handler(http_event(json.dumps({"prompt": "research_specialist: Lisbon"})), CONTEXT)
 
     assert response["statusCode"] == 200
-    assert json.loads(response["body"])["text"] == "The calculator tool returned: 42"
+    assert json.loads(response["body"])["text"] == "The research_specialist tool returned: You said: Lisbon"
 
 
 def test_streamed_invocation_is_buffered_sse(handler: Handler) -> None:

@@ -15,18 +15,21 @@ def test_prompt_is_answered_on_stdout(capsys: pytest.CaptureFixture[str]) -> Non
 
 
 def test_json_output(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["--json", "--session-id", "cli-session-1", "calculator expression=6*7"]) == 0
+    assert main(["--json", "--session-id", "cli-session-1", "research_specialist: Lisbon"]) == 0
 
     reply = json.loads(capsys.readouterr().out)
-    assert reply["text"] == "The calculator tool returned: 42"
+    assert reply["text"] == "The research_specialist tool returned: You said: Lisbon"
     assert reply["session_id"] == "cli-session-1"
 
 
 def test_interactive_loop_reads_stdin(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("sys.stdin", io.StringIO("Hello\nword_count: one two three\nexit\n"))
+    monkeypatch.setattr("sys.stdin", io.StringIO("Hello\nmath_specialist: 2+2\nexit\n"))
 
     assert main([]) == 0
 
-    assert capsys.readouterr().out.splitlines() == ["You said: Hello", "The word_count tool returned: 3"]
+    assert capsys.readouterr().out.splitlines() == [
+        "You said: Hello",
+        "The math_specialist tool returned: You said: 2+2",
+    ]

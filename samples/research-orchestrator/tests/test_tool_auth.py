@@ -24,7 +24,7 @@ def test_whoami_is_offered_only_with_its_scope() -> None:
     assert "whoami" in tool_names(ALICE)
     assert "whoami" not in tool_names(BOB)
     assert "whoami" not in tool_names(local_principal("developer"))
-    assert tool_names(BOB) == ["calculator", "word_count", "current_time"]  # unmarked tools stay open
+    assert tool_names(BOB) == ["current_time"]  # unmarked tools stay open
 
 
 def test_a_caller_with_the_scope_can_use_it() -> None:
