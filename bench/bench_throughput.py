@@ -24,6 +24,7 @@ import threading
 import time
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 
 import _common as c  # bench/ is on sys.path when this file is run as a script
 
@@ -143,8 +144,15 @@ def servers(package: str) -> dict[str, str]:
 
 
 def measure(app: str, project: c.GeneratedProject, total: int, warmup: int) -> RunResult:
+    with c.temp_dir("bench-sessions-") as sessions:
+        return _measure(app, project, total, warmup, sessions)
+
+
+def _measure(app: str, project: c.GeneratedProject, total: int, warmup: int, sessions: Path) -> RunResult:
+    """One server run. The project's default file memory writes every new session under ``sessions``: a
+    fresh directory per run, so no server meets the thousands of session files an earlier one left."""
     port = c.free_port()
-    env = project.env({"BENCH_AGENT_PACKAGE": project.package})
+    env = project.env({"BENCH_AGENT_PACKAGE": project.package, "AGENT_SESSION_DIR": str(sessions)})
     env["PYTHONPATH"] = f"{project.root}:{c.BENCH_DIR}"
     with c.running_server(c.uvicorn_argv(app, port), cwd=project.root, env=env, port=port) as (server, _):
         warm = load(port, warmup)
