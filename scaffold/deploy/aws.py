@@ -139,6 +139,7 @@ NOT_FOUND_CODES = frozenset(
         "404",
         "ResourceNotFoundException",
         "ResourceNotFound",
+        "NotFoundException",  # API Gateway
     }
 )
 _CREDENTIAL_CODES = frozenset(

@@ -41,9 +41,10 @@ def execute(steps: list[Step], state: DeployState, ctx: DeployContext) -> None:
 
 def _retire_replaced(state: DeployState, step: Step, record: Record) -> None:
     """Keep tracking a resource the new one replaces under this key, so that destroy still removes it."""
-    old = state.resources.get(step.key)
-    if old and handler_for(step.kind).retire_replaced and old.get("name") != record.get("name"):
-        state.resources[f"{step.key}@{old.get('name')}"] = {**old, RETIRED: True}
+    old, handler = state.resources.get(step.key), handler_for(step.kind)
+    identity = handler.identity_key
+    if old and handler.retire_replaced and old.get(identity) != record.get(identity):
+        state.resources[f"{step.key}@{old.get(identity)}"] = {**old, RETIRED: True}
 
 
 def _run(step: Step, ctx: DeployContext) -> Record | None:

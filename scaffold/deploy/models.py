@@ -180,15 +180,35 @@ class LambdaPermission(Resource):
     kind: ClassVar[str] = "lambda_permission"
     function_name: str
     qualifier: str
-    statement_id: str
+    statement_id: str | Fmt  # a ref in it makes a new caller (a new API id) a new statement
     action: str
     principal: str
     url_auth_type: str | None = None
     invoked_via_function_url: bool = False
+    source_arn: str | Fmt | None = None  # the one caller allowed (an HTTP API's routes)
 
     @property
     def display_name(self) -> str:
-        return f"{self.function_name}:{self.qualifier} {self.statement_id}"
+        sid = self.statement_id if isinstance(self.statement_id, str) else self.statement_id.template
+        return f"{self.function_name}:{self.qualifier} {sid.replace('{}', '<id>')}"
+
+    def label(self, outputs: Mapping[str, Mapping[str, Any]]) -> str:
+        sid = resolve(self.statement_id, outputs)
+        return self.display_name if sid is UNKNOWN else f"{self.function_name}:{self.qualifier} {sid}"
+
+
+@dataclass(frozen=True)
+class HttpApi(Resource):
+    """An API Gateway HTTP API in front of the function: routes, their authorization, one integration on the
+    ``live`` alias, and the auto-deployed ``$default`` stage, converged as one resource."""
+
+    kind: ClassVar[str] = "http_api"
+    name: str
+    integration_uri: Ref  # the alias ARN
+    routes: dict[str, str]  # route key -> authorization type (JWT, AWS_IAM, NONE)
+    jwt_issuer: str | None
+    jwt_audience: tuple[str, ...]
+    tags: dict[str, str]
 
 
 @dataclass(frozen=True)

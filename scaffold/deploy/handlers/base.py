@@ -34,6 +34,7 @@ class Handler(Generic[R]):
     #: so destroy still removes it (a log group named after a runtime that was recreated), instead of
     #: forgetting it (a code object: its bucket prefix is emptied on destroy anyway).
     retire_replaced: bool = False
+    identity_key: str = "name"  # the record field that tells one such resource from another
 
     def observe(self, res: R, record: Record | None, ctx: DeployContext) -> Observed | None:
         raise NotImplementedError
@@ -82,7 +83,7 @@ def register(kind: str) -> Callable[[type[Handler[Any]]], type[Handler[Any]]]:
 
 
 def handler_for(kind: str) -> Handler[Any]:
-    from . import agentcore, iam, lambda_function, lambda_url, logs, memory, s3  # noqa: F401 - registers
+    from . import agentcore, http_api, iam, lambda_function, lambda_url, logs, memory, s3  # noqa: F401 - registers
 
     return HANDLERS[kind]
 

@@ -9,7 +9,7 @@ from botocore.exceptions import ClientError
 
 from ..aws import is_not_found
 from ..context import DeployContext
-from ..models import FunctionUrl, LambdaPermission
+from ..models import UNKNOWN, FunctionUrl, LambdaPermission
 from ..state import Record
 from .base import Handler, Observed, register
 
@@ -62,25 +62,34 @@ class FunctionUrlHandler(Handler[FunctionUrl]):
 class PermissionHandler(Handler[LambdaPermission]):
     """A statement is identified by its id; a changed permission gets a new id, so presence is the state."""
 
+    retire_replaced = True
+    identity_key = "sid"
+
+    def same_identity(self, res: LambdaPermission, record: Record, ctx: DeployContext) -> bool:
+        return record.get("sid") == ctx.resolve(res.statement_id)
+
     def observe(self, res: LambdaPermission, record: Record | None, ctx: DeployContext) -> Observed | None:
-        if not _has_statement(res.function_name, res.qualifier, res.statement_id, ctx):
+        sid = ctx.resolve(res.statement_id)
+        if sid is UNKNOWN or not _has_statement(res.function_name, res.qualifier, sid, ctx):
             return None
-        return Observed(record=_permission_record(res))
+        return Observed(record=_permission_record(res, sid))
 
     def create(self, res: LambdaPermission, ctx: DeployContext) -> Record:
         params: dict[str, Any] = {
             "FunctionName": res.function_name,
             "Qualifier": res.qualifier,
-            "StatementId": res.statement_id,
+            "StatementId": ctx.resolve(res.statement_id),
             "Action": res.action,
             "Principal": res.principal,
         }
+        if res.source_arn is not None:
+            params["SourceArn"] = ctx.resolve(res.source_arn)
         if res.url_auth_type:
             params["FunctionUrlAuthType"] = res.url_auth_type
         if res.invoked_via_function_url:
             params["InvokedViaFunctionUrl"] = True
         ctx.client("lambda").add_permission(**params)
-        return _permission_record(res)
+        return _permission_record(res, params["StatementId"])
 
     def update(
         self, res: LambdaPermission, observed: Observed, changes: list[str], ctx: DeployContext
@@ -135,5 +144,5 @@ def _record(function: str, qualifier: str, config: dict[str, Any]) -> Record:
     }
 
 
-def _permission_record(res: LambdaPermission) -> Record:
-    return {"function": res.function_name, "qualifier": res.qualifier, "sid": res.statement_id}
+def _permission_record(res: LambdaPermission, sid: str) -> Record:
+    return {"function": res.function_name, "qualifier": res.qualifier, "sid": sid}

@@ -1,9 +1,6 @@
 """The Lambda target: execution role, log group, code in S3, the function (arm64 by default), the ``live``
-alias on a published version, and a Function URL on the alias.
-
-The URL is ``AWS_IAM`` unless the project verifies JWTs itself (``auth=jwt``): then it is ``NONE`` and the
-handler checks the bearer token on every request. A project with ``auth=none`` still gets ``AWS_IAM``: a
-public, unauthenticated URL in front of a paid model is never a default.
+alias on a published version, and what callers reach it through: a Function URL on the alias (default) or
+an HTTP API with a JWT authorizer (``frontend = "http_api"``; see ``lambda_frontends``).
 """
 
 from __future__ import annotations
@@ -18,11 +15,9 @@ from ..artifacts import ArtifactInfo
 from ..config import TargetSettings, answer
 from ..environment import agent_environment
 from ..models import (
-    FunctionUrl,
     IamRole,
     LambdaAlias,
     LambdaFunction,
-    LambdaPermission,
     LogGroup,
     Ref,
     Resource,
@@ -33,6 +28,7 @@ from ..naming import ALIAS
 from ..policies import execution_policy, trust_policy
 from ..state import DeployState
 from .base import ArtifactOptions, DeployedInvoke, TargetInputs
+from .lambda_frontends import DISCOVERY_SUFFIX, FRONTENDS
 
 if TYPE_CHECKING:
     from ...invoke_client import InvokeResult
@@ -49,6 +45,7 @@ class LambdaDeployer:
         "architecture": "arm64",
         "memory_mb": 1024,
         "timeout_s": 150,  # above the agent's own request timeout (120 s), so it answers 504 itself
+        "frontend": "function_url",  # or http_api (lambda_frontends.py)
     }
 
     def check(self, project: Project, settings: TargetSettings) -> None:
@@ -56,6 +53,11 @@ class LambdaDeployer:
             raise BadInput(f"architecture must be one of {', '.join(ARCHITECTURES)}.")
         if not 128 <= settings["memory_mb"] <= 10240 or not 1 <= settings["timeout_s"] <= 900:
             raise BadInput("memory_mb must be 128-10240 and timeout_s 1-900 for Lambda.")
+        if settings["frontend"] not in FRONTENDS:
+            raise BadInput(f"frontend must be one of {', '.join(FRONTENDS)}, not {settings['frontend']!r}.")
+        jwt_api = settings["frontend"] == "http_api" and answer(project, "auth") == "jwt"
+        if jwt_api and not answer(project, "jwt_discovery_url").endswith(DISCOVERY_SUFFIX):
+            raise BadInput(f"frontend=http_api needs a jwt_discovery_url ending in {DISCOVERY_SUFFIX}.")
 
     def artifact_options(self, inputs: TargetInputs) -> ArtifactOptions:
         return ArtifactOptions(
@@ -81,7 +83,6 @@ class LambdaDeployer:
             (artifact.python_version if artifact else None) or answer(project, "python_version") or "3.12"
         )
         runtime = artifact.runtime if artifact and artifact.runtime else f"python{python}"
-        url_auth = "NONE" if answer(project, "auth") == "jwt" else "AWS_IAM"
         code_key = names.code_key(artifact.sha256) if artifact else ""
         resources: list[Resource] = [
             IamRole(
@@ -133,37 +134,15 @@ class LambdaDeployer:
             LambdaAlias(
                 key="alias", function_name=names.function, name=ALIAS, version=Ref("function", "version")
             ),
-            FunctionUrl(
-                key="function_url", function_name=names.function, qualifier=ALIAS, auth_type=url_auth
-            ),
         ]
-        if url_auth == "NONE":  # both statements are needed for a public URL; the JWT check is in the handler
-            resources += [
-                LambdaPermission(
-                    key="url_permission",
-                    function_name=names.function,
-                    qualifier=ALIAS,
-                    statement_id="FunctionURLAllowPublicAccess",
-                    action="lambda:InvokeFunctionUrl",
-                    principal="*",
-                    url_auth_type="NONE",
-                ),
-                LambdaPermission(
-                    key="url_invoke_permission",
-                    function_name=names.function,
-                    qualifier=ALIAS,
-                    statement_id="FunctionURLInvokeAllowPublicAccess",
-                    action="lambda:InvokeFunction",
-                    principal="*",
-                    invoked_via_function_url=True,
-                ),
-            ]
+        resources += FRONTENDS[inputs.settings["frontend"]](inputs)
         return resources
 
     def outputs(self, state: DeployState) -> dict[str, str]:
         found = state.resources
         shown = {
             "function_url": found.get("function_url", {}).get("url"),
+            "api_url": f"{found['http_api']['endpoint']}/invocations" if "http_api" in found else None,
             "function": found.get("function", {}).get("arn"),
             "alias": found.get("alias", {}).get("arn"),
             "version": found.get("alias", {}).get("version"),
