@@ -9,6 +9,7 @@ botocore's own event system on every session the deployer makes.
 from __future__ import annotations
 
 import hashlib
+import json
 import shutil
 import zipfile
 from collections.abc import Callable, Iterator
@@ -50,6 +51,18 @@ def _agentcore_updates_finish() -> None:
         cls.__init__ = init  # type: ignore[method-assign]
 
 
+def _apigatewayv2_lists_authorizers() -> None:
+    """moto routes ``GET /v2/apis/{id}/authorizers`` but does not implement GetAuthorizers, which AWS has and
+    the deployer uses to find an authorizer an interrupted run created. Add it, reading moto's own backend."""
+    from moto.apigatewayv2.responses import ApiGatewayV2Response
+
+    def get_authorizers(self: Any) -> tuple[int, dict[str, str], str]:
+        api = self.apigatewayv2_backend.get_api(self.path.split("/")[-2])
+        return 200, {}, json.dumps({"items": [found.to_json() for found in api.authorizers.values()]})
+
+    ApiGatewayV2Response.get_authorizers = get_authorizers  # type: ignore[attr-defined]
+
+
 @pytest.fixture(scope="session")
 def moto_url() -> Iterator[str]:
     with pytest.MonkeyPatch.context() as patch:
@@ -63,6 +76,7 @@ def moto_url() -> Iterator[str]:
         for name in ("AWS_PROFILE", "AWS_ENDPOINT_URL", "SCAFFOLD_BEARER_TOKEN"):
             patch.delenv(name, raising=False)
         _agentcore_updates_finish()
+        _apigatewayv2_lists_authorizers()
         server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
         server.start()
         host, port = server.get_host_and_port()

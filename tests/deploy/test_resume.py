@@ -13,6 +13,8 @@ Two kinds of failure, injected through botocore's event hooks on the deployer's 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pytest
 
 from scaffold.deploy.engine import deploy
@@ -27,25 +29,48 @@ LAMBDA_JWT = (
     "jwt_discovery_url=https://issuer.example.com/.well-known/openid-configuration",
     "jwt_allowed_clients=client-a",
 )
+LAMBDA_FIRST = [
+    "CreateRole",
+    "PutRolePolicy",
+    "CreateLogGroup",
+    "PutRetentionPolicy",
+    "CreateBucket",
+    "PutBucketTagging",
+    "PutObject",
+    "CreateFunction",
+    "CreateAlias",
+]
+
+
+@dataclass(frozen=True)
+class Scenario:
+    target: str
+    answers: tuple[str, ...]
+    sequence: list[str]
+    settings: str = ""  # [tool.scaffold.deploy.<target>] lines
+
+
 SCENARIOS = {
-    "lambda": (
+    "lambda": Scenario(
+        "lambda", LAMBDA_JWT, [*LAMBDA_FIRST, "CreateFunctionUrlConfig", "AddPermission", "AddPermission"]
+    ),
+    "lambda_http_api": Scenario(
+        "lambda",
         LAMBDA_JWT,
         [
-            "CreateRole",
-            "PutRolePolicy",
-            "CreateLogGroup",
-            "PutRetentionPolicy",
-            "CreateBucket",
-            "PutBucketTagging",
-            "PutObject",
-            "CreateFunction",
-            "CreateAlias",
-            "CreateFunctionUrlConfig",
-            "AddPermission",
+            *LAMBDA_FIRST,
+            "CreateApi",
+            "CreateAuthorizer",
+            "CreateIntegration",
+            "CreateRoute",
+            "CreateRoute",
+            "CreateStage",
             "AddPermission",
         ],
+        settings='frontend = "http_api"',
     ),
-    "agentcore": (
+    "agentcore": Scenario(
+        "agentcore",
         ("memory=agentcore",),
         [
             "CreateMemory",
@@ -62,27 +87,37 @@ SCENARIOS = {
     ),
 }
 CASES = [
-    pytest.param(target, nth, mode, id=f"{target}-{nth:02d}-{operation}-{mode}")
-    for target, (_, sequence) in SCENARIOS.items()
-    for nth, operation in enumerate(sequence, start=1)
+    pytest.param(name, nth, mode, id=f"{name}-{nth:02d}-{operation}-{mode}")
+    for name, scenario in SCENARIOS.items()
+    for nth, operation in enumerate(scenario.sequence, start=1)
     for mode in ("before", "after")
 ]
 QUIET = Progress(quiet=True)
 
 
-@pytest.mark.parametrize("target", list(SCENARIOS))
-def test_the_first_deploy_makes_exactly_these_calls(target, make_project, moto, artifact, calls):
-    answers, sequence = SCENARIOS[target]
-    deploy(make_project(*answers), target, moto.options, progress=QUIET)
-    assert calls.mutating == sequence
+def prepared(make_project, scenario):
+    project = make_project(*scenario.answers)
+    if scenario.settings:
+        pyproject = project.root / "pyproject.toml"
+        table = f"\n[tool.scaffold.deploy.{scenario.target}]\n{scenario.settings}\n"
+        pyproject.write_text(pyproject.read_text() + table)
+    return project
 
 
-@pytest.mark.parametrize(("target", "nth", "mode"), CASES)
+@pytest.mark.parametrize("name", list(SCENARIOS))
+def test_the_first_deploy_makes_exactly_these_calls(name, make_project, moto, artifact, calls):
+    scenario = SCENARIOS[name]
+    deploy(prepared(make_project, scenario), scenario.target, moto.options, progress=QUIET)
+    assert calls.mutating == scenario.sequence
+
+
+@pytest.mark.parametrize(("name", "nth", "mode"), CASES)
 def test_a_rerun_after_a_failure_resumes_and_converges(
-    target, nth, mode, make_project, moto, artifact, calls, fail_at
+    name, nth, mode, make_project, moto, artifact, calls, fail_at
 ):
-    answers, sequence = SCENARIOS[target]
-    project = make_project(*answers)
+    scenario = SCENARIOS[name]
+    target, sequence = scenario.target, scenario.sequence
+    project = prepared(make_project, scenario)
 
     with fail_at(nth, mode) as failure, pytest.raises((DeployFailed, SimulatedCrash)):
         deploy(project, target, moto.options, progress=QUIET)
@@ -99,13 +134,14 @@ def test_a_rerun_after_a_failure_resumes_and_converges(
     assert calls.mutating == sequence[resumed_from:], "completed steps are not repeated"
     assert outcome.applied
 
-    _assert_converged(project, target, moto)
+    _assert_converged(project, name, moto)
     calls.clear()
     deploy(project, target, moto.options, progress=QUIET)
     assert calls.mutating == [], "after converging, a redeploy changes nothing"
 
 
-def _assert_converged(project, target, moto):
+def _assert_converged(project, name, moto):
+    target = SCENARIOS[name].target
     inventory = moto.inventory()
     assert inventory["roles"] == [f"scaffold-demo-agent-{target}"]
     assert len(inventory["buckets"]) == 1
@@ -113,38 +149,59 @@ def _assert_converged(project, target, moto):
     assert len(inventory["log_groups"]) == 1
     state = load_state(project.root, target)
     assert state is not None and state.deployment["status"] == "complete"
-    if target == "lambda":
-        assert inventory["functions"] == ["demo-agent"]
-        lam = moto.client("lambda")
-        versions = [
-            v["Version"] for v in lam.list_versions_by_function(FunctionName="demo-agent")["Versions"]
-        ]
-        assert versions == ["$LATEST", "1"], "no extra version published"
-        assert lam.get_alias(FunctionName="demo-agent", Name="live")["FunctionVersion"] == "1"
-        assert lam.get_function_url_config(FunctionName="demo-agent", Qualifier="live")["AuthType"] == "NONE"
-        policy = lam.get_policy(FunctionName="demo-agent", Qualifier="live")["Policy"]
-        assert policy.count("FunctionURLAllowPublicAccess") == 1
-        assert policy.count("FunctionURLInvokeAllowPublicAccess") == 1
-        assert set(state.resources) == {
-            "role", "log_group", "bucket", "code", "function", "alias", "function_url",
-            "url_permission", "url_invoke_permission",
-        }  # fmt: skip
-    else:
-        assert inventory["runtimes"] == ["demo_agent"]
-        assert len(inventory["memories"]) == 1
-        control = moto.client("bedrock-agentcore-control")
-        runtime_id = state.resources["runtime"]["id"]
-        runtime = control.get_agent_runtime(agentRuntimeId=runtime_id)
-        assert runtime["agentRuntimeVersion"] == "1", "the runtime was not updated needlessly"
-        assert runtime["environmentVariables"]["AGENT_MEMORY_ID"] == inventory["memories"][0]
-        endpoints = control.list_agent_runtime_endpoints(agentRuntimeId=runtime_id)["runtimeEndpoints"]
-        assert [endpoint["name"] for endpoint in endpoints] == ["live"]
-        assert set(state.resources) == {
-            "memory",
-            "role",
-            "bucket",
-            "code",
-            "runtime",
-            "endpoint",
-            "log_group",
-        }
+    CONVERGED[name](project, moto, inventory, state)
+
+
+def _lambda_common(moto, inventory):
+    assert inventory["functions"] == ["demo-agent"]
+    lam = moto.client("lambda")
+    versions = [v["Version"] for v in lam.list_versions_by_function(FunctionName="demo-agent")["Versions"]]
+    assert versions == ["$LATEST", "1"], "no extra version published"
+    assert lam.get_alias(FunctionName="demo-agent", Name="live")["FunctionVersion"] == "1"
+    return lam.get_policy(FunctionName="demo-agent", Qualifier="live")["Policy"]
+
+
+def _lambda_converged(project, moto, inventory, state):
+    policy = _lambda_common(moto, inventory)
+    lam = moto.client("lambda")
+    assert lam.get_function_url_config(FunctionName="demo-agent", Qualifier="live")["AuthType"] == "NONE"
+    assert policy.count("FunctionURLAllowPublicAccess") == 1
+    assert policy.count("FunctionURLInvokeAllowPublicAccess") == 1
+    assert set(state.resources) == {
+        "role", "log_group", "bucket", "code", "function", "alias", "function_url",
+        "url_permission", "url_invoke_permission",
+    }  # fmt: skip
+
+
+def _http_api_converged(project, moto, inventory, state):
+    policy = _lambda_common(moto, inventory)
+    gateway = moto.client("apigatewayv2")
+    [api] = gateway.get_apis()["Items"]
+    assert len(gateway.get_authorizers(ApiId=api["ApiId"])["Items"]) == 1
+    assert len(gateway.get_integrations(ApiId=api["ApiId"])["Items"]) == 1
+    routes = sorted(route["RouteKey"] for route in gateway.get_routes(ApiId=api["ApiId"])["Items"])
+    assert routes == ["GET /ping", "POST /invocations"]
+    assert policy.count("HttpApiInvoke-") == 1
+    assert set(state.resources) == {
+        "role", "log_group", "bucket", "code", "function", "alias", "http_api", "http_api_permission",
+    }  # fmt: skip
+
+
+def _agentcore_converged(project, moto, inventory, state):
+    assert inventory["runtimes"] == ["demo_agent"]
+    assert len(inventory["memories"]) == 1
+    control = moto.client("bedrock-agentcore-control")
+    runtime_id = state.resources["runtime"]["id"]
+    runtime = control.get_agent_runtime(agentRuntimeId=runtime_id)
+    assert runtime["agentRuntimeVersion"] == "1", "the runtime was not updated needlessly"
+    assert runtime["environmentVariables"]["AGENT_MEMORY_ID"] == inventory["memories"][0]
+    endpoints = control.list_agent_runtime_endpoints(agentRuntimeId=runtime_id)["runtimeEndpoints"]
+    assert [endpoint["name"] for endpoint in endpoints] == ["live"]
+    assert set(state.resources) == {"memory", "role", "bucket", "code", "runtime", "endpoint", "log_group"}
+
+
+CONVERGED = {
+    "lambda": _lambda_converged,
+    "lambda_http_api": _http_api_converged,
+    "agentcore": _agentcore_converged,
+}
