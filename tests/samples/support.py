@@ -1,0 +1,163 @@
+"""What the sample tests share: where the samples are, a clean environment for their processes, copies of a
+sample to run commands in, a local OpenID issuer, and uvicorn servers in subprocesses.
+
+A sample is a generated project with its own vendored ``runtime_adapters``, so its code never runs in the
+toolkit's test process (two ``runtime_adapters`` would meet there): it runs in processes of its own, with
+the sample directory on ``PYTHONPATH`` and this interpreter, which has every sample's dependencies.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import IO, Any
+
+import jwt
+from cryptography.hazmat.primitives.asymmetric import rsa
+from jwt.algorithms import RSAAlgorithm
+
+from tests.support.processes import wait_for_ping
+from tests.support.servers import free_port
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+SAMPLES = ROOT / "samples"
+NAMES = ("travel-assistant", "mcp-server", "research-orchestrator")
+#: Settings a developer's shell may hold that would change what a sample does.
+_FOREIGN = ("AGENT_", "AWS_", "TRAVEL_", "ORCHESTRATOR_", "MCP_", "OTEL_")
+_LEFT_BEHIND = shutil.ignore_patterns("__pycache__", ".scaffold", ".pytest_cache", ".ruff_cache", ".venv")
+
+
+def sample_env(**extra: str) -> dict[str, str]:
+    """This process's environment without sample settings, this interpreter's scripts first on ``PATH``."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(_FOREIGN) and k != "PYTHONPATH"}
+    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
+    env["PYTHONDONTWRITEBYTECODE"] = "1"
+    env["NO_PROXY"] = env["no_proxy"] = "127.0.0.1,localhost"
+    env.update(extra)
+    return env
+
+
+def copy_sample(name: str, destination: Path) -> Path:
+    """A copy of the sample as a clone holds it (no caches, no bookings or sessions), to run commands in."""
+    target = destination / name
+    shutil.copytree(SAMPLES / name, target, ignore=_LEFT_BEHIND)
+    return target
+
+
+def readme_section(name: str, heading: str) -> str:
+    readme = (SAMPLES / name / "README.md").read_text()
+    return readme.split(f"\n## {heading}\n", 1)[1].split("\n## ", 1)[0]
+
+
+def code_blocks(text: str, language: str) -> list[str]:
+    return [block.strip() for block in re.findall(rf"```{language}\n(.+?)\n```", text, re.S)]
+
+
+# -- a local OpenID issuer ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Issuer:
+    """An RSA key, a discovery document and a JWKS served on 127.0.0.1; ``token`` signs Cognito-like access
+    tokens (``token_use``, ``client_id``)."""
+
+    url: str
+    key: rsa.RSAPrivateKey
+    server: ThreadingHTTPServer
+
+    @property
+    def discovery_url(self) -> str:
+        return f"{self.url}/.well-known/openid-configuration"
+
+    def token(self, sub: str, client_id: str, *, expires_in: int = 600) -> str:
+        now = int(time.time())
+        claims: dict[str, Any] = {"sub": sub, "client_id": client_id, "token_use": "access", "iss": self.url}
+        claims.update(iat=now, exp=now + expires_in, scope="openid")
+        return jwt.encode(claims, self.key, algorithm="RS256", headers={"kid": "sample-key"})
+
+
+@contextlib.contextmanager
+def local_issuer() -> Iterator[Issuer]:
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    jwk = dict(RSAAlgorithm.to_jwk(key.public_key(), as_dict=True), kid="sample-key", alg="RS256", use="sig")
+    documents: dict[str, Any] = {}
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            document = documents.get(self.path)
+            body = json.dumps(document).encode()
+            self.send_response(200 if document is not None else 404)
+            self.send_header("content-type", "application/json")
+            self.send_header("content-length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    url = f"http://127.0.0.1:{server.server_address[1]}"
+    documents["/.well-known/openid-configuration"] = {"issuer": url, "jwks_uri": f"{url}/jwks.json"}
+    documents["/jwks.json"] = {"keys": [jwk]}
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield Issuer(url, key, server)
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+# -- a sample's app under uvicorn, in its own process --------------------------------------------------------
+
+
+@dataclass
+class Server:
+    url: str
+    stderr: Path
+
+    def log_lines(self) -> list[dict[str, Any]]:
+        """The JSON lines the server wrote on stderr (request lines, spans)."""
+        lines = self.stderr.read_text().splitlines()
+        return [json.loads(line) for line in lines if line.startswith("{")]
+
+
+@contextlib.contextmanager
+def sample_server(name: str, app: str, workdir: Path, **env: str) -> Iterator[Server]:
+    """``python -m uvicorn APP`` for the sample ``name``, run in ``workdir`` (what it writes stays there)."""
+    port = free_port()
+    stderr_path = workdir / f"{name}-{port}.stderr"
+    stderr: IO[bytes] = stderr_path.open("wb")
+    command = [sys.executable, "-m", "uvicorn", app, "--host", "127.0.0.1", "--port", str(port)]
+    process = subprocess.Popen(
+        [*command, "--log-level", "warning"],
+        cwd=workdir,
+        env=sample_env(PYTHONPATH=str(SAMPLES / name), **env),
+        stdout=subprocess.DEVNULL,
+        stderr=stderr,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        try:
+            wait_for_ping(url, process)
+        except RuntimeError as error:
+            raise RuntimeError(f"{error}\n{stderr_path.read_text()[-3000:]}") from None
+        yield Server(url, stderr_path)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        stderr.close()

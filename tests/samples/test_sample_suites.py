@@ -1,0 +1,37 @@
+"""Each sample's own test suite, run as its README says (``pytest`` in the sample directory), in CI.
+
+The suite runs in a process of its own (the sample's ``pytest`` configuration, its vendored
+``runtime_adapters``), with this interpreter and none of the developer's ``AGENT_*`` settings. It must pass
+whole: no failures, no errors, nothing skipped or expected to fail.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+import pytest
+
+from .support import NAMES, SAMPLES, sample_env
+
+#: Fewer tests than this means part of a suite stopped being collected.
+MINIMUM_TESTS = {"travel-assistant": 95, "mcp-server": 24, "research-orchestrator": 80}
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_the_sample_suite_passes(name: str) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-rfEsxX"],
+        cwd=SAMPLES / name,
+        env=sample_env(),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output[-6000:]
+    summary = output.strip().splitlines()[-1]
+    counts = {kind: int(number) for number, kind in re.findall(r"(\d+) (\w+)", summary)}
+    assert set(counts) <= {"passed", "warning", "warnings"}, summary  # nothing skipped, xfailed or errored
+    assert counts["passed"] >= MINIMUM_TESTS[name], summary

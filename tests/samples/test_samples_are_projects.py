@@ -1,0 +1,76 @@
+"""Each sample is a generated project: its README records the ``scaffold new`` command that made it, and that
+command, run again, gives the same answers. The travel desk the MCP server serves is the travel assistant's,
+byte for byte, and every sample passes the project's own lint settings.
+"""
+
+from __future__ import annotations
+
+import shlex
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from scaffold.cli import cli
+
+from .support import NAMES, SAMPLES, code_blocks, readme_section
+
+PACKAGES = {name: name.replace("-", "_") for name in NAMES}
+
+
+def recorded_command(name: str) -> list[str]:
+    [command] = code_blocks(readme_section(name, "How it was made"), "text")
+    words = shlex.split(command)
+    assert words[:3] == ["scaffold", "new", name], command
+    return words[1:]
+
+
+def answers(project: Path) -> dict[str, object]:
+    """The template answers a project was generated with (copier's own ``_`` keys left out: where the
+    template came from and which version, which differ between checkouts)."""
+    data = yaml.safe_load((project / ".copier-answers.yml").read_text())
+    return {key: value for key, value in data.items() if not key.startswith("_")}
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_the_recorded_command_generates_the_sample(name: str, tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, [*recorded_command(name), "--output", str(tmp_path)])
+
+    assert result.exit_code == 0, result.output
+    generated = tmp_path / name
+    assert answers(generated) == answers(SAMPLES / name)
+    assert (generated / PACKAGES[name] / "entrypoints").is_dir()
+
+    # What the template vendors is there, as it vendors it (the samples never edit runtime_adapters/).
+    def vendored(project: Path) -> list[Path]:
+        return sorted(path.relative_to(project) for path in (project / "runtime_adapters").rglob("*.py"))
+
+    assert vendored(generated) == vendored(SAMPLES / name)
+
+
+def test_the_mcp_server_serves_the_travel_assistants_travel_desk() -> None:
+    ours = SAMPLES / "mcp-server" / "mcp_server"
+    theirs = SAMPLES / "travel-assistant" / "travel_assistant"
+    copies = ["travel.py", *(f"data/{path.name}" for path in sorted((theirs / "data").glob("*.json")))]
+
+    assert sorted(path.name for path in (ours / "data").glob("*.json")) == sorted(
+        path.name for path in (theirs / "data").glob("*.json")
+    )
+    for relative in copies:
+        assert (ours / relative).read_bytes() == (theirs / relative).read_bytes(), relative
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_the_sample_passes_its_lint_settings(name: str) -> None:
+    for command in (["check"], ["format", "--check"]):
+        result = subprocess.run(
+            [sys.executable, "-m", "ruff", *command, "--no-cache", "."],
+            cwd=SAMPLES / name,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
