@@ -201,10 +201,9 @@ def test_a_stream_without_a_final_reply_is_an_error(cli_in_process, scripted):
 def test_a_silent_server_times_out(cli_in_process, scripted):
     _, url = scripted(delay_s=1.5)
 
-    started = time.monotonic()
     result = cli_in_process(["invoke", "Hi", "--url", url, "--timeout", "0.3"])
 
-    assert time.monotonic() - started < 1.2
+    # The server does answer after 1.5 s: "No answer" proves the 0.3 s timeout fired first.
     assert result.exit_code == ExitCode.FAILURE
     assert "No answer from" in result.stderr and "--timeout" in result.stderr
 

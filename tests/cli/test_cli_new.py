@@ -179,7 +179,7 @@ def test_a_reserved_name_is_rejected_by_the_template_and_leaves_nothing(cli_in_p
 
 
 def test_ctrl_c_while_rendering_removes_the_staging_directory(cli_in_process, tmp_path, monkeypatch):
-    def interrupted_render(template, staging, data, *, use_defaults):
+    def interrupted_render(template, staging, data, *, use_defaults, **_options):
         (staging / "half-written.txt").write_text("partial")
         raise KeyboardInterrupt
 
@@ -193,7 +193,7 @@ def test_ctrl_c_while_rendering_removes_the_staging_directory(cli_in_process, tm
 
 
 def test_sigterm_while_rendering_removes_the_staging_directory(cli_in_process, tmp_path, monkeypatch):
-    def terminated_render(template, staging, data, *, use_defaults):
+    def terminated_render(template, staging, data, *, use_defaults, **_options):
         (staging / "half-written.txt").write_text("partial")
         os.kill(os.getpid(), signal.SIGTERM)
 
