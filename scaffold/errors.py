@@ -15,8 +15,17 @@ class ExitCode(IntEnum):
     """Documented in ``scaffold --help``; keep the two in step."""
 
     OK = 0
-    FAILURE = 1  # something failed while running: a server error, an unreachable URL, a broken template
+    FAILURE = 1  # something failed while running: a server error, an unreachable URL, an AWS call
     BAD_INPUT = 2  # the request itself cannot work: a bad name or answer, an occupied destination, ...
+    TOO_LARGE = 3  # package: the artifact is over a service limit
+    TOOL_MISSING = 4  # package: uv, a Docker engine or CodeBuild is needed and not available
+    NOT_DEPLOYED = 5  # status, invoke, logs or destroy of a target with no recorded deployment
+    LOCKED = 6  # another deploy or destroy of this target is running
+    CONFLICT = 7  # a name we need is taken by a resource this tool did not create
+    CREDENTIALS = 8  # no usable AWS credentials
+    TIMEOUT = 9  # a resource did not become ready within the bounded wait
+    UNAVAILABLE = 10  # the target cannot be deployed this way yet
+    DRIFT = 11  # status: a recorded resource is missing or failed; `scaffold deploy` repairs it
     INTERRUPTED = 130  # Ctrl-C, the shell convention (128 + SIGINT)
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from ..deploy.cli_options import aws_options, choose_target, json_option, target_option
-from ..deploy.errors import DEPLOY_EXIT_CODES, DeployExit, NotDeployed
+from ..deploy.errors import DEPLOY_EXIT_CODES, ExitCode, NotDeployed
 from ..project import locate_project
 from ._common import project_option
 
@@ -68,4 +68,4 @@ def status(
         for name, value in report.outputs.items():
             click.echo(f"  {name}: {value}")
     if not report.in_sync:
-        raise click.exceptions.Exit(DeployExit.DRIFT)
+        raise click.exceptions.Exit(ExitCode.DRIFT)

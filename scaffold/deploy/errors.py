@@ -7,26 +7,7 @@ every deploy command lists them in its epilog (``DEPLOY_EXIT_CODES``).
 
 from __future__ import annotations
 
-from enum import IntEnum
-
 from ..errors import ExitCode, ScaffoldError
-
-
-class DeployExit(IntEnum):
-    OK = ExitCode.OK
-    FAILURE = ExitCode.FAILURE  # an AWS call failed; state is recorded up to the last completed step
-    BAD_INPUT = ExitCode.BAD_INPUT
-    TOO_LARGE = 3  # packaging: the artifact is over a service limit
-    TOOL_MISSING = 4  # packaging: a build tool is missing here
-    NOT_DEPLOYED = 5  # status, invoke, logs or destroy of a target with no recorded deployment
-    LOCKED = 6  # another deploy or destroy of this target is running
-    CONFLICT = 7  # a name we need is taken by a resource this tool did not create
-    CREDENTIALS = 8  # no usable AWS credentials
-    TIMEOUT = 9  # a resource did not become ready within the bounded wait
-    UNAVAILABLE = 10  # the target has no deployer yet
-    DRIFT = 11  # status: a recorded resource is missing or failed; `scaffold deploy` repairs it
-    INTERRUPTED = ExitCode.INTERRUPTED
-
 
 DEPLOY_EXIT_CODES = """\b
 Exit codes: 0 ok; 1 an AWS call failed (rerun to resume); 2 bad input; 3 artifact too large;
@@ -40,31 +21,31 @@ class DeployFailed(ScaffoldError):
 
 
 class NotDeployed(ScaffoldError):
-    exit_code = DeployExit.NOT_DEPLOYED  # type: ignore[assignment]  # ExitCode lacks it
+    exit_code = ExitCode.NOT_DEPLOYED
 
 
 class DeployLocked(ScaffoldError):
-    exit_code = DeployExit.LOCKED  # type: ignore[assignment]  # ExitCode lacks it
+    exit_code = ExitCode.LOCKED
 
 
 class ResourceConflict(ScaffoldError):
-    exit_code = DeployExit.CONFLICT  # type: ignore[assignment]  # ExitCode lacks it
+    exit_code = ExitCode.CONFLICT
 
 
 class NoCredentials(ScaffoldError):
-    exit_code = DeployExit.CREDENTIALS  # type: ignore[assignment]  # ExitCode lacks it
+    exit_code = ExitCode.CREDENTIALS
 
 
 class WaitTimeout(ScaffoldError):
-    exit_code = DeployExit.TIMEOUT  # type: ignore[assignment]  # ExitCode lacks it
+    exit_code = ExitCode.TIMEOUT
 
 
 class TargetUnavailable(ScaffoldError):
-    exit_code = DeployExit.UNAVAILABLE  # type: ignore[assignment]  # ExitCode lacks it
+    exit_code = ExitCode.UNAVAILABLE
 
 
 class Drift(ScaffoldError):
-    exit_code = DeployExit.DRIFT  # type: ignore[assignment]  # ExitCode lacks it
+    exit_code = ExitCode.DRIFT
 
 
 class StateError(ScaffoldError):

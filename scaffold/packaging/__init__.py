@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from .artifact import Artifact
     from .builder import build_artifact
     from .container import ContainerContext, build_container_context
-    from .errors import PackagingError, PackagingExitCode, SizeLimitError, ToolMissing
+    from .errors import ExitCode, PackagingError, SizeLimitError, ToolMissing
     from .image_build import build_image
     from .targets import PACKAGE_TARGETS, SizeLimits
 
@@ -29,7 +29,7 @@ _EXPORTS = {
     "build_container_context": "container",
     "build_image": "image_build",
     "PackagingError": "errors",
-    "PackagingExitCode": "errors",
+    "ExitCode": "errors",
     "SizeLimitError": "errors",
     "ToolMissing": "errors",
     "PACKAGE_TARGETS": "targets",
@@ -40,8 +40,8 @@ __all__ = [
     "PACKAGE_TARGETS",
     "Artifact",
     "ContainerContext",
+    "ExitCode",
     "PackagingError",
-    "PackagingExitCode",
     "SizeLimitError",
     "SizeLimits",
     "ToolMissing",

@@ -9,14 +9,8 @@ for the service (shrink it, or use a container), and a tool the step needs is mi
 from __future__ import annotations
 
 from collections.abc import Sequence
-from enum import IntEnum
 
-from ..errors import ScaffoldError
-
-
-class PackagingExitCode(IntEnum):
-    TOO_LARGE = 3  # the artifact is over a service limit
-    TOOL_MISSING = 4  # uv, a Docker engine or CodeBuild is needed and not available
+from ..errors import ExitCode, ScaffoldError
 
 
 class PackagingError(ScaffoldError):
@@ -26,13 +20,13 @@ class PackagingError(ScaffoldError):
 class ToolMissing(ScaffoldError):
     """A tool this step needs is not available here; the message says exactly what would do."""
 
-    exit_code = PackagingExitCode.TOOL_MISSING  # type: ignore[assignment]  # ExitCode lacks 3 and 4
+    exit_code = ExitCode.TOOL_MISSING
 
 
 class SizeLimitError(ScaffoldError):
     """The artifact is over a service limit; the message lists what takes the space."""
 
-    exit_code = PackagingExitCode.TOO_LARGE  # type: ignore[assignment]  # ExitCode lacks 3 and 4
+    exit_code = ExitCode.TOO_LARGE
 
     def __init__(
         self, what: str, actual: int, limit: int, contributors: Sequence[tuple[str, int]], hint: str = ""

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 
-from scaffold.deploy.errors import DeployExit
 from scaffold.errors import ExitCode
 
 from .conftest import PROJECT, run_cli
@@ -120,4 +119,4 @@ def test_an_unknown_frontend_is_bad_input(project, moto, artifact):
     result = deploy(project, moto)
     assert result.exit_code == ExitCode.BAD_INPUT
     assert "frontend must be one of function_url, http_api, not 'alb'." in result.stderr
-    assert result.exit_code != DeployExit.UNAVAILABLE
+    assert result.exit_code != ExitCode.UNAVAILABLE

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 
-from scaffold.deploy.errors import DeployExit
+from scaffold.deploy.errors import ExitCode
 from scaffold.deploy.state import state_path
 
 from .conftest import PROJECT, run_cli
@@ -90,7 +90,7 @@ def test_status_of_a_target_never_deployed_is_exit_5(project, moto):
     result = run_cli(
         ["status", "--target", "lambda", "--project", str(project.root), *moto.cli_args, "--json"]
     )
-    assert result.exit_code == DeployExit.NOT_DEPLOYED
+    assert result.exit_code == ExitCode.NOT_DEPLOYED
     assert json.loads(result.stdout) == {"project": PROJECT, "target": "lambda", "deployed": False}
 
 
@@ -99,7 +99,7 @@ def test_status_reports_drift_with_exit_11_and_deploy_repairs_it(project, moto, 
     moto.client("lambda").delete_function(FunctionName=PROJECT)
 
     status = run_cli(["status", "--target", "lambda", "--project", str(project.root), *moto.cli_args])
-    assert status.exit_code == DeployExit.DRIFT
+    assert status.exit_code == ExitCode.DRIFT
     assert "NOT in sync" in status.stdout
 
     calls.clear()

@@ -11,7 +11,6 @@ import sys
 import pytest
 import yaml
 
-from scaffold.deploy.errors import DeployExit
 from scaffold.deploy.lock import lock_path
 from scaffold.deploy.state import load_state, state_path
 from scaffold.errors import ExitCode
@@ -141,7 +140,7 @@ def test_a_function_with_our_name_that_is_not_ours_is_never_touched(project, mot
 
     result = deploy(project, moto, "lambda")
 
-    assert result.exit_code == DeployExit.CONFLICT
+    assert result.exit_code == ExitCode.CONFLICT
     assert (
         f"A lambda_function named {PROJECT} already exists and was not created by scaffold" in result.stderr
     )
@@ -208,7 +207,7 @@ def test_a_running_deploy_holds_the_lock_and_a_dead_ones_lock_is_taken_over(proj
     try:
         path.write_text(json.dumps({"pid": sleeper.pid, "host": os.uname().nodename, "since": "now"}))
         held = deploy(project, moto, "lambda")
-        assert held.exit_code == DeployExit.LOCKED
+        assert held.exit_code == ExitCode.LOCKED
         assert f"Another deploy of lambda is running (pid {sleeper.pid}" in held.stderr
         assert calls.made == [], "nothing is read or written while another deploy runs"
     finally:
@@ -246,7 +245,7 @@ def test_fastapi_says_what_it_needs_with_exit_10_before_building_or_calling_aws(
     project, moto, artifact, calls
 ):
     result = deploy(project, moto, "fastapi")
-    assert result.exit_code == DeployExit.UNAVAILABLE
+    assert result.exit_code == ExitCode.UNAVAILABLE
     assert (
         "needs a container image pushed to a registry (Amazon ECR) and an ECS Fargate service"
         in result.stderr

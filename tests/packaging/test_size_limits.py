@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from scaffold.packaging import Artifact, SizeLimitError, SizeLimits, build_artifact
-from scaffold.packaging.errors import PackagingExitCode
+from scaffold.packaging.errors import ExitCode
 from scaffold.project import Project
 
 from .conftest import HOST_PYTHON, copy_project
@@ -27,7 +27,7 @@ def test_a_lowered_limit_fails_listing_the_largest_dependencies(
             copy, "lambda", arch="x86_64", python_version=HOST_PYTHON, limits=SizeLimits(unzipped_bytes=10**6)
         )
     error = caught.value
-    assert error.exit_code == PackagingExitCode.TOO_LARGE
+    assert error.exit_code == ExitCode.TOO_LARGE
     assert error.limit == 10**6 and error.actual > error.limit
     names = [name for name, _ in error.contributors]
     assert "cryptography" in names[:3] and "pydantic-core" in names  # the two big native wheels
