@@ -14,7 +14,7 @@ import shutil
 import signal
 import tempfile
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -24,8 +24,22 @@ from .errors import BadInput, DestinationNotEmpty, ScaffoldError
 STAGING_SUFFIX = ".scaffold-staging"
 
 
-def create_project(template: str, destination: Path, data: Mapping[str, Any], *, use_defaults: bool) -> None:
-    """Render ``template`` into ``destination`` (absent or an empty directory), or raise leaving no trace."""
+def create_project(
+    template: str,
+    destination: Path,
+    data: Mapping[str, Any],
+    *,
+    use_defaults: bool,
+    vcs_ref: str | None = None,
+    display: str | None = None,
+    finalize: Callable[[Path], None] | None = None,
+) -> None:
+    """Render ``template`` into ``destination`` (absent or an empty directory), or raise leaving no trace.
+
+    ``vcs_ref`` picks the template version; ``display`` names the template in errors; ``finalize`` runs on the
+    complete staging directory before it is moved into place (``scaffold new`` makes the first git commit
+    there), so a failure in it leaves nothing behind either.
+    """
     refuse_occupied(destination)
     created_parents = _make_parents(destination.parent)
     try:
@@ -35,13 +49,15 @@ def create_project(template: str, destination: Path, data: Mapping[str, Any], *,
         raise
     try:
         with _terminate_as_exit():
-            _render(template, staging, data, use_defaults=use_defaults)
+            _render(template, staging, data, use_defaults=use_defaults, vcs_ref=vcs_ref)
             _apply_umask(staging)
+            if finalize is not None:
+                finalize(staging)
             _move_into_place(staging, destination)
     except BaseException as exc:
         shutil.rmtree(staging, ignore_errors=True)
         _remove_if_empty(created_parents)
-        translated = translate_copier_error(exc, template)
+        translated = translate_copier_error(exc, display or template)
         if translated is None or translated is exc:
             raise
         raise translated from None
@@ -61,13 +77,16 @@ def refuse_occupied(destination: Path) -> None:
         raise DestinationNotEmpty(f"{destination} already exists and is not a directory.")
 
 
-def _render(template: str, staging: Path, data: Mapping[str, Any], *, use_defaults: bool) -> None:
+def _render(
+    template: str, staging: Path, data: Mapping[str, Any], *, use_defaults: bool, vcs_ref: str | None = None
+) -> None:
     from copier import run_copy
 
     run_copy(
         template,
         staging,
         data=dict(data),
+        vcs_ref=vcs_ref,
         defaults=use_defaults,
         quiet=True,
         unsafe=False,

@@ -12,12 +12,12 @@ from typing import Any
 
 import click
 
+from .. import __version__
 from ..data_args import build_answers
 from ..names import validate_project_name
 from ..project import Project, load_project
 from ..rendering import create_project
 from ..targets import try_commands
-from ..templates import resolve_template
 
 EPILOG = """\b
 Examples:
@@ -25,6 +25,12 @@ Examples:
   scaffold new weather-agent --defaults            # every default: offline model, all targets
   scaffold new weather-agent -t local -t agentcore --data model_provider=bedrock
   scaffold new weather-agent --data targets='[local,lambda]' --output ~/src --json
+  scaffold new weather-agent --template ./acme-layer         # an organisation layer (docs/platform-teams.md)
+  scaffold new weather-agent --template https://git.example.com/agent-template.git@v2.0.0
+
+\b
+The project gets its own git repository and a first commit (--no-git to skip), which target, configure
+and update need; inside an existing repository (a monorepo) it is left for you to commit.
 
 \b
 Exit codes: 0 created; 2 bad name, answer or occupied destination (nothing is written);
@@ -50,7 +56,13 @@ Exit codes: 0 created; 2 bad name, answer or occupied destination (nothing is wr
     metavar="TARGET",
     help="Add a deployment target (local, agentcore, fastapi, lambda); repeatable. Sets 'targets'.",
 )
-@click.option("--template", "template_source", metavar="SRC", help="A copier template path or git URL.")
+@click.option(
+    "--template",
+    "template_source",
+    metavar="SRC",
+    help="builtin (default), or a copier template or organisation layer: a path or git URL[@REF].",
+)
+@click.option("--no-git", is_flag=True, help="Do not create a git repository and first commit.")
 @click.option(
     "--output",
     "-o",
@@ -66,6 +78,7 @@ def new(
     data_items: Sequence[str],
     targets: Sequence[str],
     template_source: str | None,
+    no_git: bool,
     output: Path,
     as_json: bool,
 ) -> None:
@@ -75,17 +88,44 @@ def new(
     (the package is NAME with '-' turned into '_'). Without --defaults, questions are
     asked interactively when run in a terminal, and take their defaults otherwise.
     """
+    from ..lifecycle.cache import scaffold_urls
+    from ..lifecycle.newgit import git_plan, initial_commit
+    from ..lifecycle.record import record_source
+    from ..lifecycle.sources import check_forced, resolve_new
+
     validate_project_name(name)
     data = build_answers(name, data_items, targets)
-    template = resolve_template(template_source)
     destination = output.absolute() / name
+    plan = git_plan(destination, enabled=not no_git)
+    template = resolve_new(template_source)
+    check_forced(template.forced, data, template.display)
+    data = {**template.forced, **data}
     interactive = not defaults and sys.stdin.isatty() and sys.stdout.isatty()
-    create_project(template, destination, data, use_defaults=not interactive)
+    message = f"Create {name} with agent-scaffold {__version__} ({template.display})"
+
+    def finalize(staging: Path) -> None:
+        if template.plain_copy is not None and template.vcs_ref is not None:
+            record_source(staging, template.src_path, template.vcs_ref)
+        if plan.init:
+            initial_commit(staging, message)
+
+    with scaffold_urls():
+        create_project(
+            str(template.plain_copy or template.src_path),
+            destination,
+            data,
+            use_defaults=not interactive,
+            vcs_ref=None if template.plain_copy else template.vcs_ref,
+            display=template.display,
+            finalize=finalize,
+        )
     project = load_project(destination)
     if as_json:
-        click.echo(json.dumps(json_summary(project), indent=2, ensure_ascii=False, default=str))
+        summary = {**json_summary(project), "template": template.display, "git": plan.state}
+        click.echo(json.dumps(summary, indent=2, ensure_ascii=False, default=str))
     else:
         click.echo(next_steps(project))
+        click.echo(plan.note(name))
 
 
 def json_summary(project: Project) -> dict[str, Any]:
