@@ -1,46 +1,22 @@
 """Generated projects for a covering set of answer combinations pass their own tests, offline.
 
-Every combination of targets, provider, auth, memory, guardrails and telemetry is far too many projects
-(15 target sets x 6 providers x 3 x 4 x 3 x 3). Instead each value of every question appears at least once,
-each target alone and all together, and the pairs that interact in code are covered:
-
-| combination    | targets                           | provider  | auth | memory    | guardrails | telemetry |
-| -------------- | --------------------------------- | --------- | ---- | --------- | ---------- | --------- |
-| everything     | agentcore, lambda, fastapi, local | offline   | jwt  | file      | local      | otlp      |
-| agentcore-iam  | agentcore                         | bedrock   | iam  | agentcore | bedrock    | console   |
-| lambda-iam-s3  | lambda                            | anthropic | iam  | s3        | bedrock    | none      |
-| fastapi-jwt    | fastapi                           | openai    | jwt  | none      | local      | console   |
-| local-plain    | local                             | ollama    | none | none      | none       | none      |
-| lambda-jwt-acm | lambda                            | litellm   | jwt  | agentcore | none       | otlp      |
-| iam-mixed      | agentcore, lambda, local          | offline   | iam  | file      | local      | none      |
-| servers-s3     | agentcore, fastapi                | bedrock   | none | s3        | local      | console   |
-
-Pairs that interact: jwt with every server target (everything; fastapi-jwt and lambda-jwt-acm alone), iam
-with lambda (lambda-iam-s3, iam-mixed) and with agentcore (agentcore-iam, iam-mixed), s3 memory and
-AgentCore memory with lambda (lambda-iam-s3, lambda-jwt-acm), bedrock guardrails on a non-bedrock provider
-(lambda-iam-s3: the ApplyGuardrail path) and on bedrock (agentcore-iam: inside Converse), otlp telemetry
-with agentcore (everything). ``everything`` also uses the longest project name, so every optional file is
-checked against the line-length limit.
-
-Each project is rendered with copier, checked for unrendered template syntax, linted with ruff, and its own
-suite is run with ``python -m pytest`` in a subprocess (the suites run concurrently, one process each, with
-their own temporary directories). The environment is set hostile (production wiring, a Bedrock model): the
-project's ``conftest.py`` must still make every test offline.
+This is ``scaffold template validate builtin`` run as a test (so CI runs it without a second render of the
+same projects), plus checks that only the built-in template can make. The covering set and why it covers
+every answer and the pairs that interact are in ``scaffold/lifecycle/combinations.py``; the checks - render,
+no unrendered template syntax, ruff, the project's own suite in a subprocess under a hostile environment
+(production wiring, a Bedrock model: ``conftest.py`` must still make every test offline) - are in
+``scaffold/lifecycle/validate.py``.
 """
 
 from __future__ import annotations
 
 import ast
-import os
 import re
-import subprocess
 import sys
 from collections.abc import Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-import copier
 import pytest
 import yaml
 
@@ -49,114 +25,18 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover
     import tomli as tomllib
 
-from tests.test_template import (
-    JWT_ANSWERS,
-    LONG_NAME,
-    TEMPLATE,
-    expected_files,
-    project_files,
-    vendored_files,
-)
-
-ALL_TARGETS = ["agentcore", "lambda", "fastapi", "local"]
-
-COMBINATIONS: dict[str, dict[str, Any]] = {
-    "everything": {
-        "project_name": LONG_NAME,
-        "targets": ALL_TARGETS,
-        "model_provider": "offline",
-        **JWT_ANSWERS,
-        "jwt_allowed_scopes": "agent/invoke",
-        "memory": "file",
-        "guardrails": "local",
-        "telemetry": "otlp",
-    },
-    "agentcore-iam": {
-        "targets": ["agentcore"],
-        "model_provider": "bedrock",
-        "auth": "iam",
-        "memory": "agentcore",
-        "memory_id": "agent_memory-AbCdEf1234",
-        "guardrails": "bedrock",
-        "guardrail_id": "gr-0123456789",
-        "telemetry": "console",
-    },
-    "lambda-iam-s3": {
-        "targets": ["lambda"],
-        "model_provider": "anthropic",
-        "auth": "iam",
-        "memory": "s3",
-        "session_bucket": "my-agent-sessions",
-        "guardrails": "bedrock",
-        "guardrail_id": "arn:aws:bedrock:us-east-1:123456789012:guardrail/gr-0123456789",
-        "telemetry": "none",
-    },
-    "fastapi-jwt": {
-        "targets": ["fastapi"],
-        "model_provider": "openai",
-        "auth": "jwt",
-        "jwt_discovery_url": "http://127.0.0.1:9000/.well-known/openid-configuration",
-        "jwt_allowed_audiences": "api://agent",
-        "memory": "none",
-        "guardrails": "local",
-        "telemetry": "console",
-    },
-    "local-plain": {
-        "targets": ["local"],
-        "model_provider": "ollama",
-        "auth": "none",
-        "memory": "none",
-        "guardrails": "none",
-        "telemetry": "none",
-    },
-    "lambda-jwt-acm": {
-        "targets": ["lambda"],
-        "model_provider": "litellm",
-        **JWT_ANSWERS,
-        "memory": "agentcore",
-        "memory_id": "",  # set at deploy time with AGENT_MEMORY_ID
-        "guardrails": "none",
-        "telemetry": "otlp",
-    },
-    "iam-mixed": {
-        "targets": ["agentcore", "lambda", "local"],
-        "model_provider": "offline",
-        "auth": "iam",
-        "memory": "file",
-        "guardrails": "local",
-        "telemetry": "none",
-    },
-    "servers-s3": {
-        "targets": ["agentcore", "fastapi"],
-        "model_provider": "bedrock",
-        "auth": "none",
-        "memory": "s3",
-        "session_bucket": "",  # set at deploy time with AGENT_SESSION_BUCKET
-        "guardrails": "local",
-        "telemetry": "console",
-    },
-}
-
-# What the suites run under: production wiring and a real provider. conftest.py must override all of it.
-HOSTILE_ENV = {
-    "AGENT_MODEL_PROVIDER": "bedrock",
-    "AGENT_AUTH": "iam",
-    "AGENT_MEMORY": "s3",
-    "AGENT_GUARDRAILS": "bedrock",
-    "AGENT_TELEMETRY": "otlp",
-    "AGENT_LOG_PROMPTS": "true",
-}
-UNRENDERED = ("{{", "}}", "{%", "%}", "{#", "#}", "[%", "%]")
-FEATURES = ("auth", "memory", "guardrails", "telemetry")
-SUMMARY = re.compile(r"^=*\s*(?P<counts>\d+ \w+.*) in [\d.]+s", re.M)
+from scaffold.lifecycle.combinations import ALL_TARGETS, COMBINATIONS, FEATURES, covering_set, uncovered
+from scaffold.lifecycle.validate import CaseResult, validate
+from scaffold.lifecycle.validation_source import questions_of
+from tests.test_template import TEMPLATE, expected_files, project_files, vendored_files
 
 
 def test_the_combinations_cover_every_answer_and_the_interacting_pairs() -> None:
-    """The table above is a covering set: every value, every target alone and together, and the pairs."""
-    questions = yaml.safe_load((TEMPLATE / "copier.yml").read_text())
+    """The table is a covering set: every value, every target alone and together, and the pairs."""
+    questions = questions_of(TEMPLATE)
+    assert covering_set(questions) == COMBINATIONS  # nothing uncovered for validate to add
+    assert uncovered(COMBINATIONS, questions) == []
     combos = list(COMBINATIONS.values())
-    for question in ("model_provider", *FEATURES):
-        assert {c[question] for c in combos} == set(questions[question]["choices"].values()), question
     target_sets = [c["targets"] for c in combos]
     for target in ALL_TARGETS:
         assert [target] in target_sets
@@ -177,42 +57,18 @@ def test_the_combinations_cover_every_answer_and_the_interacting_pairs() -> None
     assert some(telemetry="otlp", targets=("agentcore",))
 
 
-class Project:
-    """A rendered combination and, once started, its own test suite running in a subprocess."""
-
-    def __init__(self, name: str, path: Path) -> None:
-        self.name = name
-        self.path = path
-        self.suite: Future[subprocess.CompletedProcess[str]] | None = None
-
-
-def run_suite(project: Path, temp_root: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, **HOSTILE_ENV, "PYTHONPATH": str(project), "PYTEST_DEBUG_TEMPROOT": str(temp_root)}
-    env.pop("PYTEST_ADDOPTS", None)
-    return subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"],
-        cwd=project,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=300,
-    )
+@pytest.fixture(scope="module")
+def results(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, CaseResult]]:
+    """``scaffold template validate builtin``'s engine: every combination rendered, linted and tested."""
+    work = tmp_path_factory.mktemp("combinations")
+    yield {result.name: result for result in validate(str(TEMPLATE), None, COMBINATIONS, workdir=work)}
 
 
 @pytest.fixture(scope="module")
-def projects(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Project]]:
-    """Every combination rendered, with its suite started at once in a worker thread (a few at a time)."""
-    rendered: dict[str, Project] = {}
-    with ThreadPoolExecutor(max_workers=max(2, min(4, os.cpu_count() or 2))) as pool:
-        for name, data in COMBINATIONS.items():
-            root = tmp_path_factory.mktemp(name)
-            path = root / "project"
-            copier.run_copy(str(TEMPLATE), str(path), data=data, defaults=True, unsafe=False, quiet=True)
-            (root / "tmp").mkdir()
-            project = rendered[name] = Project(name, path)
-            project.suite = pool.submit(run_suite, path, root / "tmp")
-        yield rendered
+def projects(results: dict[str, CaseResult]) -> dict[str, Path]:
+    for result in results.values():
+        assert result.render.ok, f"{result.name}: {result.render.detail}"
+    return {name: result.path for name, result in results.items()}
 
 
 def answers(project: Path) -> dict[str, Any]:
@@ -221,24 +77,21 @@ def answers(project: Path) -> dict[str, Any]:
 
 
 @pytest.mark.parametrize("name", list(COMBINATIONS))
-def test_renders_the_answers_without_template_leftovers(projects: dict[str, Project], name: str) -> None:
-    project = projects[name].path
+def test_renders_the_answers_without_template_leftovers(
+    results: dict[str, CaseResult], projects: dict[str, Path], name: str
+) -> None:
+    project = projects[name]
     recorded = answers(project)
 
     for question in ("model_provider", *FEATURES):
         assert recorded[question] == COMBINATIONS[name][question]
     assert project_files(project) == expected_files(recorded) | vendored_files()
-    for path in sorted(project.rglob("*")):
-        if not path.is_file() or "runtime_adapters" in path.parts or path.name == ".copier-answers.yml":
-            continue
-        text = path.read_text(encoding="utf-8")
-        for marker in UNRENDERED:
-            assert marker not in text, f"{path.relative_to(project)} contains {marker!r}"
+    assert results[name].leftovers.ok, results[name].leftovers.detail
 
 
 @pytest.mark.parametrize("name", list(COMBINATIONS))
-def test_the_answers_become_runtime_defaults_and_readme(projects: dict[str, Project], name: str) -> None:
-    project = projects[name].path
+def test_the_answers_become_runtime_defaults_and_readme(projects: dict[str, Path], name: str) -> None:
+    project = projects[name]
     recorded = answers(project)
     pkg = str(recorded["project_name"]).replace("-", "_")
     tree = ast.parse((project / pkg / "settings.py").read_text(encoding="utf-8"))
@@ -259,9 +112,9 @@ def test_the_answers_become_runtime_defaults_and_readme(projects: dict[str, Proj
 
 
 @pytest.mark.parametrize("name", list(COMBINATIONS))
-def test_dependencies_follow_the_features(projects: dict[str, Project], name: str) -> None:
-    recorded = answers(projects[name].path)
-    pyproject = tomllib.loads((projects[name].path / "pyproject.toml").read_text(encoding="utf-8"))
+def test_dependencies_follow_the_features(projects: dict[str, Path], name: str) -> None:
+    recorded = answers(projects[name])
+    pyproject = tomllib.loads((projects[name] / "pyproject.toml").read_text(encoding="utf-8"))
     names = {re.split(r"[\[<>=]", dep)[0] for dep in pyproject["project"]["dependencies"]}
 
     assert ("PyJWT" in names) == (recorded["auth"] == "jwt")
@@ -273,30 +126,17 @@ def test_dependencies_follow_the_features(projects: dict[str, Project], name: st
 
 
 @pytest.mark.parametrize("name", list(COMBINATIONS))
-def test_ruff_passes(projects: dict[str, Project], name: str) -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "ruff", "check", "--no-cache", "."],
-        cwd=projects[name].path,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-
-    assert result.returncode == 0, result.stdout + result.stderr
+def test_ruff_passes(results: dict[str, CaseResult], name: str) -> None:
+    assert results[name].ruff.ok, results[name].ruff.detail
 
 
 @pytest.mark.parametrize("name", list(COMBINATIONS))
-def test_own_test_suite_passes_offline(projects: dict[str, Project], name: str) -> None:
-    suite = projects[name].suite
-    assert suite is not None
-    result = suite.result()
-    output = result.stdout[-6000:] + result.stderr[-3000:]
+def test_own_test_suite_passes_offline(results: dict[str, CaseResult], name: str) -> None:
+    result = results[name]
 
-    assert result.returncode == 0, output
-    summary = SUMMARY.search(result.stdout)
-    assert summary, output
-    counts = {word: int(number) for number, word in re.findall(r"(\d+) (\w+)", summary["counts"])}
-    assert counts.pop("passed", 0) > 0, output
+    assert result.tests.ok, result.tests.detail
+    counts = dict(result.counts)
+    assert counts.pop("passed", 0) > 0, result.tests.detail
     counts.pop("warning", None)
     counts.pop("warnings", None)
-    assert counts == {}, f"not only passes: {summary['counts']}\n{output}"
+    assert counts == {}, f"not only passes: {result.tests.detail}"

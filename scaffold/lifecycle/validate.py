@@ -1,0 +1,197 @@
+"""``scaffold template validate``: render a covering set of answers, then check each generated project.
+
+Per combination: copier renders it (a failure there is reported, not raised), no unrendered template syntax
+may remain in any file, ``ruff check`` must pass, and the project's own test suite must pass offline under a
+hostile environment (production wiring, a Bedrock model: the project's ``conftest.py`` must override it).
+Renders run one after the other (copier is not meant to run concurrently in one process); checks run in a
+few worker threads, each suite in its own process with its own temporary directory.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..errors import AnswerRejected, ScaffoldError
+from .cache import scaffold_urls
+
+HOSTILE_ENV = {
+    "AGENT_MODEL_PROVIDER": "bedrock",
+    "AGENT_AUTH": "iam",
+    "AGENT_MEMORY": "s3",
+    "AGENT_GUARDRAILS": "bedrock",
+    "AGENT_TELEMETRY": "otlp",
+    "AGENT_LOG_PROMPTS": "true",
+}
+UNRENDERED = ("{{", "}}", "{%", "%}", "{#", "#}", "[%", "%]")
+SUMMARY = re.compile(r"^=*\s*(?P<counts>\d+ \w+.*) in [\d.]+s", re.M)
+SKIPPED_PARTS = {"runtime_adapters", ".git"}  # vendored library (has its own tests), git's own files
+Progress = Callable[[str], None]
+
+
+@dataclass
+class Check:
+    ok: bool | None = None  # None: not run (an earlier check failed)
+    detail: str = ""
+
+    @property
+    def label(self) -> str:
+        return "-" if self.ok is None else "ok" if self.ok else "FAIL"
+
+
+@dataclass
+class CaseResult:
+    name: str
+    answers: dict[str, Any]
+    path: Path
+    render: Check = field(default_factory=Check)
+    leftovers: Check = field(default_factory=Check)
+    ruff: Check = field(default_factory=Check)
+    tests: Check = field(default_factory=Check)
+    counts: dict[str, int] = field(default_factory=dict)
+    seconds: float = 0.0
+
+    @property
+    def checks(self) -> dict[str, Check]:
+        return {"render": self.render, "leftovers": self.leftovers, "ruff": self.ruff, "tests": self.tests}
+
+    @property
+    def passed(self) -> bool:
+        return all(check.ok for check in self.checks.values())
+
+
+def require_tools() -> None:
+    import importlib.util
+
+    missing = [name for name in ("pytest", "ruff") if importlib.util.find_spec(name) is None]
+    if missing:
+        raise ScaffoldError(
+            f"template validate runs each generated project's tests and ruff with {sys.executable}, which "
+            f"lacks {' and '.join(missing)}; install them there: pip install pytest ruff"
+        )
+
+
+def validate(
+    src_path: str,
+    vcs_ref: str | None,
+    combinations: Mapping[str, Mapping[str, Any]],
+    *,
+    workdir: Path,
+    jobs: int = 0,
+    progress: Progress | None = None,
+) -> list[CaseResult]:
+    """Render and check every combination under ``workdir``; never raises for a failing combination."""
+    say = progress or (lambda _message: None)
+    workers = jobs or max(2, min(4, os.cpu_count() or 2))
+    results: list[CaseResult] = []
+    futures: list[Future[None]] = []
+    total = len(combinations)
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        for index, (name, answers) in enumerate(combinations.items(), start=1):
+            case = CaseResult(name, dict(answers), workdir / name / "project")
+            results.append(case)
+            say(f"[{index}/{total}] rendering {name}")
+            if _render(src_path, vcs_ref, case):
+                futures.append(pool.submit(_check, case, workdir / name / "tmp", say))
+        for future in futures:
+            future.result()
+    return results
+
+
+def _render(src_path: str, vcs_ref: str | None, case: CaseResult) -> bool:
+    import copier
+
+    from ..copier_errors import translate_copier_error
+
+    started = time.monotonic()
+    try:
+        with scaffold_urls():
+            copier.run_copy(
+                src_path, case.path, data=dict(case.answers), vcs_ref=vcs_ref, defaults=True, quiet=True
+            )
+    except Exception as exc:  # a template that fails to render is a result, not a crash
+        translated = translate_copier_error(exc, src_path)
+        message = (
+            translated.message if isinstance(translated, ScaffoldError) else f"{type(exc).__name__}: {exc}"
+        )
+        if isinstance(translated, AnswerRejected):
+            message = f"the template refused these answers: {message}"
+        case.render = Check(False, message)
+        return False
+    finally:
+        case.seconds += time.monotonic() - started
+    case.render = Check(True)
+    return True
+
+
+def _check(case: CaseResult, temp: Path, say: Progress) -> None:
+    started = time.monotonic()
+    leftovers = leftover_syntax(case.path)
+    case.leftovers = Check(not leftovers, "; ".join(leftovers[:5]))
+    if not case.leftovers.ok:
+        say(f"{case.name}: unrendered template syntax in {len(leftovers)} place(s)")
+        return
+    ruff = subprocess.run(
+        [sys.executable, "-m", "ruff", "check", "--no-cache", "."],
+        cwd=case.path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    case.ruff = Check(ruff.returncode == 0, _tail(ruff.stdout + ruff.stderr, 15))
+    temp.mkdir(parents=True, exist_ok=True)
+    suite = run_suite(case.path, temp)
+    summary = SUMMARY.search(suite.stdout)
+    case.counts = {w: int(n) for n, w in re.findall(r"(\d+) (\w+)", summary["counts"])} if summary else {}
+    ok = suite.returncode == 0 and case.counts.get("passed", 0) > 0
+    case.tests = Check(ok, summary["counts"] if summary and ok else _tail(suite.stdout + suite.stderr, 25))
+    case.seconds += time.monotonic() - started
+    verdict = "passed" if case.passed else "FAILED"
+    counts = summary["counts"] if summary else "no summary"
+    say(f"{case.name}: {verdict} (ruff {case.ruff.label}, tests: {counts})")
+
+
+def leftover_syntax(project: Path) -> list[str]:
+    """``path:line: marker`` for each unrendered Jinja delimiter in a generated text file."""
+    found: list[str] = []
+    for path in sorted(project.rglob("*")):
+        relative = path.relative_to(project)
+        if not path.is_file() or SKIPPED_PARTS & set(relative.parts) or path.name == ".copier-answers.yml":
+            continue
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (UnicodeDecodeError, OSError):
+            continue  # binary files carry no template syntax worth reporting
+        for number, line in enumerate(text.splitlines(), start=1):
+            markers = [marker for marker in UNRENDERED if marker in line]
+            if markers:
+                found.append(f"{relative.as_posix()}:{number}: {markers[0]}")
+    return found
+
+
+def run_suite(project: Path, temp_root: Path) -> subprocess.CompletedProcess[str]:
+    """The generated project's own tests, in a subprocess, under ``HOSTILE_ENV``."""
+    env = {**os.environ, **HOSTILE_ENV, "PYTHONPATH": str(project), "PYTEST_DEBUG_TEMPROOT": str(temp_root)}
+    env.pop("PYTEST_ADDOPTS", None)
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
+    )
+
+
+def _tail(text: str, lines: int) -> str:
+    kept = [line for line in text.strip().splitlines() if line.strip()]
+    return "\n".join(kept[-lines:])
