@@ -9,6 +9,7 @@ from __future__ import annotations
 import click
 
 from . import __version__
+from .commands.configure import configure
 from .commands.deploy import deploy
 from .commands.destroy import destroy
 from .commands.invoke import invoke_command
@@ -18,6 +19,9 @@ from .commands.package import package
 from .commands.run import run
 from .commands.serve import serve
 from .commands.status import status
+from .commands.target import target
+from .commands.template import template
+from .commands.update import check_update, update
 
 EPILOG = """\b
 Examples:
@@ -56,6 +60,8 @@ def cli() -> None:
 
 
 for _command in (new, run, serve, invoke_command, package, deploy, status, logs, destroy):
+    cli.add_command(_command)
+for _command in (target, configure, update, check_update, template):
     cli.add_command(_command)
 
 

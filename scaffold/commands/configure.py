@@ -1,0 +1,74 @@
+"""``scaffold configure key=value ...``: change any template answer later, through copier's update."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+
+import click
+
+from ..data_args import parse_data
+from ..project import locate_project
+from ._common import project_option
+
+EPILOG = """\b
+Examples:
+  scaffold configure memory=s3 session_bucket=my-sessions
+  scaffold configure auth=jwt jwt_discovery_url=https://issuer/.well-known/openid-configuration \\
+      jwt_allowed_clients=my-client
+  scaffold configure guardrails=local --dry-run       # what would change, changing nothing
+  scaffold configure targets='[local,lambda]'         # same as scaffold target add/remove
+
+\b
+The project is re-rendered at its current template version with the new answers and only the
+difference is merged (copier update): your edits stay, conflicts are marked inline and listed.
+The project must be committed in git with no uncommitted changes. An answer that makes new
+questions relevant (auth=jwt) needs their answers in the same command.
+
+\b
+Exit codes: 0 changed (or nothing to change); 1 conflicts to resolve, or the template failed;
+2 bad answer, uncommitted changes, or a deployed target would be removed (nothing is changed)."""
+
+
+@click.command("configure", epilog=EPILOG, short_help="Change template answers (auth, memory, ...).")
+@click.argument("assignments", nargs=-1, required=True, metavar="KEY=VALUE...")
+@click.option("--force", is_flag=True, help="Allow removing a deployed target (its cloud resources stay).")
+@click.option("--trust", is_flag=True, help="Allow a non-built-in template to run its tasks/migrations.")
+@click.option("--dry-run", is_flag=True, help="Show what would change; change nothing.")
+@click.option("--json", "as_json", is_flag=True, help="Print the changed files as JSON.")
+@project_option
+def configure(
+    assignments: Sequence[str],
+    force: bool,
+    trust: bool,
+    dry_run: bool,
+    as_json: bool,
+    project_dir: Path | None,
+) -> None:
+    """Set template answers (KEY=VALUE; lists as YAML: targets='[local,lambda]') and update the project."""
+    from ..lifecycle.changes import change_answers
+    from ..lifecycle.report import describe, raise_for_conflicts
+
+    project = locate_project(project_dir)
+    data = parse_data(assignments)
+    changes = {key: value for key, value in data.items() if project.answers.get(key) != value}
+    if not changes:
+        click.echo(f"{project.project_name} already has {', '.join(assignments)}; nothing to change.")
+        return
+    outcome = change_answers(
+        project,
+        data,
+        force=force,
+        trust=trust,
+        dry_run=dry_run,
+        progress=lambda message: click.echo(message, err=True),
+        warn=lambda message: click.echo(message, err=True),
+    )
+    settings = ", ".join(f"{key}={value}" for key, value in changes.items())
+    click.echo(
+        json.dumps(outcome.to_json(), indent=2)
+        if as_json
+        else describe(outcome, f"Set {settings}", f"set {settings}")
+    )
+    raise_for_conflicts(outcome)
