@@ -1,0 +1,110 @@
+"""``scaffold configure key=value``: any answer changes the way targets do; bad requests change nothing."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+import yaml
+
+from .helpers import commit_all, is_clean, new_project, scaffold, tree
+
+
+def runtime_defaults(project: Path) -> dict[str, str]:
+    module = ast.parse((project / "demo_agent" / "settings.py").read_text())
+    node = next(
+        n
+        for n in module.body
+        if isinstance(n, ast.AnnAssign) and getattr(n.target, "id", "") == "RUNTIME_DEFAULTS"
+    )
+    assert node.value is not None
+    return ast.literal_eval(node.value)
+
+
+def test_changing_memory_keeps_the_users_edits(tmp_path):
+    project = new_project(tmp_path, "-t", "local")
+    agent = project / "demo_agent" / "agent.py"
+    agent.write_text(agent.read_text() + "\n# tuned by us\n")
+    commit_all(project, "tune the agent")
+
+    result = scaffold("configure", "memory=s3", "session_bucket=team-sessions", "--project", str(project))
+
+    assert result.exit_code == 0, result.output
+    assert "Set memory=s3, session_bucket=team-sessions:" in result.stdout
+    assert runtime_defaults(project)["memory"] == "s3"
+    assert runtime_defaults(project)["session_bucket"] == "team-sessions"
+    assert agent.read_text().endswith("# tuned by us\n")
+    answers = yaml.safe_load((project / ".copier-answers.yml").read_text())
+    assert (answers["memory"], answers["session_bucket"]) == ("s3", "team-sessions")
+
+
+def test_an_answer_that_needs_more_answers_is_refused_and_nothing_changes(tmp_path):
+    project = new_project(tmp_path, "-t", "local")
+    before = tree(project)
+
+    result = scaffold("configure", "auth=jwt", "--project", str(project))
+
+    assert result.exit_code == 2
+    error = result.stderr.strip().splitlines()[-1]
+    assert error.startswith("Error: ") and "jwt_discovery_url" in error and "nothing was changed" in error
+    assert tree(project) == before and is_clean(project)
+
+
+def test_an_answer_with_its_follow_up_answers_is_applied(tmp_path):
+    project = new_project(tmp_path, "-t", "local", "-t", "fastapi")
+
+    result = scaffold(
+        "configure",
+        "auth=jwt",
+        "jwt_discovery_url=https://issuer.example/.well-known/openid-configuration",
+        "jwt_allowed_clients=my-client",
+        "--project",
+        str(project),
+    )
+
+    assert result.exit_code == 0, result.output
+    assert runtime_defaults(project)["auth"] == "jwt"
+    assert (project / "tests" / "test_auth_jwt.py").is_file()
+    assert "added     tests/test_auth_jwt.py" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("assignment", "message"),
+    [
+        ("colour=blue", "The template has no question 'colour'"),
+        ("project_name=other-agent", "project_name cannot be changed in place"),
+        ("auth=iam", "auth=iam needs a platform that verifies SigV4"),  # the template's own validator
+        ("no-equals", "--data expects key=value"),
+    ],
+)
+def test_bad_requests_change_nothing(tmp_path, assignment, message):
+    project = new_project(tmp_path, "-t", "fastapi")
+    before = tree(project)
+
+    result = scaffold("configure", assignment, "--project", str(project))
+
+    assert result.exit_code == 2, result.output
+    assert message in result.stderr
+    assert tree(project) == before and is_clean(project)
+
+
+def test_setting_the_current_value_is_a_no_op(tmp_path):
+    project = new_project(tmp_path, "-t", "local")
+
+    result = scaffold("configure", "memory=file", "--project", str(project))
+
+    assert result.exit_code == 0
+    assert "nothing to change" in result.stdout
+
+
+def test_dry_run_shows_the_change_and_writes_nothing(tmp_path):
+    project = new_project(tmp_path, "-t", "local")
+    before = tree(project)
+
+    result = scaffold("configure", "telemetry=console", "--dry-run", "--project", str(project))
+
+    assert result.exit_code == 0, result.output
+    assert "Dry run: to set telemetry=console, scaffold would change (nothing was written):" in result.stdout
+    assert "added     tests/test_telemetry.py" in result.stdout
+    assert tree(project) == before
