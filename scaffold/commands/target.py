@@ -33,7 +33,11 @@ def target() -> None:
     """List, add or remove the project's compute targets (local, agentcore, fastapi, lambda)."""
 
 
-@target.command("list", short_help="Show the targets and whether each is deployed.")
+@target.command(
+    "list",
+    epilog="\b\nExamples:\n  scaffold target list\n  scaffold target list --json --project services/agent",
+    short_help="Show the targets and whether each is deployed.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the targets as JSON.")
 @project_option
 def list_targets(as_json: bool, project_dir: Path | None) -> None:
@@ -95,7 +99,9 @@ def remove(names: Sequence[str], force: bool, dry_run: bool, as_json: bool, proj
     """Remove TARGET: its entrypoint and tests go. Refused while it is deployed (see scaffold destroy).
 
     \b
-    Example: scaffold target remove lambda
+    Examples:
+      scaffold target remove lambda
+      scaffold target remove lambda --force   # deployed, and its resources are to stay
     """
     project = locate_project(project_dir)
     _check_names(names)

@@ -29,13 +29,28 @@ def template() -> None:
     """Validate templates and layers, compose layers, and manage the cached built-in versions."""
 
 
-@template.command("validate", short_help="Render a covering set of answers and test each project.")
+VALIDATE_EPILOG = """\b
+Examples:
+  scaffold template validate builtin                    # what CI runs (8 projects)
+  scaffold template validate ./acme-layer -c everything # one combination
+  scaffold template validate https://git.example.com/layer.git@v1.2.0 --json
+  scaffold template validate ./acme-layer --keep /tmp/projects   # keep the projects to look at"""
+
+
+@template.command(
+    "validate", epilog=VALIDATE_EPILOG, short_help="Render a covering set of answers and test each project."
+)
 @click.argument("source", metavar="SRC")
 @click.option("--combination", "-c", "only", multiple=True, metavar="NAME", help="Only these combinations.")
 @click.option(
     "--jobs", "-j", type=click.IntRange(1, 32), default=None, help="Parallel checks.  [default: 2-4]"
 )
-@click.option("--keep", type=click.Path(file_okay=False, path_type=Path), help="Keep the projects in DIR.")
+@click.option(
+    "--keep",
+    type=click.Path(file_okay=False, path_type=Path),
+    metavar="DIR",
+    help="Keep the projects in DIR.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the results as JSON.")
 def validate_command(
     source: str, only: Sequence[str], jobs: int | None, keep: Path | None, as_json: bool
@@ -79,7 +94,11 @@ def validate_command(
         raise ScaffoldError(f"{target.display}: {failed} of {len(results)} combinations failed (see above).")
 
 
-@template.command("compose", short_help="Write a layer composed with its base as one copier template.")
+@template.command(
+    "compose",
+    epilog="\b\nExample:\n  scaffold template compose ./acme-layer -o ../acme-agent-template",
+    short_help="Write a layer composed with its base as one copier template.",
+)
 @click.argument("layer", metavar="LAYER")
 @click.option(
     "--output",
@@ -103,7 +122,11 @@ def compose_command(layer: str, output: Path) -> None:
     click.echo(f"Wrote {target.display} to {output}; publish it as a git repository with a v<version> tag.")
 
 
-@template.command("versions", short_help="List the built-in template versions in this machine's cache.")
+@template.command(
+    "versions",
+    epilog="\b\nExample:\n  scaffold template versions --json",
+    short_help="List the built-in template versions in this machine's cache.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
 def versions_command(as_json: bool) -> None:
     """List cached built-in versions, and the git config that lets plain copier read scaffold:// URLs."""
@@ -125,7 +148,12 @@ def versions_command(as_json: bool) -> None:
     click.echo("\n".join(f"  {line}" for line in config))
 
 
-@template.command("import", short_help="Add another toolkit version's built-in template to the cache.")
+@template.command(
+    "import",
+    epilog="\b\nExamples:\n  scaffold template import agent_scaffold-0.1.0-py3-none-any.whl\n"
+    "  scaffold template import ~/src/agent-scaffold        # a checkout at that version",
+    short_help="Add another toolkit version's built-in template to the cache.",
+)
 @click.argument("path", type=click.Path(exists=True, path_type=Path), metavar="PATH")
 def import_command(path: Path) -> None:
     """Add the built-in template of the agent-scaffold at PATH (a checkout, package dir or .whl).

@@ -107,7 +107,7 @@ template cannot be reached."""
 @project_option
 def check_update(trust: bool, as_json: bool, project_dir: Path | None) -> None:
     """Say whether a newer template version exists and what updating to it would change (a dry run)."""
-    from ..lifecycle.engine import apply
+    from ..lifecycle.engine import UntrustedTemplate, apply
     from ..lifecycle.project_template import forced_at
     from ..lifecycle.report import outcome_lines
 
@@ -129,6 +129,7 @@ def check_update(trust: bool, as_json: bool, project_dir: Path | None) -> None:
             result["changes"] = outcome.to_json()
         except ScaffoldError as exc:  # the version exists; only the preview failed (e.g. it needs --trust)
             result["preview_error"] = exc.message
+            trust = trust or isinstance(exc, UntrustedTemplate)
     if as_json:
         click.echo(json.dumps(result, indent=2))
     elif not available:

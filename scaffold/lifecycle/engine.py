@@ -204,6 +204,9 @@ def _translate(exc: BaseException) -> BaseException:
     if isinstance(exc, ProcessExecutionError):
         lines = [line for line in str(exc.stderr).splitlines() if line.strip()]
         return TemplateFailure(f"git failed during the update: {lines[-1] if lines else exc} ({unchanged}).")
+    if isinstance(exc, ValueError) and str(exc).startswith("Unknown revision"):
+        revision = str(exc).split(":", 1)[-1].strip()
+        return BadInput(f"The template has no version {revision} (a tag, branch or commit); {unchanged}.")
     if isinstance(exc, ValueError):  # an answer the template's questionnaire refused
         return AnswerRejected(f"{exc} ({unchanged}; answer with KEY=VALUE)")
     return exc

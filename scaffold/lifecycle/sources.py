@@ -47,13 +47,13 @@ class Resolved:
 
 def resolve_new(source: str | None) -> Resolved:
     """The template ``scaffold new --template SOURCE`` renders from (materialised in the cache if needed)."""
-    if source is None or source in BUILTIN_NAMES:
-        tag = builtin.ensure_installed()
+    location, ref = split_ref(source or "builtin")
+    if location in BUILTIN_NAMES:  # builtin@0.1.0: an older version that is in the cache
+        tag = builtin_tag(ref.removeprefix("v")) if ref else builtin.ensure_installed()
         plain = snapshot.exported(builtin.repo_path(), tag)
         return Resolved(
             builtin.BUILTIN_URL, tag, "builtin", f"built-in template {tag}", True, plain_copy=plain
         )
-    location, ref = split_ref(source)
     if is_remote(location):
         with tempfile.TemporaryDirectory(prefix="scaffold-source-") as scratch:
             fetched = checkout(location, ref, Path(scratch) / "source")

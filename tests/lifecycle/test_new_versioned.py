@@ -142,6 +142,21 @@ def test_another_toolkit_versions_template_can_be_imported(tmp_path, monkeypatch
     assert "v0.0.9" in builtin.versions()
 
 
+def test_new_can_name_an_older_builtin_version_that_is_in_the_cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("SCAFFOLD_CACHE_DIR", str(tmp_path / "cache"))
+    old = tmp_path / "agent-scaffold-0.0.9"
+    (old / "scaffold").mkdir(parents=True)
+    (old / "scaffold" / "__init__.py").write_text('__version__ = "0.0.9"\n')
+    copy_template(old / "templates" / "agent")
+    missing = scaffold("new", "old-agent", "--defaults", "-o", str(tmp_path), "--template", "builtin@0.0.9")
+    assert missing.exit_code == 1 and "scaffold template import PATH" in missing.stderr
+    assert scaffold("template", "import", str(old)).exit_code == 0
+
+    project = new_project(tmp_path, "--template", "builtin@0.0.9", "-t", "local", name="old-agent")
+
+    assert answers(project)["_commit"] == "v0.0.9"
+
+
 def test_import_refuses_something_that_is_not_the_toolkit(tmp_path):
     result = scaffold("template", "import", str(tmp_path))
 
