@@ -1,7 +1,7 @@
 """A per-target deploy lock: ``.scaffold/state/<target>.lock`` created exclusively, holding the owner's pid.
 
 Two deploys (or a deploy and a destroy) of one target would interleave their AWS calls and state writes, so
-the second one stops with exit code 4. A lock left by a process that no longer runs on this machine is
+the second one stops with exit code 6. A lock left by a process that no longer runs on this machine is
 taken over, so a crash never needs a manual clean-up.
 """
 

@@ -190,3 +190,12 @@ def test_fastapi_refuses_iam_auth_because_nothing_in_front_verifies_sigv4(
     with pytest.raises(AuthConfigError, match="not available on the fastapi target"):
         fastapi_adapter.create_app(AgentRef("tests.support.demo_core"))
     agentcore_adapter.create_app(AgentRef("tests.support.demo_core"))  # AgentCore verifies SigV4 itself
+
+
+def test_a_reply_that_never_streamed_still_arrives_as_a_chunk(client: httpx.Client) -> None:
+    """An answer that never streamed (a run limit's message) must not leave chunk-only clients blank."""
+    with client.stream("POST", "/invocations", json={"prompt": "whoami", "stream": True}) as response:
+        events = read_sse(response)
+    assert isinstance(events[0], str) and events[0].startswith("user=anonymous")
+    assert events[1]["done"] is True and events[1]["reply"]["text"] == events[0]
+    assert len(events) == 2

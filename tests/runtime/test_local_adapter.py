@@ -53,3 +53,9 @@ def test_agent_failure_exits_1_with_a_message() -> None:
     result = run_local("fail-before")
     assert result.returncode == 1
     assert "the agent failed" in result.stderr
+
+
+def test_an_answer_that_never_streamed_is_printed() -> None:
+    result = run_local("whoami")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("user=local-user")
