@@ -63,17 +63,22 @@ def list_targets(as_json: bool, project_dir: Path | None) -> None:
 
 
 def _common_options(command: F) -> F:
-    command = click.option("--json", "as_json", is_flag=True, help="Print the changed files as JSON.")(
-        command
-    )
-    command = click.option("--dry-run", is_flag=True, help="Show what would change; change nothing.")(command)
+    options = [
+        click.option(
+            "--trust", is_flag=True, help="Allow a non-built-in template to run its tasks/migrations."
+        ),
+        click.option("--dry-run", is_flag=True, help="Show what would change; change nothing."),
+        click.option("--json", "as_json", is_flag=True, help="Print the changed files as JSON."),
+    ]
+    for option in reversed(options):
+        command = option(command)
     return project_option(command)
 
 
 @target.command("add", short_help="Add compute targets.")
 @click.argument("names", nargs=-1, required=True, metavar="TARGET...")
 @_common_options
-def add(names: Sequence[str], dry_run: bool, as_json: bool, project_dir: Path | None) -> None:
+def add(names: Sequence[str], trust: bool, dry_run: bool, as_json: bool, project_dir: Path | None) -> None:
     """Add TARGET (local, agentcore, fastapi, lambda): its entrypoint and tests appear, your edits stay.
 
     \b
@@ -86,7 +91,9 @@ def add(names: Sequence[str], dry_run: bool, as_json: bool, project_dir: Path | 
         click.echo(f"{project.project_name} already has {', '.join(names)}; nothing to do.")
         return
     what = f"{', '.join(new)} to {project.project_name}"
-    _change(project, [*project.targets, *new], (f"Added {what}", f"add {what}"), dry_run, as_json)
+    _change(
+        project, [*project.targets, *new], (f"Added {what}", f"add {what}"), dry_run, as_json, trust=trust
+    )
 
 
 @target.command("remove", short_help="Remove compute targets.")
@@ -95,7 +102,9 @@ def add(names: Sequence[str], dry_run: bool, as_json: bool, project_dir: Path | 
     "--force", is_flag=True, help="Remove even if still deployed (its cloud resources stay; you delete them)."
 )
 @_common_options
-def remove(names: Sequence[str], force: bool, dry_run: bool, as_json: bool, project_dir: Path | None) -> None:
+def remove(
+    names: Sequence[str], force: bool, trust: bool, dry_run: bool, as_json: bool, project_dir: Path | None
+) -> None:
     """Remove TARGET: its entrypoint and tests go. Refused while it is deployed (see scaffold destroy).
 
     \b
@@ -114,7 +123,7 @@ def remove(names: Sequence[str], force: bool, dry_run: bool, as_json: bool, proj
     if not kept:
         raise BadInput("A project needs at least one target; add another before removing the last one.")
     what = f"{', '.join(names)} from {project.project_name}"
-    _change(project, kept, (f"Removed {what}", f"remove {what}"), dry_run, as_json, force=force)
+    _change(project, kept, (f"Removed {what}", f"remove {what}"), dry_run, as_json, force=force, trust=trust)
 
 
 def _check_names(names: Sequence[str]) -> None:
@@ -131,6 +140,7 @@ def _change(
     as_json: bool,
     *,
     force: bool = False,
+    trust: bool = False,
 ) -> None:
     from ..lifecycle.changes import change_answers
     from ..lifecycle.report import describe, raise_for_conflicts
@@ -139,6 +149,7 @@ def _change(
         project,
         {"targets": targets},
         force=force,
+        trust=trust,
         dry_run=dry_run,
         progress=lambda message: click.echo(message, err=True),
         warn=lambda message: click.echo(message, err=True),

@@ -17,7 +17,6 @@ Plain ``copier update`` works too once the user adds the same two lines to their
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -93,6 +92,11 @@ def scaffold_urls(variables: dict[str, str] | None = None) -> Iterator[None]:
 def locked(directory: Path) -> Iterator[None]:
     """An exclusive lock on ``directory`` (created if needed): two runs never tag the same version."""
     directory.mkdir(parents=True, exist_ok=True)
+    try:
+        import fcntl
+    except ImportError:  # Windows: no advisory locks; concurrent first runs are rare there
+        yield
+        return
     with (directory / ".lock").open("a+") as handle:
         fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
         try:
