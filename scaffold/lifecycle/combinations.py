@@ -10,12 +10,12 @@ appears at least once, each target alone and all together, and the pairs that in
 | agentcore-iam  | agentcore                         | bedrock   | iam  | agentcore | bedrock    | console   |
 | lambda-iam-s3  | lambda                            | anthropic | iam  | s3        | bedrock    | none      |
 | fastapi-jwt    | fastapi                           | openai    | jwt  | none      | local      | console   |
-| local-plain    | local                             | ollama    | none | none      | none       | none      |
+| local-jwt      | local                             | ollama    | jwt  | none      | none       | none      |
 | lambda-jwt-acm | lambda                            | litellm   | jwt  | agentcore | none       | otlp      |
 | iam-mixed      | agentcore, lambda, local          | offline   | iam  | file      | local      | none      |
 | servers-s3     | agentcore, fastapi                | bedrock   | none | s3        | local      | console   |
 
-Pairs that interact: jwt with every server target (everything; fastapi-jwt and lambda-jwt-acm alone), iam
+Pairs that interact: jwt with every target (everything; fastapi-jwt, lambda-jwt-acm and local-jwt alone), iam
 with lambda (lambda-iam-s3, iam-mixed) and with agentcore (agentcore-iam, iam-mixed), s3 memory and
 AgentCore memory with lambda (lambda-iam-s3, lambda-jwt-acm), bedrock guardrails on a non-bedrock provider
 (lambda-iam-s3: the ApplyGuardrail path) and on bedrock (agentcore-iam: inside Converse), otlp telemetry
@@ -85,10 +85,10 @@ COMBINATIONS: dict[str, dict[str, Any]] = {
         "guardrails": "local",
         "telemetry": "console",
     },
-    "local-plain": {
+    "local-jwt": {
         "targets": ["local"],
         "model_provider": "ollama",
-        "auth": "none",
+        **JWT_ANSWERS,
         "memory": "none",
         "guardrails": "none",
         "telemetry": "none",

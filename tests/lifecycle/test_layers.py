@@ -53,6 +53,7 @@ def test_the_sample_layer_sets_defaults_forces_answers_and_adds_files(tmp_path):
     assert recorded["_commit"] == f"{BASE}+layer.1.0.0"
     assert recorded["_scaffold_layer"] == {"name": "acme-agents", "source": str(SAMPLE_LAYER)}
     assert "| cost center | `CC-0000` |" in (project / "ACME.md").read_text()
+    assert (project / "AGENTS.md").read_text().startswith("# AGENTS.md: ACME platform rules")  # an override
     suite = run_pytest(project, "tests/test_acme_platform.py", "tests/test_auth_jwt.py")
     assert suite.returncode == 0, suite.stdout[-3000:]
 

@@ -37,13 +37,13 @@ def test_unrendered_template_syntax_fails_with_the_file_and_line(tmp_path):
     layer = broken_layer(tmp_path)
     (layer / "files" / "OWNERS.md").write_text("Owners\n\nCost center: {{ cost_center }}\n")  # not .jinja
 
-    result = scaffold("template", "validate", str(layer), "-c", "local-plain", "-c", "everything")
+    result = scaffold("template", "validate", str(layer), "-c", "local-jwt", "-c", "everything")
 
     assert result.exit_code == 1
-    assert "local-plain" in result.stdout and "FAIL" in result.stdout
-    assert "local-plain - leftovers failed:" in result.stdout
+    assert "local-jwt" in result.stdout and "FAIL" in result.stdout
+    assert "local-jwt - leftovers failed:" in result.stdout
     assert "OWNERS.md:3: {{" in result.stdout
-    assert "0 of 2 combinations passed; failed: local-plain, everything" in result.stdout
+    assert "0 of 2 combinations passed; failed: local-jwt, everything" in result.stdout
     assert "2 of 2 combinations failed" in result.stderr
 
 
@@ -53,7 +53,7 @@ def test_a_failing_project_test_is_reported_with_pytest_output(tmp_path):
         "def test_every_agent_has_an_owner() -> None:\n    raise AssertionError('no OWNERS file')\n"
     )
 
-    result = scaffold("template", "validate", str(layer), "-c", "local-plain", "--json")
+    result = scaffold("template", "validate", str(layer), "-c", "local-jwt", "--json")
 
     assert result.exit_code == 1
     report = json.loads(result.stdout)
@@ -72,10 +72,12 @@ def test_answers_the_template_refuses_are_a_render_failure_not_a_crash(tmp_path)
         config.read_text().replace("  jwt_discovery_url: https://login", "  jwt_discovery_url: ftp://login")
     )
 
-    result = scaffold("template", "validate", str(layer), "-c", "local-plain")
+    # servers-s3 answers auth=none in the base set, so under the layer's forced auth=jwt the discovery URL
+    # is the layer's (broken) default rather than a combination's own JWT answers.
+    result = scaffold("template", "validate", str(layer), "-c", "servers-s3")
 
     assert result.exit_code == 1
-    assert "local-plain - render failed:" in result.stdout
+    assert "servers-s3 - render failed:" in result.stdout
     assert "the template refused these answers" in result.stdout and "jwt_discovery_url" in result.stdout
 
 
@@ -90,7 +92,7 @@ def test_a_malformed_layer_is_refused_before_rendering(tmp_path):
 
 
 def test_builtin_validates_from_the_command_line():
-    result = scaffold("template", "validate", "builtin", "-c", "local-plain")
+    result = scaffold("template", "validate", "builtin", "-c", "local-jwt")
 
     assert result.exit_code == 0, result.output
     assert "1 of 1 combinations passed." in result.stdout
