@@ -22,7 +22,6 @@ import httpx
 import pytest
 from botocore.exceptions import ClientError
 from click.testing import CliRunner, Result
-from moto.server import ThreadedMotoServer
 
 from scaffold.cli import cli
 from scaffold.deploy import artifacts
@@ -30,6 +29,7 @@ from scaffold.deploy.aws import is_mutating, session_hooks
 from scaffold.deploy.engine import AwsOptions
 from scaffold.packaging.artifact import Artifact
 from scaffold.project import Project, load_project
+from tests.support.moto import moto_server
 
 REGION = "us-east-1"
 PROJECT = "demo-agent"
@@ -65,25 +65,11 @@ def _apigatewayv2_lists_authorizers() -> None:
 
 @pytest.fixture(scope="session")
 def moto_url() -> Iterator[str]:
-    with pytest.MonkeyPatch.context() as patch:
-        for name, value in {
-            "AWS_ACCESS_KEY_ID": "testing",
-            "AWS_SECRET_ACCESS_KEY": "testing",
-            "AWS_SESSION_TOKEN": "testing",
-            "AWS_DEFAULT_REGION": REGION,
-        }.items():
-            patch.setenv(name, value)
-        for name in ("AWS_PROFILE", "AWS_ENDPOINT_URL", "SCAFFOLD_BEARER_TOKEN"):
-            patch.delenv(name, raising=False)
-        _agentcore_updates_finish()
-        _apigatewayv2_lists_authorizers()
-        server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-        server.start()
-        host, port = server.get_host_and_port()
-        try:
-            yield f"http://{host}:{port}"
-        finally:
-            server.stop()
+    _agentcore_updates_finish()
+    _apigatewayv2_lists_authorizers()
+    with moto_server(REGION) as url, pytest.MonkeyPatch.context() as env:
+        env.delenv("SCAFFOLD_BEARER_TOKEN", raising=False)
+        yield url
 
 
 @dataclass

@@ -24,11 +24,11 @@ from typing import Any
 
 import boto3
 import pytest
-from moto.server import ThreadedMotoServer
 
 from scaffold.iac.cloudformation import build_template
 from scaffold.iac.environment import agent_environment
 from scaffold.iac.stack import StackFailed, deploy_stack
+from tests.support.moto import moto_server
 
 from .moto_subset import moto_subset
 from .support import ANSWER_SETS, SHA, artifact_for, make_project
@@ -40,22 +40,8 @@ LAMBDA_GAPS = ["LiveAlias (AWS::Lambda::Alias)", "FunctionUrl (AWS::Lambda::Url)
 
 @pytest.fixture(scope="module")
 def endpoint() -> Iterator[str]:
-    with pytest.MonkeyPatch.context() as env:
-        for name, value in {
-            "AWS_ACCESS_KEY_ID": "testing",
-            "AWS_SECRET_ACCESS_KEY": "testing",
-            "AWS_DEFAULT_REGION": REGION,
-        }.items():
-            env.setenv(name, value)
-        for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL"):
-            env.delenv(name, raising=False)
-        server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-        server.start()
-        host, port = server.get_host_and_port()
-        try:
-            yield f"http://{host}:{port}"
-        finally:
-            server.stop()
+    with moto_server(REGION) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
