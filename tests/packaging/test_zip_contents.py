@@ -114,12 +114,17 @@ def test_bytecode_is_precompiled_for_the_target_python_unchecked(
     assert int.from_bytes(agent[4:8], "little") == 0b01  # hash-based, source not checked
 
 
-def test_without_the_target_interpreter_bytecode_is_skipped_with_a_notice(arm_artifact: Artifact) -> None:
-    if find_interpreter(arm_artifact.python_version) is not None:
-        pytest.skip(f"Python {arm_artifact.python_version} is installed here, so the zip is precompiled")
-    assert not arm_artifact.precompiled
-    assert not any(name.endswith(".pyc") for name in names(arm_artifact))
-    assert any(f"No Python {arm_artifact.python_version}" in notice for notice in arm_artifact.notices)
+def test_bytecode_needs_the_target_interpreter_and_says_so_without_it(arm_artifact: Artifact) -> None:
+    """Whichever this machine has, the artifact must match it: precompiled, or plain with a notice."""
+    version = arm_artifact.python_version
+    tag = f"cpython-{version.replace('.', '')}"
+    compiled = [name for name in names(arm_artifact) if name.endswith(".pyc")]
+    if find_interpreter(version) is None:
+        assert not arm_artifact.precompiled and not compiled
+        assert any(f"No Python {version}" in notice for notice in arm_artifact.notices)
+    else:
+        assert arm_artifact.precompiled and compiled
+        assert all(name.endswith(f".{tag}.pyc") for name in compiled)
 
 
 def test_secrets_are_held_back_even_when_unignored(arm_artifact: Artifact) -> None:
