@@ -1,6 +1,6 @@
 """Helpers shared by the benchmark scripts: projects, ports, server processes, statistics, output.
 
-Every benchmark runs with the interpreter that runs it (the dev venv: ``/work/.venv-dev/bin/python``); the
+Every benchmark runs with the interpreter that runs it (the venv from the README: ``.venv/bin/python``); the
 ``scaffold`` and ``copier`` console scripts are taken from the same ``bin`` directory. All traffic stays
 on 127.0.0.1 and every wait is bounded.
 """

@@ -26,7 +26,7 @@ The p99 difference comes with a 95% interval from a paired block bootstrap (whol
 blocks are resampled, since a burst of load on the machine hits a block, not single requests), to show how
 much of it is noise.
 
-    /work/.venv-dev/bin/python bench/bench_auth_overhead.py [--quick] [--json] [--requests N]
+    .venv/bin/python bench/bench_auth_overhead.py [--quick] [--json] [--requests N]
 
 Target (issue): JWT verification with a warm JWKS cache adds <= 1 ms at p99 per request, against the same
 adapter with ``auth=none`` in one run. The script always exits 0; a failed part is reported as an error.

@@ -17,7 +17,7 @@ Measured per target (lambda, agentcore), same generated project (defaults: every
 Moto answers in milliseconds where AWS takes tens to hundreds: the AWS share of these numbers is small
 here, so they measure the tool's own overhead. One uncounted warm-up of each measured command.
 
-    /work/.venv-dev/bin/python bench/bench_deploy.py [--quick] [--json]
+    .venv/bin/python bench/bench_deploy.py [--quick] [--json]
 
 Exits 0 (the verdicts are in the output).
 """

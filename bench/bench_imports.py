@@ -13,7 +13,7 @@ Same-run baseline: importing ``strands``, ``boto3``, ``bedrock_agentcore.runtime
 in one fresh process. One uncounted warm-up of everything first (bytecode caches); then the measurements
 run in rounds, the order rotated each round.
 
-    /work/.venv-dev/bin/python bench/bench_imports.py [--quick] [--json]
+    .venv/bin/python bench/bench_imports.py [--quick] [--json]
 
 Target: the Lambda handler module imports in <= 60% of the baseline.
 """

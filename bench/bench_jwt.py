@@ -9,7 +9,7 @@ Also printed: the first call on a cold cache (discovery + JWKS fetch from the lo
 imported), and fresh-process import times of ``runtime_adapters.auth`` and of ``jwt`` (which the package
 imports only on the first token).
 
-    /work/.venv-dev/bin/python bench/bench_jwt.py [--calls N] [--json]
+    .venv/bin/python bench/bench_jwt.py [--calls N] [--json]
 
 Target: at most 1 ms added at p99. On a busy machine (load above the CPU count) the wall-clock p99 of a
 ~0.1 ms call is set by the scheduler: a call that spans a preemption takes a whole time slice, and 2000 calls

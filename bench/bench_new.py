@@ -5,7 +5,7 @@ always meets a warmer page cache; one uncounted warm-up of each first (bytecode 
 scaffold's versioned copy of the built-in template in its cache). ``scaffold new`` does more than copier
 here: it renders from that versioned git source and makes the project's first git commit.
 
-    /work/.venv-dev/bin/python bench/bench_new.py [--quick] [--json]
+    .venv/bin/python bench/bench_new.py [--quick] [--json]
 
 Targets: scaffold <= 1.3x plain copier, and under 1 s on a 2-core machine.
 """

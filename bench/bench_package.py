@@ -24,7 +24,7 @@ variant, then rounds in rotating order; medians reported.
 Re-package with no change: ``scaffold package`` run again in a fresh process (wall time, interpreter
 start-up included), and the ``build_artifact`` call alone.
 
-    /work/.venv-dev/bin/python bench/bench_package.py [--quick] [--json]
+    .venv/bin/python bench/bench_package.py [--quick] [--json]
 
 Targets: zip size <= 0.7x naive, cold start <= 0.6x naive, re-package with no change <= 1 s. Exits 0.
 """

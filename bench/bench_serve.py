@@ -8,7 +8,7 @@ numbers are reported. Same-run baseline: ``bench/bare_agentcore_app.py`` under u
 ``BedrockAgentCoreApp`` importing the core eagerly, so its ping means "ready"). Also shown: the same
 AgentCore entrypoint under plain uvicorn, to separate the cost of the ``scaffold`` CLI itself.
 
-    /work/.venv-dev/bin/python bench/bench_serve.py [--quick] [--json]
+    .venv/bin/python bench/bench_serve.py [--quick] [--json]
 
 Target: ``scaffold serve`` (agentcore and fastapi) answers /ping in under 1 s (median of 5).
 """

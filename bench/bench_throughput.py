@@ -11,7 +11,7 @@ scheduler gave each server ("server cores busy"), while CPU per request does not
 Same-run baseline: ``bench/bare_agentcore_app.py``, whose sync entrypoint calls the project's
 ``call_agent`` (the SDK runs it in its thread pool).
 
-    /work/.venv-dev/bin/python bench/bench_throughput.py [--quick] [--json]
+    .venv/bin/python bench/bench_throughput.py [--quick] [--json]
 
 Target: each adapter >= 0.9x the bare app's requests/s. p50/p99 latency reported too.
 """
