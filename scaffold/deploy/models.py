@@ -237,3 +237,44 @@ class RuntimeEndpoint(Resource):
     version: Ref
     tags: dict[str, str] = field(default_factory=dict)
     ready_timeout_s: float = 600.0
+
+
+@dataclass(frozen=True)
+class ImageBuild:
+    """How to build an image that is not there yet: the build context (``scaffold.packaging``'s
+    ``ContainerContext``: a directory and its content hash) and the CodeBuild project that builds and
+    pushes it."""
+
+    context: Any
+    codebuild_project: str
+    codebuild_bucket: str  # where the zipped context goes for CodeBuild
+    timeout_s: float = 3600.0
+
+
+@dataclass(frozen=True)
+class ContainerImage(Resource):
+    """An image in this account's ECR. Given (``build`` is ``None``): it must exist, and is never built
+    or deleted. Built: tagged with its build context's hash, so an image with that tag holds this code."""
+
+    kind: ClassVar[str] = "container_image"
+    uri: str  # <account>.dkr.ecr.<region>.amazonaws.com/<repository>:<tag>
+    repository: str
+    tag: str
+    build: ImageBuild | None = None
+
+    @property
+    def display_name(self) -> str:
+        return self.uri
+
+
+@dataclass(frozen=True)
+class CloudFormationStack(Resource):
+    """A stack converged as one resource: its template and every parameter value, compared with what
+    CloudFormation holds. ``template`` is empty when the model only names the stack (destroy, status)."""
+
+    kind: ClassVar[str] = "cloudformation_stack"
+    name: str
+    template: dict[str, Any]
+    parameters: dict[str, str]
+    tags: dict[str, str]
+    timeout_s: float = 3600.0

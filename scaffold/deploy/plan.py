@@ -151,7 +151,7 @@ def plan_deploy(resources: list[Resource], state: DeployState, ctx: DeployContex
             ctx.outputs[res.key] = {**observed.record, **{name: UNKNOWN for name in VOLATILE}}
             action, reason = Action.UPDATE, ""
         elif record is None:
-            action, reason = Action.ADOPT, "found from an interrupted deploy"
+            action, reason = Action.ADOPT, observed.found
         else:
             action, reason = Action.UNCHANGED, ""
         steps.append(Step(res.key, res.kind, res.label(ctx.outputs), action, reason, changes, res, observed))

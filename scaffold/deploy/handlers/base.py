@@ -26,6 +26,7 @@ class Observed:
     actual: dict[str, Any] = field(default_factory=dict)  # its configuration, in the model's terms
     owned: bool = True  # tagged (or recorded) as created by this project and target
     detail: str = ""  # a status worth showing (READY, Active)
+    found: str = "found from an interrupted deploy"  # why it is adopted when not recorded yet
 
 
 class Handler(Generic[R]):
@@ -83,7 +84,18 @@ def register(kind: str) -> Callable[[type[Handler[Any]]], type[Handler[Any]]]:
 
 
 def handler_for(kind: str) -> Handler[Any]:
-    from . import agentcore, http_api, iam, lambda_function, lambda_url, logs, memory, s3  # noqa: F401 - registers
+    from . import (  # noqa: F401 - registers
+        agentcore,
+        cloudformation,
+        container_image,
+        http_api,
+        iam,
+        lambda_function,
+        lambda_url,
+        logs,
+        memory,
+        s3,
+    )
 
     return HANDLERS[kind]
 
