@@ -241,18 +241,6 @@ def test_settings_in_pyproject_reach_the_function_and_typos_are_refused(project,
     assert "Unknown setting(s) memory_mib in [tool.scaffold.deploy.lambda]" in typo.stderr
 
 
-def test_fastapi_says_what_it_needs_with_exit_10_before_building_or_calling_aws(
-    project, moto, artifact, calls
-):
-    result = deploy(project, moto, "fastapi")
-    assert result.exit_code == ExitCode.UNAVAILABLE
-    assert (
-        "needs a container image pushed to a registry (Amazon ECR) and an ECS Fargate service"
-        in result.stderr
-    )
-    assert calls.made == [] and artifact.builds == []
-
-
 def test_a_target_the_project_lacks_is_bad_input(make_project, moto, artifact):
     project = make_project("targets=[local,lambda]")
     result = deploy(project, moto, "agentcore")

@@ -40,7 +40,6 @@ _NOTES = {
 
 @register("cloudformation_stack")
 class StackHandler(Handler[CloudFormationStack]):
-
     def observe(self, res: CloudFormationStack, record: Record | None, ctx: DeployContext) -> Observed | None:
         cloudformation = ctx.client("cloudformation")
         stack = describe(cloudformation, res.name)
