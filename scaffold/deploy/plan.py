@@ -40,6 +40,7 @@ _SYMBOL = {
 #: Record fields that change whenever their resource is updated (a new version): refs to them are unknown.
 VOLATILE = ("version",)
 RETIRED = "retired"  # a record kept only so destroy removes it (see Handler.retire_replaced)
+EXTERNAL = "external"  # a record of something used but not made by scaffold (a given image): never deleted
 
 
 @dataclass
@@ -157,13 +158,14 @@ def plan_deploy(resources: list[Resource], state: DeployState, ctx: DeployContex
         steps.append(Step(res.key, res.kind, res.label(ctx.outputs), action, reason, changes, res, observed))
     wanted = {res.key for res in resources}
     for key, record in reversed(list(state.resources.items())):
-        if key not in wanted and not record.get(RETIRED):
+        if key not in wanted and not record.get(RETIRED) and not record.get(EXTERNAL):
             steps.append(_delete_step(key, record, "no longer part of the configuration"))
     return steps
 
 
 def plan_destroy(resources: list[Resource], state: DeployState, ctx: DeployContext) -> list[Step]:
-    """Everything recorded, plus what the models find by name and tag (leftovers of an interrupted run)."""
+    """Everything recorded, plus what the models find by name and tag (leftovers of an interrupted run);
+    never what scaffold only used (``EXTERNAL``)."""
     found: list[Step] = []
     for res in resources:
         record = state.resources.get(res.key)
@@ -179,7 +181,7 @@ def plan_destroy(resources: list[Resource], state: DeployState, ctx: DeployConte
     orphans = [
         _delete_step(key, record, "recorded")
         for key, record in reversed(list(state.resources.items()))
-        if key not in modelled
+        if key not in modelled and not record.get(EXTERNAL)
     ]
     return orphans + list(reversed(found))
 

@@ -236,6 +236,7 @@ def test_deploy_status_no_change_changes_drift_and_destroy(project, moto, calls)
     assert report["in_sync"]
     details = {resource["kind"]: resource["detail"] for resource in report["resources"]}
     assert details["cloudformation_stack"] == "CREATE_COMPLETE"
+    assert [resource["name"] for resource in report["resources"]] == [IMAGE, LOG_GROUP, STACK]
     assert report["outputs"]["url"] == outputs["url"]
     assert changes(calls) == []
 
@@ -282,6 +283,7 @@ def test_deploy_status_no_change_changes_drift_and_destroy(project, moto, calls)
     gone = run("destroy", project, moto, "--yes")
     assert gone.exit_code == 0, gone.output
     assert changes(calls) == ["DeleteStack", "DeleteLogGroup"], "the given image is not ours to delete"
+    assert "2 resource(s) deleted" in gone.stdout
     assert not state_path(project.root, "fastapi").exists()
     assert snapshot(moto) == unrelated, "destroy removes what it made and nothing else"
     assert image_tags(moto, "agent") == ["abc", "def", "someone-elses-tag"]

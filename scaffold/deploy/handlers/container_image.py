@@ -1,11 +1,14 @@
 """The container image a service runs, in this account's ECR.
 
 * Given (``image = "…"``): it must already be there (``DescribeImages``); a missing one stops the plan with
-  what to do. It is never built, changed or deleted: the record says ``built: false``.
+  what to do. It is never built, changed or deleted.
 * Built: the tag is the build context's content hash, so an image with that tag already holds this code and
   nothing is rebuilt. Otherwise ``scaffold.packaging``'s CodeBuild path uploads the context (once per hash)
   and builds and pushes it; the image must then be in ECR. Destroy deletes the images scaffold built (the
   replaced ones too, which the executor keeps recorded), never the repository.
+
+Only an image this deploy built is recorded as scaffold's (``built_uri``); one found there (given, or pushed
+before) is recorded ``external``, which the planner never deletes.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from ..aws import error_code
 from ..context import DeployContext
 from ..errors import DeployFailed
 from ..models import ContainerImage
+from ..plan import EXTERNAL
 from ..state import Record
 from .base import Handler, Observed, register
 
@@ -43,7 +47,7 @@ class ImageHandler(Handler[ContainerImage]):
             )
         if found is None:
             return None
-        built = bool(record and record.get("built"))
+        built = bool(record and record.get("built_uri"))
         return Observed(
             record=_record(res, found, built=built),
             detail=str(found.get("imageDigest", "")),
@@ -84,8 +88,8 @@ class ImageHandler(Handler[ContainerImage]):
         return observed.record  # a tag names its content: never rebuilt in place
 
     def delete(self, record: Record, ctx: DeployContext) -> bool:
-        if not record.get("built"):
-            return False  # given (or found, not built by us): not ours to delete
+        if not record.get("built_uri"):
+            return False  # given (or found, not built by us): not ours to delete (the planner never asks)
         done = ctx.client("ecr").batch_delete_image(
             repositoryName=record["repository"], imageIds=[{"imageTag": record["tag"]}]
         )
@@ -122,12 +126,14 @@ def _find(ctx: DeployContext, repository: str, tag: str) -> dict[str, Any] | Non
 
 def _record(res: ContainerImage, found: dict[str, Any], *, built: bool) -> Record:
     record: Record = {
+        "name": res.uri,
         "uri": res.uri,
         "repository": res.repository,
         "tag": res.tag,
         "digest": str(found.get("imageDigest", "")),
-        "built": built,
     }
     if built:
-        record["built_uri"] = res.uri
+        record["built_uri"] = res.uri  # the identity destroy tracks replaced images by
+    else:
+        record[EXTERNAL] = True
     return record
