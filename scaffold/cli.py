@@ -39,7 +39,7 @@ pass --project DIR to use another one. `scaffold COMMAND --help` shows more exam
 Exit codes: 0 success; 1 failure (server error, broken template, no connection, AWS call);
 2 bad input (name, answer, options, not inside a project); 3 artifact over a size limit;
 4 build tool missing; 5 not deployed; 6 deploy locked; 7 name taken by another resource;
-8 no AWS credentials; 9 not ready in time; 10 target not deployable yet; 11 drift; 130 cancelled."""
+8 no AWS credentials; 9 not ready in time; 10 target cannot be deployed; 11 drift; 130 cancelled."""
 
 
 class _CommandsInWorkflowOrder(click.Group):

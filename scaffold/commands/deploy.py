@@ -17,6 +17,7 @@ EPILOG = f"""\b
 Examples:
   scaffold deploy --target lambda              # build, plan, apply; prints the Function URL
   scaffold deploy --target agentcore --plan    # show what would change; change nothing
+  scaffold deploy -t fastapi --image 123456789012.dkr.ecr.us-east-1.amazonaws.com/agent:v1
   scaffold deploy -t lambda --region eu-west-1 --profile prod --json
 
 \b
@@ -27,9 +28,14 @@ first (--yes skips the question). Settings: [tool.scaffold.deploy.<target>] in p
 {DEPLOY_EXIT_CODES}"""
 
 
-@click.command("deploy", epilog=EPILOG, short_help="Deploy the agent to AWS (lambda or agentcore).")
-@target_option(help="Where to deploy (fastapi is not deployable yet).")
+@click.command("deploy", epilog=EPILOG, short_help="Deploy the agent to AWS (lambda, agentcore or fastapi).")
+@target_option(help="Where to deploy.")
 @click.option("--plan", "plan_only", is_flag=True, help="Print the plan and change nothing.")
+@click.option(
+    "--image",
+    metavar="URI",
+    help="fastapi: run this image (ECR, this account and Region) instead of the image setting.",
+)
 @aws_options
 @click.option("--yes", "-y", is_flag=True, help="Apply without asking, even when the plan deletes something.")
 @json_option
@@ -37,6 +43,7 @@ first (--yes skips the question). Settings: [tool.scaffold.deploy.<target>] in p
 def deploy(
     target: str | None,
     plan_only: bool,
+    image: str | None,
     region: str | None,
     profile: str | None,
     endpoint_url: str | None,
@@ -60,6 +67,7 @@ def deploy(
             plan_only=plan_only,
             confirm=confirmation(yes),
             progress=progress,
+            overrides={"image": image} if image else None,
         )
     except KeyboardInterrupt:
         raise Interrupted(

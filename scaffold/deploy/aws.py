@@ -45,6 +45,8 @@ MUTATING_PREFIXES = (
     "Stop",
     "Associate",
     "Disassociate",
+    "Execute",
+    "BatchDelete",
 )
 
 

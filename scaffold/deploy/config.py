@@ -41,7 +41,10 @@ class TargetSettings:
         return self.values.get(name, default)
 
 
-def load_settings(project: Project, target: str, defaults: Mapping[str, Any]) -> TargetSettings:
+def load_settings(
+    project: Project, target: str, defaults: Mapping[str, Any], overrides: Mapping[str, Any] | None = None
+) -> TargetSettings:
+    """The target's settings: defaults, then pyproject.toml, then ``overrides`` (command-line options)."""
     declared = {**COMMON_DEFAULTS, **defaults}
     given = _pyproject_table(project.root, target)
     source = f"[tool.scaffold.deploy.{target}] in {project.root / 'pyproject.toml'}"
@@ -55,6 +58,10 @@ def load_settings(project: Project, target: str, defaults: Mapping[str, Any]) ->
         expected = declared[name]
         if expected is not None and not _same_type(expected, value):
             raise BadInput(f"{name} in {source} must be {type(expected).__name__}, not {value!r}.")
+        values[name] = value
+    for name, value in (overrides or {}).items():
+        if name not in declared:
+            raise BadInput(f"--{name.replace('_', '-')} does not apply to the {target} target.")
         values[name] = value
     if values["log_retention_days"] not in RETENTION_DAYS:
         raise BadInput(

@@ -7,7 +7,7 @@ directly with their own ``AwsOptions`` and artifact builder.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -73,14 +73,21 @@ class Session:
         return DeployContext(aws=self.aws, names=self.inputs.names, progress=progress)
 
 
-def open_target(project: Project, target: str, options: AwsOptions, *, need_state: bool) -> Session:
+def open_target(
+    project: Project,
+    target: str,
+    options: AwsOptions,
+    *,
+    need_state: bool,
+    overrides: Mapping[str, Any] | None = None,
+) -> Session:
     deployer = deployer_for(target)
     if not project.has_target(target):
         enabled = ", ".join(project.targets) or "none"
         raise TargetNotEnabled(
             f"{project.project_name} was not generated with the '{target}' target (its targets: {enabled})."
         )
-    settings = load_settings(project, target, deployer.defaults)
+    settings = load_settings(project, target, deployer.defaults, overrides)
     deployer.check(project, settings)
     state = load_state(project.root, target)
     if state is None and need_state:
@@ -107,12 +114,14 @@ def deploy(
     plan_only: bool = False,
     confirm: Confirm | None = None,
     progress: Progress | None = None,
+    overrides: Mapping[str, Any] | None = None,
 ) -> Outcome:
+    """``overrides``: settings given on the command line (``--image``), over pyproject.toml's."""
     started = time.monotonic()
     progress = progress or Progress()
     lock: AbstractContextManager[Any] = nullcontext() if plan_only else DeployLock(project.root, target)
     with lock:
-        session = open_target(project, target, options, need_state=False)
+        session = open_target(project, target, options, need_state=False, overrides=overrides)
         state = session.state or new_state(
             project.root, project.project_name, target, session.aws.region, session.aws.account_id
         )

@@ -96,7 +96,11 @@ def _upload_once(s3: Any, context: Path, bucket: str, key: str) -> None:
     with tempfile.TemporaryDirectory() as scratch:
         archive = Path(scratch) / "context.zip"
         write_zip(entries, archive)
-        s3.upload_file(str(archive), bucket, key)
+        # Upload on the calling thread: a failure then surfaces here (s3transfer's worker threads would
+        # swallow it), so a deploy stops at this step and its rerun resumes from it.
+        from boto3.s3.transfer import TransferConfig
+
+        s3.upload_file(str(archive), bucket, key, Config=TransferConfig(use_threads=False))
 
 
 def _wait(builds: Any, build_id: str, poll_seconds: float, timeout: float) -> dict[str, Any]:
