@@ -33,15 +33,8 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from runtime_adapters.auth import AuthConfigError
-from runtime_adapters.auth.outbound import (
-    ConsentRequired,
-    McpAuthRejected,
-    OutboundAuthError,
-    OutboundConfig,
-    OutboundTokens,
-    bearer_headers,
-    mcp_client,
-)
+from runtime_adapters.auth.mcp import McpAuthRejected, bearer_headers, mcp_client
+from runtime_adapters.auth.outbound import ConsentRequired, OutboundAuthError, OutboundConfig, OutboundTokens
 from runtime_adapters.identity import ANONYMOUS, Principal, local_principal
 
 # Strands' MCPClient.start() calls stop() after a failed connection, and stop() schedules a coroutine on the
