@@ -21,7 +21,7 @@ import uvicorn
 from starlette.applications import Starlette
 from strands import Agent
 
-from runtime_adapters.auth.outbound import McpAuthRejected, mcp_client
+from runtime_adapters.auth import McpAuthRejected, mcp_client
 from runtime_adapters.offline_model import OfflineModel
 from tests.jwt_issuer import Issuer
 from tests.support import NEXT_MONDAY, initialize, stored

@@ -1,7 +1,7 @@
 """``AgentRef``: a lazy handle on the project's core module.
 
 Entrypoints name the core by module path instead of importing it, so a Lambda handler module imports in
-milliseconds and a server can answer ``/ping`` while Strands is still importing in the background.
+about 60 ms instead of ~0.5 s, and a server can answer ``/ping`` while Strands is still importing.
 """
 
 from __future__ import annotations

@@ -164,20 +164,28 @@ class AgentService:
         producer: asyncio.Task[None],
         capture: TraceCapture,
     ) -> AsyncIterator[Any]:
-        reply: AgentReply | None = first if isinstance(first, AgentReply) else None
+        reply: AgentReply | None = None
         error: AdapterError | None = None
+        streamed_text = False
         try:
-            yield event_for(first)
+            item: Any = first
             while True:
-                kind, value = await queue.get()
+                if isinstance(item, AgentReply):
+                    reply = item
+                    if not streamed_text and item.text:
+                        # An answer that never streamed (a run limit's message, a cached reply) still
+                        # reaches clients that show only chunks, like the command line.
+                        yield event_for(item.text)
+                else:
+                    streamed_text = streamed_text or bool(item)
+                yield event_for(item)
+                kind, item = await queue.get()
                 if kind == "end":
                     return
                 if kind == "error":
-                    error = self._failure(value)
+                    error = self._failure(item)
                     yield error.body()
                     return
-                reply = value if isinstance(value, AgentReply) else reply
-                yield event_for(value)
         finally:
             # The client went away (or we finished): never leave the agent running for nobody.
             if not producer.done():

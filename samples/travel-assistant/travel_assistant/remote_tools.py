@@ -17,7 +17,7 @@ from __future__ import annotations
 import functools
 from typing import TYPE_CHECKING
 
-from runtime_adapters.auth.outbound import OutboundTokens, mcp_client
+from runtime_adapters.auth import OutboundTokens, mcp_client
 from runtime_adapters.identity import Principal
 
 if TYPE_CHECKING:

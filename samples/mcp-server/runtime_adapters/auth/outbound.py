@@ -44,7 +44,6 @@ from __future__ import annotations
 import base64
 import binascii
 import contextlib
-import functools
 import json
 import logging
 import os
@@ -52,24 +51,19 @@ import re
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal, cast
+from typing import Any, Literal, cast
 
 from ..identity import Principal
 from .config import check_fetch_url
 from .errors import AuthConfigError
 from .trusted import running_on_agentcore
 
-if TYPE_CHECKING:
-    from strands.tools.mcp import MCPClient
-
 logger = logging.getLogger("runtime_adapters.auth.outbound")
 
 Flow = Literal["M2M", "USER_FEDERATION", "ON_BEHALF_OF_TOKEN_EXCHANGE"]
 FLOWS: tuple[Flow, ...] = ("M2M", "USER_FEDERATION", "ON_BEHALF_OF_TOKEN_EXCHANGE")
-#: A token, or something that produces one (sync or async), resolved each time an MCP connection opens.
-TokenSource = str | Callable[[], str | Awaitable[str]]
 
 _PROVIDER_NAME = re.compile(r"[a-zA-Z0-9\-_]{1,128}")
 _WORKLOAD_NAME = re.compile(r"[A-Za-z0-9_.\-]{3,255}")
@@ -89,14 +83,6 @@ class ConsentRequired(OutboundAuthError):
         super().__init__("The user must authorize access first; show them the authorization URL.")
         self.authorization_url = authorization_url
         self.session_uri = session_uri
-
-
-class McpAuthRejected(OutboundAuthError):
-    """The MCP server answered 401/403 to the bearer token."""
-
-    def __init__(self, message: str, *, status: int) -> None:
-        super().__init__(message)
-        self.status = status
 
 
 @dataclass(frozen=True)
@@ -300,105 +286,6 @@ class OutboundTokens:
             return self._client
 
 
-def bearer_headers(token: str) -> dict[str, str]:
-    """``{"Authorization": "Bearer <token>"}``; a token that could break the header line is refused."""
-    if not token or not token.isascii() or not token.isprintable() or any(ch.isspace() for ch in token):
-        raise ValueError("The token is empty or not a valid bearer token.")
-    return {"Authorization": f"Bearer {token}"}
-
-
-def mcp_client(url: str, token_source: TokenSource, **client_options: Any) -> MCPClient:
-    """A Strands ``MCPClient`` for a streamable-HTTP MCP server that sends ``Authorization: Bearer``.
-
-    ``token_source`` is the token or a callable returning it (an ``async`` one too, e.g.
-    ``lambda: tokens.access_token(principal)``); it is called each time the connection opens, on the MCP
-    client's own thread, with the caller's context variables. Build one client per request (the token is the
-    caller's). ``client_options`` go to ``MCPClient`` (``prefix``, ``tool_filters``, ``startup_timeout``…).
-
-    A 401/403 while connecting raises ``McpAuthRejected``; a failure to get the token, its own error.
-    """
-    check_fetch_url(url, "The MCP server URL")
-    for option in ("url", "headers", "auth", "auth_provider", "transport_callable"):
-        if option in client_options:
-            raise TypeError(f"mcp_client() sets {option!r} itself")
-    return _bearer_client_class()(url, token_source, **client_options)
-
-
-@functools.cache
-def _bearer_client_class() -> Callable[..., MCPClient]:
-    """Defined on first use, so importing this module never imports Strands or mcp."""
-    from strands.tools.mcp import MCPClient
-    from strands.types.exceptions import MCPClientInitializationError
-
-    class BearerMCPClient(MCPClient):
-        def __init__(self, url: str, token_source: TokenSource, **client_options: Any) -> None:
-            self._bearer_url = url
-            self._token_source = token_source
-            self._refused: int | None = None
-            self._token_error: OutboundAuthError | None = None
-            super().__init__(self._transport, **client_options)
-
-        def start(self) -> BearerMCPClient:
-            self._refused = None
-            self._token_error = None
-            try:
-                super().start()
-            except MCPClientInitializationError as error:
-                if self._token_error is not None:
-                    raise self._token_error from error
-                if self._refused is not None:
-                    raise McpAuthRejected(
-                        f"The MCP server at {_safe_url(self._bearer_url)} refused the bearer token "
-                        f"(HTTP {self._refused}): it is missing, expired or not meant for this server.",
-                        status=self._refused,
-                    ) from error
-                raise
-            return self
-
-        @contextlib.asynccontextmanager
-        async def _transport(self) -> AsyncIterator[Any]:
-            from mcp.client.streamable_http import create_mcp_http_client, streamable_http_client
-
-            try:
-                headers = bearer_headers(await _resolve(self._token_source))
-            except OutboundAuthError as error:
-                self._token_error = error
-                raise
-            except ValueError:
-                self._token_error = OutboundAuthError("The token source returned an unusable token.")
-                raise self._token_error from None
-
-            async def on_response(response: Any) -> None:
-                if response.status_code in (401, 403):
-                    self._refused = response.status_code
-                    logger.warning(
-                        "The MCP server at %s refused the bearer token (HTTP %s)",
-                        _safe_url(self._bearer_url),
-                        response.status_code,
-                    )
-
-            http_client = create_mcp_http_client(headers=headers)
-            http_client.event_hooks = {"request": [], "response": [on_response]}
-            async with (
-                http_client,
-                streamable_http_client(self._bearer_url, http_client=http_client) as streams,
-            ):
-                yield streams
-
-    return BearerMCPClient
-
-
-async def _resolve(source: TokenSource) -> str:
-    import inspect
-
-    value: Any = source() if callable(source) else source
-    if inspect.isawaitable(value):
-        value = await value
-    if not isinstance(value, str) or not value:
-        raise OutboundAuthError("The token source returned no token.")
-    return value
-
-
 def _runtime_workload_token() -> str | None:
     """The workload access token AgentCore Runtime sent with this request, if any."""
     try:
@@ -444,14 +331,6 @@ def _describe(operation: str, error: Exception) -> str:
     if kind in ("EndpointConnectionError", "ConnectTimeoutError", "ReadTimeoutError"):
         return f"AgentCore Identity could not be reached for {name} ({kind})."
     return f"{name} failed ({kind})."
-
-
-def _safe_url(url: str) -> str:
-    """Scheme, host and path only: a query string may hold a key."""
-    from urllib.parse import urlsplit
-
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc.rpartition('@')[2]}{parts.path}"
 
 
 class _TokenCache:

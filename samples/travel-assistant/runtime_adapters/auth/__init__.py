@@ -39,15 +39,8 @@ from .jwt_verifier import JwtVerifier
 from .trusted import RuntimeAuthorizedJwt, runtime_authorized, verify_again
 
 if TYPE_CHECKING:
-    from .outbound import (
-        ConsentRequired,
-        McpAuthRejected,
-        OutboundAuthError,
-        OutboundConfig,
-        OutboundTokens,
-        bearer_headers,
-        mcp_client,
-    )
+    from .mcp import McpAuthRejected, bearer_headers, mcp_client
+    from .outbound import ConsentRequired, OutboundAuthError, OutboundConfig, OutboundTokens
 
 __all__ = [
     "AuthConfigError",
@@ -69,21 +62,16 @@ __all__ = [
     "mcp_client",
 ]
 
-_OUTBOUND = frozenset(
-    {
-        "ConsentRequired",
-        "McpAuthRejected",
-        "OutboundAuthError",
-        "OutboundConfig",
-        "OutboundTokens",
-        "bearer_headers",
-        "mcp_client",
-    }
-)
+_OUTBOUND = frozenset({"ConsentRequired", "OutboundAuthError", "OutboundConfig", "OutboundTokens"})
+_MCP = frozenset({"McpAuthRejected", "bearer_headers", "mcp_client"})
 
 
 def __getattr__(name: str) -> Any:
-    """Outbound names load ``auth.outbound`` on first access, not at import (PEP 562)."""
+    """Outbound and MCP names load their modules on first access, not at import (PEP 562)."""
+    if name in _MCP:
+        from . import mcp
+
+        return getattr(mcp, name)
     if name in _OUTBOUND:
         from . import outbound
 
