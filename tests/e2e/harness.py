@@ -224,7 +224,7 @@ class Deployment:
                     found.append(value)
         return found
 
-    def request_line(self, adapter: str, session_id: str, timeout: float = 10.0) -> dict[str, Any]:
+    def request_line(self, adapter: str, session_id: str, timeout: float = TIMEOUT_S) -> dict[str, Any]:
         """The ``agent_request`` log line for ``session_id``; a streamed reply logs after its last event."""
         deadline = time.monotonic() + timeout
         while True:

@@ -16,15 +16,19 @@ from typing import Any
 import pytest
 
 from .conftest import Users
-from .harness import ADAPTERS, Deployment, bearer, leaked, user_hash
+from .harness import ADAPTERS, TIMEOUT_S, Deployment, bearer, leaked, user_hash
 
 TARGETS = {"fastapi": "fastapi", "lambda": "lambda", "lambda-httpapi": "lambda"}
 
 
 def agent_spans(
-    main: Deployment, adapter: str, session_id: str, timeout: float = 10.0
+    main: Deployment, adapter: str, session_id: str, timeout: float = TIMEOUT_S
 ) -> list[dict[str, Any]]:
-    """The spans carrying ``session.id``; waits for the agent span, which ends last."""
+    """The spans carrying ``session.id``; waits for the agent span, which ends last.
+
+    The bound is generous and costs nothing when the span is there: with a 10 s bound, one of these
+    tests failed once on a 2-core machine under a load average of 7.
+    """
     deadline = time.monotonic() + timeout
     while True:
         spans = [s for s in main.spans(adapter) if s["attributes"].get("session.id") == session_id]
