@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from runtime_adapters.auth import AuthError, AuthUnavailable, JwtConfig, JwtVerifier
-from runtime_adapters.errors import AdapterError
+from agent_scaffold_runtime.auth import AuthError, AuthUnavailable, JwtConfig, JwtVerifier
+from agent_scaffold_runtime.errors import AdapterError
 
 from .stub_issuer import StubIssuer, access_claims, public_jwk, sign
 

@@ -32,10 +32,10 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from runtime_adapters.auth import AuthConfigError
-from runtime_adapters.auth.mcp import McpAuthRejected, bearer_headers, mcp_client
-from runtime_adapters.auth.outbound import ConsentRequired, OutboundAuthError, OutboundConfig, OutboundTokens
-from runtime_adapters.identity import ANONYMOUS, Principal, local_principal
+from agent_scaffold_runtime.auth import AuthConfigError
+from agent_scaffold_runtime.auth.mcp import McpAuthRejected, bearer_headers, mcp_client
+from agent_scaffold_runtime.auth.outbound import ConsentRequired, OutboundAuthError, OutboundConfig, OutboundTokens
+from agent_scaffold_runtime.identity import ANONYMOUS, Principal, local_principal
 
 # Strands' MCPClient.start() calls stop() after a failed connection, and stop() schedules a coroutine on the
 # background loop that has already closed (plain Strands does the same); the warning is that, nothing of ours.
@@ -450,7 +450,7 @@ def test_importing_is_cheap() -> None:
     import sys
 
     code = (
-        "import sys, runtime_adapters.auth, runtime_adapters.auth.outbound\n"
+        "import sys, agent_scaffold_runtime.auth, agent_scaffold_runtime.auth.outbound\n"
         "names = ('boto3', 'botocore', 'bedrock_agentcore', 'mcp', 'strands', 'httpx2')\n"
         "print([name for name in names if name in sys.modules])"
     )
@@ -521,7 +521,7 @@ def test_an_agent_uses_the_remote_tool(
 ) -> None:
     from strands import Agent
 
-    from runtime_adapters.offline_model import OfflineModel
+    from agent_scaffold_runtime.offline_model import OfflineModel
 
     url, seen = mcp_server
     tokens = tokens_for(env, AGENT_OUTBOUND_FLOW="USER_FEDERATION")

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from runtime_adapters.auth import (
+from agent_scaffold_runtime.auth import (
     AuthConfigError,
     AuthError,
     JwtVerifier,

@@ -21,7 +21,7 @@ from typing import Any
 
 import pytest
 
-from runtime_adapters.auth import JwtConfig, JwtVerifier
+from agent_scaffold_runtime.auth import JwtConfig, JwtVerifier
 from tests.auth.conftest import Cognito
 from tests.auth.tokens import CASES, HEADER_CASES, Ctx
 

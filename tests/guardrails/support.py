@@ -7,8 +7,8 @@ from typing import Any
 
 from strands import Agent
 
-from runtime_adapters.offline_model import OfflineModel
-from runtime_adapters.reply import AgentReply
+from agent_scaffold_runtime.offline_model import OfflineModel
+from agent_scaffold_runtime.reply import AgentReply
 
 
 class RecordingModel(OfflineModel):

@@ -6,7 +6,7 @@ from typing import Any
 
 from strands import Agent, tool
 
-from runtime_adapters.guardrails import GuardrailHooks, GuardrailOutcome, LocalPolicy
+from agent_scaffold_runtime.guardrails import GuardrailHooks, GuardrailOutcome, LocalPolicy
 
 from .support import RecordingModel
 

@@ -27,8 +27,8 @@ from botocore.validate import ParamValidator
 from moto.bedrockagentcore.responses import BedrockAgentCoreResponse
 from moto.core.responses import ActionResult
 
-from runtime_adapters.memory import MemoryConfig, session_manager_for
-from runtime_adapters.memory.agentcore import (
+from agent_scaffold_runtime.memory import MemoryConfig, session_manager_for
+from agent_scaffold_runtime.memory.agentcore import (
     LONG_TERM_NAMESPACES,
     LONG_TERM_STRATEGIES,
     memory_config,

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from runtime_adapters.memory import MemoryConfig
+from agent_scaffold_runtime.memory import MemoryConfig
 
 
 def test_defaults() -> None:

@@ -17,7 +17,7 @@ from typing import Any
 import httpx
 import pytest
 
-from runtime_adapters import sse
+from agent_scaffold_runtime import sse
 from tests.support.processes import project_env, running_server
 
 PROMPTS = ["use calculator expression=6*7", "Plan a trip to Lisbon"]
