@@ -111,9 +111,8 @@ def main() -> dict[str, Any]:
 
     for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
         os.environ[name] = "testing"
-    from moto.server import ThreadedMotoServer
-
     from agent_scaffold_runtime.auth import JwtVerifier, build_authenticator
+    from moto.server import ThreadedMotoServer
 
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()

@@ -6,7 +6,6 @@ import subprocess
 import sys
 
 import pytest
-
 from agent_scaffold_runtime.auth import (
     AuthConfigError,
     AuthError,

@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from agent_scaffold_runtime.auth import AuthError, build_authenticator
 from agent_scaffold_runtime.auth.iam import IAM_CALLER
 

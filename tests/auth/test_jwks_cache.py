@@ -6,7 +6,6 @@ import threading
 from typing import Any
 
 import pytest
-
 from agent_scaffold_runtime.auth import AuthError, AuthUnavailable, JwtConfig, JwtVerifier
 from agent_scaffold_runtime.errors import AdapterError
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import jwt
 import pytest
-
 from agent_scaffold_runtime.auth import AuthError, JwtVerifier, build_authenticator
 from agent_scaffold_runtime.errors import AdapterError
 

@@ -11,7 +11,6 @@ from collections.abc import Mapping
 from typing import Any
 
 import pytest
-
 from agent_scaffold_runtime.auth import Authenticator, AuthError
 
 from .conftest import Cognito

@@ -11,7 +11,6 @@ import time
 from typing import Any
 
 import pytest
-
 from agent_scaffold_runtime.auth import (
     AuthConfigError,
     AuthError,

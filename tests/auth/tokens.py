@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import jwt
-
 from agent_scaffold_runtime.auth import Authenticator, build_authenticator
 
 from . import forging

@@ -11,7 +11,6 @@ import uuid
 from typing import Any
 
 import pytest
-
 from agent_scaffold_runtime.guardrails.base import DEFAULT_BLOCKED_MESSAGE
 
 from .conftest import Users

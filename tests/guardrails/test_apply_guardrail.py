@@ -16,12 +16,6 @@ from typing import Any
 
 import boto3
 import pytest
-from starlette.applications import Starlette
-from starlette.requests import Request
-from starlette.responses import JSONResponse
-from starlette.routing import Route
-from strands import Agent, tool
-
 from agent_scaffold_runtime.guardrails import (
     ApplyGuardrailClient,
     GuardrailConfig,
@@ -30,6 +24,12 @@ from agent_scaffold_runtime.guardrails import (
     guard_stream,
 )
 from agent_scaffold_runtime.guardrails.apply_api import outcome_from_response
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+from strands import Agent, tool
+
 from tests.support.servers import serving
 
 from .support import RecordingModel, core_stream, drain

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from strands.models.bedrock import BedrockModel
-
-from agent_scaffold_runtime.guardrails import GuardrailConfig, bedrock_model_guardrail_options, build_guardrail
+from agent_scaffold_runtime.guardrails import (
+    GuardrailConfig,
+    bedrock_model_guardrail_options,
+    build_guardrail,
+)
 from agent_scaffold_runtime.models import build_model
+from strands.models.bedrock import BedrockModel
 
 
 @pytest.fixture(autouse=True)

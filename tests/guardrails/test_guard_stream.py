@@ -6,10 +6,9 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 
-from strands import Agent, tool
-
 from agent_scaffold_runtime.guardrails import GuardrailOutcome, LocalPolicy, guard_stream
 from agent_scaffold_runtime.reply import AgentReply
+from strands import Agent, tool
 
 from .support import RecordingModel, core_stream, drain
 

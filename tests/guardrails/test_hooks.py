@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from strands import Agent, tool
-
 from agent_scaffold_runtime.guardrails import GuardrailHooks, GuardrailOutcome, LocalPolicy
+from strands import Agent, tool
 
 from .support import RecordingModel
 

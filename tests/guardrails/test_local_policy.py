@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from agent_scaffold_runtime.guardrails import (
     DEFAULT_BLOCKED_MESSAGE,
     ApplyGuardrailClient,

@@ -9,10 +9,6 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from strands import Agent, tool
-from strands.models.bedrock import BedrockModel
-from strands.types.exceptions import ModelThrottledException
-
 from agent_scaffold_runtime.errors import from_agent_failure
 from agent_scaffold_runtime.run_limits import (
     CycleLimit,
@@ -22,6 +18,9 @@ from agent_scaffold_runtime.run_limits import (
     with_request_timeout,
 )
 from agent_scaffold_runtime.streaming import run_to_reply
+from strands import Agent, tool
+from strands.models.bedrock import BedrockModel
+from strands.types.exceptions import ModelThrottledException
 
 from .support import RecordingModel, core_stream, drain
 

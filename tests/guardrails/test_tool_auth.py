@@ -5,8 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from strands import Agent, tool
-
 from agent_scaffold_runtime.identity import ANONYMOUS, Principal
 from agent_scaffold_runtime.tool_auth import (
     ToolAuthorizer,
@@ -15,6 +13,7 @@ from agent_scaffold_runtime.tool_auth import (
     requirements_of,
     requires,
 )
+from strands import Agent, tool
 
 from .support import RecordingModel
 

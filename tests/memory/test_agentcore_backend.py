@@ -22,11 +22,6 @@ from typing import Any
 
 import boto3
 import pytest
-from botocore.session import get_session
-from botocore.validate import ParamValidator
-from moto.bedrockagentcore.responses import BedrockAgentCoreResponse
-from moto.core.responses import ActionResult
-
 from agent_scaffold_runtime.memory import MemoryConfig, session_manager_for
 from agent_scaffold_runtime.memory.agentcore import (
     LONG_TERM_NAMESPACES,
@@ -34,6 +29,10 @@ from agent_scaffold_runtime.memory.agentcore import (
     memory_config,
     memory_session_id,
 )
+from botocore.session import get_session
+from botocore.validate import ParamValidator
+from moto.bedrockagentcore.responses import BedrockAgentCoreResponse
+from moto.core.responses import ActionResult
 
 from .support import ALICE, BOB, new_agent, texts, turn
 

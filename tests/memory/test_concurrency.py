@@ -20,12 +20,11 @@ from typing import Any
 
 import boto3
 import pytest
-from strands import Agent
-from strands.session.file_session_manager import FileSessionManager
-
 from agent_scaffold_runtime.memory import MemoryConfig, SessionConflictError, session_lock
 from agent_scaffold_runtime.memory.file import CreateOnlyFileSessionManager
 from agent_scaffold_runtime.offline_model import OfflineModel
+from strands import Agent
+from strands.session.file_session_manager import FileSessionManager
 
 from .support import ALICE, new_agent, texts, turn
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from agent_scaffold_runtime.memory import MemoryConfig
 
 

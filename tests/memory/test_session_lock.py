@@ -8,7 +8,6 @@ import threading
 from contextlib import AbstractAsyncContextManager
 
 import pytest
-
 from agent_scaffold_runtime.memory import InvalidSessionId, locks, session_lock
 
 from .support import ALICE, BOB

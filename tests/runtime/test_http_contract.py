@@ -12,10 +12,10 @@ from typing import Any
 
 import httpx
 import pytest
-
 from agent_scaffold_runtime import agentcore_adapter, fastapi_adapter, sse
 from agent_scaffold_runtime.loader import AgentRef
 from agent_scaffold_runtime.protocol import SESSION_HEADER, Limits
+
 from tests.support.servers import serving
 
 ADAPTERS = {"agentcore": agentcore_adapter.create_app, "fastapi": fastapi_adapter.create_app}

@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from agent_scaffold_runtime import sse
 from agent_scaffold_runtime.lambda_adapter import DirectInvocationError, create_handler
 from agent_scaffold_runtime.loader import AgentRef

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from agent_scaffold_runtime.errors import InvalidRequest, from_agent_failure
 from agent_scaffold_runtime.loader import AgentRef
 from agent_scaffold_runtime.protocol import Limits, parse_payload, wants_stream

@@ -12,7 +12,6 @@ from types import MappingProxyType
 from typing import Any
 
 import pytest
-
 from agent_scaffold_runtime.identity import ANONYMOUS, Principal
 from agent_scaffold_runtime.reply import AgentReply, Usage
 from agent_scaffold_runtime.telemetry import (

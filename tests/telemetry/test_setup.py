@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from agent_scaffold_runtime.telemetry import TelemetryConfig
 
 REPO = Path(__file__).resolve().parents[2]

@@ -13,15 +13,20 @@ from types import MappingProxyType
 from typing import Any
 
 import pytest
+from agent_scaffold_runtime.identity import Principal
+from agent_scaffold_runtime.reply import AgentReply
+from agent_scaffold_runtime.streaming import collect_reply, run_sync
+from agent_scaffold_runtime.telemetry import (
+    TraceCapture,
+    current_trace_id,
+    extract_trace_context,
+    traced_stream,
+)
+from agent_scaffold_runtime.telemetry.setup import SEMCONV_OPT_IN, enable_span_redaction
 from opentelemetry import trace
 from opentelemetry.sdk.trace import ReadableSpan
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
-from agent_scaffold_runtime.identity import Principal
-from agent_scaffold_runtime.reply import AgentReply
-from agent_scaffold_runtime.streaming import collect_reply, run_sync
-from agent_scaffold_runtime.telemetry import TraceCapture, current_trace_id, extract_trace_context, traced_stream
-from agent_scaffold_runtime.telemetry.setup import SEMCONV_OPT_IN, enable_span_redaction
 from tests.telemetry import core
 
 FAKE_JWT = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhbGljZUBleGFtcGxlLmNvbSJ9.c2lnbmF0dXJlLW5vdC1yZWFs"
