@@ -70,7 +70,8 @@ def test_light_modules_do_not_import_strands_or_web_frameworks() -> None:
     from pathlib import Path
 
     code = (
-        "import sys, agent_scaffold_runtime.models, agent_scaffold_runtime.lambda_adapter, agent_scaffold_runtime.identity;"
+        "import sys, agent_scaffold_runtime.models, agent_scaffold_runtime.lambda_adapter;"
+        "import agent_scaffold_runtime.identity;"
         "heavy = ('strands', 'boto3', 'fastapi', 'starlette', 'bedrock_agentcore');"
         "print(sorted(m for m in heavy if m in sys.modules))"
     )
