@@ -182,10 +182,11 @@ class JsonFormatter(logging.Formatter):
 
 
 def configure_json_logging(level: int | str = logging.INFO, *, stream: IO[str] | None = None) -> None:
-    """Send the ``agent_scaffold_runtime`` loggers to one JSON handler on stderr; a second call sets the level.
+    """Send the runtime's loggers to one JSON handler on stderr; a second call only sets the level.
 
     The handler sits on the ``agent_scaffold_runtime`` logger, which stops propagating to the root logger:
-    Lambda's runtime puts its own handler on the root, and each line must be written once, as JSON, to be queryable.
+    Lambda's runtime puts its own handler on the root, and each line must be written once, as JSON, to be
+    queryable.
     """
     package_logger = logging.getLogger("agent_scaffold_runtime")
     package_logger.setLevel(level)
