@@ -1,0 +1,129 @@
+"""Spans kept in memory in the dev server process, so the playground can draw each turn's trace.
+
+``SpanCollector`` is an OpenTelemetry ``SpanProcessor``: Strands ends its agent, cycle, model and tool spans
+in this process, and the collector keeps the most recent traces (bounded), keyed by trace id. The page
+sends a ``traceparent`` header with each turn; the runtime continues that trace (``extract_trace_context``),
+so the page knows which trace id to ask for.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from opentelemetry.sdk.trace import ReadableSpan, SpanProcessor
+
+if TYPE_CHECKING:
+    from opentelemetry.context import Context
+    from opentelemetry.sdk.trace import Span, TracerProvider
+
+MAX_TRACES = 200
+MAX_SPANS_PER_TRACE = 2000
+AGENT_SPAN_PREFIX = "invoke_agent"
+
+
+class SpanCollector(SpanProcessor):
+    """Keeps finished spans grouped by trace; the oldest trace goes first when ``max_traces`` is reached."""
+
+    def __init__(self, max_traces: int = MAX_TRACES) -> None:
+        self._traces: OrderedDict[str, list[dict[str, Any]]] = OrderedDict()
+        self._max_traces = max_traces
+        self._lock = threading.Lock()
+
+    def on_start(self, span: Span, parent_context: Context | None = None) -> None:
+        return None
+
+    def on_end(self, span: ReadableSpan) -> None:
+        record = span_record(span)
+        with self._lock:
+            spans = self._traces.setdefault(record["trace_id"], [])
+            self._traces.move_to_end(record["trace_id"])
+            if len(spans) < MAX_SPANS_PER_TRACE:
+                spans.append(record)
+            while len(self._traces) > self._max_traces:
+                self._traces.popitem(last=False)
+
+    def shutdown(self) -> None:
+        return None
+
+    def force_flush(self, timeout_millis: int = 30000) -> bool:
+        return True
+
+    def trace(self, trace_id: str) -> list[dict[str, Any]]:
+        """The spans of one trace ended so far, by start time."""
+        with self._lock:
+            spans = list(self._traces.get(trace_id.lower(), ()))
+        return sorted(spans, key=lambda record: record["start_ns"])
+
+    def agent_finished(self, trace_id: str) -> bool:
+        """True once the turn's agent span has ended (it ends last, after every cycle and tool span)."""
+        return any(span["name"].startswith(AGENT_SPAN_PREFIX) for span in self.trace(trace_id))
+
+    def traces_for_session(self, session_id: str) -> list[str]:
+        with self._lock:
+            return [
+                trace_id
+                for trace_id, spans in self._traces.items()
+                if any(span["attributes"].get("session.id") == session_id for span in spans)
+            ]
+
+
+def span_record(span: ReadableSpan) -> dict[str, Any]:
+    """A JSON-ready view of a finished span: ids as hex, times in ns, attributes and events as plain values."""
+    context = span.get_span_context()
+    parent = span.parent
+    status = span.status
+    return {
+        "trace_id": format(context.trace_id, "032x") if context else "",
+        "span_id": format(context.span_id, "016x") if context else "",
+        "parent_id": format(parent.span_id, "016x") if parent else None,
+        "name": span.name,
+        "start_ns": span.start_time or 0,
+        "end_ns": span.end_time or span.start_time or 0,
+        "status": status.status_code.name.lower(),
+        "error": status.description or None,
+        "attributes": _plain(span.attributes or {}),
+        "events": [
+            {"name": event.name, "time_ns": event.timestamp, "attributes": _plain(event.attributes or {})}
+            for event in span.events
+        ],
+    }
+
+
+def install_collector(collector: SpanCollector, *, service_name: str, otlp_endpoint: str | None) -> None:
+    """Make an SDK provider with ``collector`` (and an OTLP exporter when asked) the global provider.
+
+    Installed before the project's app is imported, so the runtime's ``setup_telemetry`` finds a provider
+    already configured and keeps it, as it does under ADOT, and Strands' tracer picks it up.
+    """
+    from opentelemetry import trace
+
+    trace.set_tracer_provider(build_provider(collector, service_name=service_name, otlp_endpoint=otlp_endpoint))
+
+
+def build_provider(
+    collector: SpanCollector, *, service_name: str, otlp_endpoint: str | None
+) -> TracerProvider:
+    from opentelemetry.sdk.resources import Resource
+    from opentelemetry.sdk.trace import TracerProvider
+
+    provider = TracerProvider(resource=Resource.create({"service.name": service_name}))
+    provider.add_span_processor(collector)
+    if otlp_endpoint:
+        from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
+        from opentelemetry.sdk.trace.export import BatchSpanProcessor
+
+        provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter(endpoint=traces_endpoint(otlp_endpoint))))
+    return provider
+
+
+def traces_endpoint(url: str) -> str:
+    """``http://collector:4318`` -> ``http://collector:4318/v1/traces``; a full path is kept as given."""
+    stripped = url.rstrip("/")
+    return stripped if stripped.endswith("/v1/traces") else f"{stripped}/v1/traces"
+
+
+def _plain(attributes: Mapping[str, Any]) -> dict[str, Any]:
+    return {key: list(value) if isinstance(value, tuple) else value for key, value in attributes.items()}
