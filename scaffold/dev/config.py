@@ -20,7 +20,7 @@ DEV_SESSION_DIR = ".scaffold/sessions"
 
 @dataclass(frozen=True)
 class DevConfig:
-    """``app`` is ``module:attribute`` of the project's ASGI app, or empty when the page talks to ``remote``."""
+    """``app`` is ``module:attribute`` of the project's ASGI app; empty when the page talks to a remote."""
 
     project_name: str
     target: str
@@ -58,5 +58,7 @@ def dev_memory(production: str) -> str:
 
 def names(value: object) -> list[str]:
     """A comma-separated answer (``"profile, admin"``) or a list, as a clean list."""
-    items = value.split(",") if isinstance(value, str) else list(value or []) if isinstance(value, list) else []
+    items = (
+        value.split(",") if isinstance(value, str) else list(value or []) if isinstance(value, list) else []
+    )
     return [str(item).strip() for item in items if str(item).strip()]

@@ -32,7 +32,10 @@ def stored_messages(directory: Path) -> list[dict[str, Any]]:
                 continue
             stored = json.loads(path.read_text(encoding="utf-8"))
             message = stored.get("message", {})
-            entry = {"role": message.get("role", "?"), "parts": [_part(b) for b in message.get("content", [])]}
+            entry = {
+                "role": message.get("role", "?"),
+                "parts": [_part(b) for b in message.get("content", [])],
+            }
             messages.append((int(match.group(1)), agent.name, entry))
     return [entry for _, _, entry in sorted(messages, key=lambda item: (item[1], item[0]))]
 

@@ -63,7 +63,7 @@ class LocalIssuer:
         return {"keys": [{**jwk, "kid": self.key_id, "alg": "RS256", "use": "sig"}]}
 
     def mint(self, subject: str, scopes: Iterable[str] = (), groups: Iterable[str] = ()) -> str:
-        """An access token for ``subject``, shaped like Cognito's (``client_id``, ``token_use``, ``scope``)."""
+        """An access token for ``subject`` shaped like Cognito's (``client_id``, ``token_use``, ``scope``)."""
         import jwt
 
         now = int(time.time())

@@ -91,7 +91,9 @@ def _invoker(config: DevConfig) -> Invoker:
             from ..deploy.targets.base import DeployedInvoke
             from ..project import load_project
 
-            return invoke_deployed(load_project(root), target, AwsOptions(), DeployedInvoke(call, token), on_text)
+            return invoke_deployed(
+                load_project(root), target, AwsOptions(), DeployedInvoke(call, token), on_text
+            )
 
         return deployed
 

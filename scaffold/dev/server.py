@@ -137,7 +137,9 @@ def dev_routes(config: DevConfig, collector: SpanCollector, issuer: LocalIssuer 
         except ValueError as error:
             return _error(400, "invalid_request", str(error))
         messages = await asyncio.to_thread(stored_messages, directory)
-        return JSONResponse({"backend": "file", "directory": str(directory), "messages": messages, "stored": True})
+        return JSONResponse(
+            {"backend": "file", "directory": str(directory), "messages": messages, "stored": True}
+        )
 
     async def token(request: Request) -> Response:
         if issuer is None:
@@ -151,9 +153,13 @@ def dev_routes(config: DevConfig, collector: SpanCollector, issuer: LocalIssuer 
         subject = body.get("sub")
         scopes, groups = body.get("scopes", []), body.get("groups", [])
         if not isinstance(subject, str) or not subject.strip() or len(subject) > MAX_SUBJECT_CHARS:
-            return _error(400, "invalid_request", f"sub must be a non-empty string of at most {MAX_SUBJECT_CHARS}.")
+            return _error(
+                400, "invalid_request", f"sub must be a non-empty string of at most {MAX_SUBJECT_CHARS}."
+            )
         if not _names(scopes) or not _names(groups):
-            return _error(400, "invalid_request", f"scopes and groups must be lists of at most {MAX_NAMES} names.")
+            return _error(
+                400, "invalid_request", f"scopes and groups must be lists of at most {MAX_NAMES} names."
+            )
         access_token = issuer.mint(subject.strip(), scopes, groups)
         return JSONResponse({"access_token": access_token, "token_type": "Bearer", "expires_in": 3600})
 
@@ -184,5 +190,7 @@ def _names(value: Any) -> bool:
     return (
         isinstance(value, list)
         and len(value) <= MAX_NAMES
-        and all(isinstance(item, str) and 0 < len(item) <= MAX_SUBJECT_CHARS and " " not in item for item in value)
+        and all(
+            isinstance(item, str) and 0 < len(item) <= MAX_SUBJECT_CHARS and " " not in item for item in value
+        )
     )

@@ -71,7 +71,7 @@ class SpanCollector(SpanProcessor):
 
 
 def span_record(span: ReadableSpan) -> dict[str, Any]:
-    """A JSON-ready view of a finished span: ids as hex, times in ns, attributes and events as plain values."""
+    """A JSON-ready view of a finished span: hex ids, times in ns, attributes and events as plain values."""
     context = span.get_span_context()
     parent = span.parent
     status = span.status
@@ -100,7 +100,9 @@ def install_collector(collector: SpanCollector, *, service_name: str, otlp_endpo
     """
     from opentelemetry import trace
 
-    trace.set_tracer_provider(build_provider(collector, service_name=service_name, otlp_endpoint=otlp_endpoint))
+    trace.set_tracer_provider(
+        build_provider(collector, service_name=service_name, otlp_endpoint=otlp_endpoint)
+    )
 
 
 def build_provider(
@@ -115,7 +117,9 @@ def build_provider(
         from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
         from opentelemetry.sdk.trace.export import BatchSpanProcessor
 
-        provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter(endpoint=traces_endpoint(otlp_endpoint))))
+        provider.add_span_processor(
+            BatchSpanProcessor(OTLPSpanExporter(endpoint=traces_endpoint(otlp_endpoint)))
+        )
     return provider
 
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import socket
 
 import jwt
+from agent_scaffold_runtime.auth.config import JwtConfig
+from agent_scaffold_runtime.auth.jwt_verifier import JwtVerifier
 from click.testing import CliRunner
 from opentelemetry.sdk.trace import TracerProvider
 
-from agent_scaffold_runtime.auth.config import JwtConfig
-from agent_scaffold_runtime.auth.jwt_verifier import JwtVerifier
 from scaffold.cli import cli
 from scaffold.dev.config import DevConfig, dev_memory, names
 from scaffold.dev.issuer import DEV_CLIENT_ID, LocalIssuer

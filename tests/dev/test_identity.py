@@ -14,7 +14,9 @@ WHOAMI_PROMPT = "Who am I? Ask whoami"
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DevServer]:
-    project = generate(tmp_path_factory.mktemp("dev-jwt"), "--target", "fastapi", *JWT_ANSWERS, name="jwt-agent")
+    project = generate(
+        tmp_path_factory.mktemp("dev-jwt"), "--target", "fastapi", *JWT_ANSWERS, name="jwt-agent"
+    )
     with running_dev(project) as running:
         yield running
 
@@ -58,8 +60,12 @@ def test_tokens_are_verified_like_production_ones(server):
     forged = ".".join([header, payload, signature[:-4] + ("AAAA" if signature[-4:] != "AAAA" else "BBBB")])
     body = {"prompt": "hello"}
 
-    accepted = httpx.post(f"{server.url}/invocations", json=body, headers={"Authorization": f"Bearer {token}"})
-    rejected = httpx.post(f"{server.url}/invocations", json=body, headers={"Authorization": f"Bearer {forged}"})
+    accepted = httpx.post(
+        f"{server.url}/invocations", json=body, headers={"Authorization": f"Bearer {token}"}
+    )
+    rejected = httpx.post(
+        f"{server.url}/invocations", json=body, headers={"Authorization": f"Bearer {forged}"}
+    )
     anonymous = httpx.post(f"{server.url}/invocations", json=body)
 
     assert accepted.status_code == 200, accepted.text

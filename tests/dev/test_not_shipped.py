@@ -58,7 +58,11 @@ def test_the_lambda_zip_and_the_container_context_hold_no_playground_file(tmp_pa
     def package(*args: str) -> dict[str, str]:
         result = subprocess.run(
             [*scaffold_argv(), "package", *args, "--json"],
-            cwd=project, env=env, capture_output=True, text=True, timeout=900,
+            cwd=project,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=900,
         )
         assert result.returncode == 0, result.stderr
         return json.loads(result.stdout)

@@ -114,7 +114,9 @@ def test_markup_in_model_output_renders_as_text(server, open_playground):
     turn = playground.ask(hostile, turn=1)
 
     reply = turn.locator(".reply")
-    assert '<script>window.__pwned = 1</script> <img src="x" onerror="window.__pwned = 2">' in reply.inner_text()
+    assert (
+        '<script>window.__pwned = 1</script> <img src="x" onerror="window.__pwned = 2">' in reply.inner_text()
+    )
     assert reply.locator("script, img").count() == 0
     assert reply.locator("strong").inner_text() == "bold"  # Markdown still renders
     assert playground.page.evaluate("window.__pwned === undefined")

@@ -36,7 +36,11 @@ def test_editing_tools_reloads_the_server_and_the_next_answer_uses_the_change(tm
         boot_id = server.info()["boot_id"]
 
         source = tools.read_text()
-        tools.write_text(source.replace("    return _format_number(value)\n", '    return "exactly " + _format_number(value)\n'))
+        tools.write_text(
+            source.replace(
+                "    return _format_number(value)\n", '    return "exactly " + _format_number(value)\n'
+            )
+        )
         wait_for_new_boot(server, boot_id)
         after = playground.ask(CALCULATOR_PROMPT, turn=2)
 
