@@ -119,7 +119,7 @@ def dev_routes(config: DevConfig, collector: SpanCollector, issuer: LocalIssuer 
             return _error(400, "invalid_request", "A trace id is 32 hex digits.")
         wait = min(_float(request.query_params.get("wait")), MAX_TRACE_WAIT_S)
         deadline = time.monotonic() + wait
-        while not collector.agent_finished(trace_id) and time.monotonic() < deadline:
+        while not collector.settled(trace_id) and time.monotonic() < deadline:
             await asyncio.sleep(_TRACE_POLL_S)
         return JSONResponse({"trace_id": trace_id, "spans": collector.trace(trace_id)})
 

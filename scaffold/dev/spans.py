@@ -9,6 +9,7 @@ so the page knows which trace id to ask for.
 from __future__ import annotations
 
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
@@ -25,25 +26,39 @@ AGENT_SPAN_PREFIX = "invoke_agent"
 
 
 class SpanCollector(SpanProcessor):
-    """Keeps finished spans grouped by trace; the oldest trace goes first when ``max_traces`` is reached."""
+    """Keeps spans grouped by trace; the oldest trace goes first when ``max_traces`` is reached.
+
+    Spans still open are tracked too: a turn cut short (a timeout cancels it) can leave a span that never
+    ends, and the page shows it as such rather than waiting for it.
+    """
 
     def __init__(self, max_traces: int = MAX_TRACES) -> None:
         self._traces: OrderedDict[str, list[dict[str, Any]]] = OrderedDict()
+        self._open: dict[str, dict[str, dict[str, Any]]] = {}
         self._max_traces = max_traces
         self._lock = threading.Lock()
 
     def on_start(self, span: Span, parent_context: Context | None = None) -> None:
-        return None
+        record = span_record(span)
+        with self._lock:
+            self._traces.setdefault(record["trace_id"], [])
+            self._open.setdefault(record["trace_id"], {})[record["span_id"]] = record
+            self._forget_oldest()
 
     def on_end(self, span: ReadableSpan) -> None:
         record = span_record(span)
         with self._lock:
+            self._open.get(record["trace_id"], {}).pop(record["span_id"], None)
             spans = self._traces.setdefault(record["trace_id"], [])
             self._traces.move_to_end(record["trace_id"])
             if len(spans) < MAX_SPANS_PER_TRACE:
                 spans.append(record)
-            while len(self._traces) > self._max_traces:
-                self._traces.popitem(last=False)
+            self._forget_oldest()
+
+    def _forget_oldest(self) -> None:
+        while len(self._traces) > self._max_traces:
+            trace_id, _ = self._traces.popitem(last=False)
+            self._open.pop(trace_id, None)
 
     def shutdown(self) -> None:
         return None
@@ -52,14 +67,27 @@ class SpanCollector(SpanProcessor):
         return True
 
     def trace(self, trace_id: str) -> list[dict[str, Any]]:
-        """The spans of one trace ended so far, by start time."""
+        """The spans of one trace by start time; spans still open are marked ``open`` and end now."""
+        now = time.time_ns()
         with self._lock:
             spans = list(self._traces.get(trace_id.lower(), ()))
+            spans += [
+                {**record, "open": True, "end_ns": now} for record in self._open.get(trace_id, {}).values()
+            ]
         return sorted(spans, key=lambda record: record["start_ns"])
 
-    def agent_finished(self, trace_id: str) -> bool:
-        """True once the turn's agent span has ended (it ends last, after every cycle and tool span)."""
-        return any(span["name"].startswith(AGENT_SPAN_PREFIX) for span in self.trace(trace_id))
+    def settled(self, trace_id: str) -> bool:
+        """The turn is over: its agent span has ended, and no span is still running.
+
+        A span left open although a child of it has ended was abandoned (a cancelled cycle), not running.
+        """
+        with self._lock:
+            ended = list(self._traces.get(trace_id, ()))
+            still_open = list(self._open.get(trace_id, {}).values())
+        if not any(span["name"].startswith(AGENT_SPAN_PREFIX) for span in ended):
+            return False
+        parents = {span["parent_id"] for span in ended}
+        return all(span["span_id"] in parents for span in still_open)
 
     def traces_for_session(self, session_id: str) -> list[str]:
         with self._lock:
@@ -70,7 +98,7 @@ class SpanCollector(SpanProcessor):
             ]
 
 
-def span_record(span: ReadableSpan) -> dict[str, Any]:
+def span_record(span: ReadableSpan | Span) -> dict[str, Any]:
     """A JSON-ready view of a finished span: hex ids, times in ns, attributes and events as plain values."""
     context = span.get_span_context()
     parent = span.parent

@@ -91,13 +91,13 @@ def wait_for_info(url: str, process: subprocess.Popen[str], timeout: float = REA
 
 
 @contextlib.contextmanager
-def running_dev(project: Path, *args: str) -> Iterator[DevServer]:
+def running_dev(project: Path, *args: str, **env: str) -> Iterator[DevServer]:
     """``scaffold dev ARGS`` in ``project``, in its own process group (the reloader and its worker)."""
     port = free_port()
     process = subprocess.Popen(
         [*scaffold_argv(), "dev", "--port", str(port), *args],
         cwd=project,
-        env=dev_env(),
+        env={**dev_env(), **env},
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,

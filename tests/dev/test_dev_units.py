@@ -79,7 +79,7 @@ def test_the_collector_keeps_spans_by_trace_and_forgets_the_oldest_trace():
     spans = collector.trace(trace_ids[2])
     assert [span["name"] for span in spans] == ["invoke_agent third", "execute_tool calculator"]
     assert spans[1]["parent_id"] == spans[0]["span_id"]
-    assert collector.agent_finished(trace_ids[2])
+    assert collector.settled(trace_ids[2])
     assert traces_endpoint("http://collector:4318/") == "http://collector:4318/v1/traces"
 
 
@@ -100,3 +100,28 @@ def test_issued_tokens_pass_the_runtime_verifier_with_their_scopes_and_groups():
     assert principal.groups == {"staff"}
     assert claims["client_id"] == DEV_CLIENT_ID
     assert claims["iss"] == issuer.url
+
+
+def test_a_span_abandoned_by_a_cancelled_turn_is_shown_open_and_does_not_hold_the_trace_back():
+    collector = SpanCollector()
+    provider = TracerProvider()
+    provider.add_span_processor(collector)
+    tracer = provider.get_tracer("test")
+    with tracer.start_as_current_span("invoke_agent cut short") as agent:
+        cycle = tracer.start_span("execute_event_loop_cycle")  # never ended, as a cancelled cycle
+        trace_id = format(agent.get_span_context().trace_id, "032x")
+        running = tracer.start_span("execute_tool stall", context=_context_of(cycle))
+    assert not collector.settled(trace_id)  # the tool is still running
+    running.end()
+
+    spans = {span["name"]: span for span in collector.trace(trace_id)}
+
+    assert collector.settled(trace_id)
+    assert spans["execute_event_loop_cycle"]["open"] is True
+    assert "open" not in spans["execute_tool stall"]
+
+
+def _context_of(span):
+    from opentelemetry import trace
+
+    return trace.set_span_in_context(span)

@@ -236,9 +236,14 @@
       tools.appendChild(box);
     }
     container.appendChild(tools);
-    const failing = window.devTrace.failingSpan(spans);
-    if (failing) container.appendChild(el("div", "error failing-span", `Failed in span ${failing.name}: ${failing.error || ""}`));
-    container.appendChild(window.devTrace.waterfall(spans));
+    const failing = window.devTrace.failingSpan(spans, Boolean(turn.error));
+    if (failing) {
+      const where = `Failed in span ${failing.name}` + (failing.error ? `: ${failing.error}` : " (it was running when the turn stopped)");
+      const note = el("div", "error failing-span", where);
+      note.dataset.spanName = failing.name;
+      container.appendChild(note);
+    }
+    container.appendChild(window.devTrace.waterfall(spans, Boolean(turn.error)));
   }
 
   // Reads the wire contract's SSE: each data line is a JSON string (a chunk) or the final/ error object.

@@ -40,12 +40,16 @@ window.devTrace = (function () {
     }
   }
 
-  // The deepest failed span: where in the trace the turn broke.
-  function failingSpan(spans) {
-    const failed = spans.filter((span) => span.status === "error");
+  // Where the turn broke: the deepest span marked failed; for a turn cut short without one (a timeout
+  // cancels the running span), the innermost span that ended last, which is the one that was running.
+  function failingSpan(spans, turnFailed) {
     const depths = depthsOf(spans);
-    failed.sort((a, b) => (depths[b.span_id] || 0) - (depths[a.span_id] || 0));
-    return failed[0] || null;
+    const deepestFirst = (a, b) => (depths[b.span_id] || 0) - (depths[a.span_id] || 0);
+    const failed = spans.filter((span) => span.status === "error").sort(deepestFirst);
+    if (failed.length || !turnFailed || !spans.length) return failed[0] || null;
+    const parents = new Set(spans.map((span) => span.parent_id));
+    const leaves = spans.filter((span) => !parents.has(span.span_id));
+    return leaves.reduce((last, span) => (span.end_ns > last.end_ns ? span : last), leaves[0]);
   }
 
   function depthsOf(spans) {
@@ -62,7 +66,7 @@ window.devTrace = (function () {
   }
 
   // One row per span, indented by depth, with a bar placed on the turn's time axis.
-  function waterfall(spans) {
+  function waterfall(spans, turnFailed) {
     const box = document.createElement("div");
     box.className = "waterfall";
     if (!spans.length) return box;
@@ -70,16 +74,17 @@ window.devTrace = (function () {
     const start = Math.min(...spans.map((span) => span.start_ns));
     const end = Math.max(...spans.map((span) => span.end_ns));
     const total = Math.max(end - start, 1);
-    const failing = failingSpan(spans);
+    const failing = failingSpan(spans, turnFailed);
     for (const span of spans) {
       const row = document.createElement("div");
-      row.className = "span-row" + (span.status === "error" ? " failed" : "");
+      const broke = failing && failing.span_id === span.span_id;
+      row.className = "span-row" + (span.status === "error" || broke ? " failed" : "");
       row.dataset.spanName = span.name;
       const label = document.createElement("span");
       label.className = "span-label";
       label.style.paddingLeft = (depths[span.span_id] * 12) + "px";
       const ms = ((span.end_ns - span.start_ns) / 1e6).toFixed(1);
-      label.textContent = span.name + " " + ms + " ms" + (failing && failing.span_id === span.span_id ? " ✗ " + (span.error || "") : "");
+      label.textContent = span.name + (span.open ? " (never ended)" : " " + ms + " ms") + (broke ? " ✗ " + (span.error || "") : "");
       label.title = label.textContent;
       const track = document.createElement("span");
       track.className = "span-track";
