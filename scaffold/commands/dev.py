@@ -18,6 +18,7 @@ from ._common import project_option, require_target
 from .serve import DEFAULT_HOST, _only_server_target, _url_host, ensure_port_free
 
 REMOTE_DEFAULT_PORT = 8090
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "::1", "localhost"})
 SERVER_FACTORY = "scaffold.dev.server:create_app"
 
 EPILOG = """\b
@@ -80,6 +81,12 @@ def dev(
     what = f"{config.remote_url or config.deployed_target} (remote)" if config.remote else config.target
     click.echo(f"Playground for {config.project_name} ({what}) on {url}", err=True)
     _explain_memory(config)
+    if host not in LOOPBACK_HOSTS:
+        click.echo(
+            f"Warning: listening on {host}: other machines can reach the playground"
+            + (" and mint tokens from its local issuer." if config.auth == "jwt" else "."),
+            err=True,
+        )
     if open_browser:
         threading.Thread(target=_open_when_ready, args=(url,), daemon=True).start()
         raise SystemExit(run_foreground(launch))

@@ -113,6 +113,12 @@ def dev_routes(config: DevConfig, collector: SpanCollector, issuer: LocalIssuer 
             headers={"Cache-Control": "no-store"},
         )
 
+    async def session_traces(request: Request) -> Response:
+        session_id = request.query_params.get("session", "")
+        if not session_id:
+            return _error(400, "invalid_request", "Name the session: /_dev/traces?session=ID.")
+        return JSONResponse({"session_id": session_id, "trace_ids": collector.traces_for_session(session_id)})
+
     async def traces(request: Request) -> Response:
         trace_id = request.path_params["trace_id"].lower()
         if len(trace_id) != 32 or any(c not in "0123456789abcdef" for c in trace_id):
@@ -167,12 +173,22 @@ def dev_routes(config: DevConfig, collector: SpanCollector, issuer: LocalIssuer 
         routes=[
             Route("/", page),
             Route("/_dev/info", info),
+            Route("/_dev/traces", session_traces),
             Route("/_dev/traces/{trace_id}", traces),
             Route("/_dev/sessions/{sid}/history", history),
             Route("/_dev/oidc/token", token, methods=["POST"]),
             Mount("/_dev/static", StaticFiles(directory=STATIC_DIR), name="static"),
-        ]
+        ],
+        exception_handlers={404: _not_found, 405: _not_allowed},
     )
+
+
+async def _not_found(_: Request, __: Exception) -> Response:
+    return _error(404, "not_found", "No such playground route.")
+
+
+async def _not_allowed(_: Request, __: Exception) -> Response:
+    return _error(405, "method_not_allowed", "Method not allowed on this playground route.")
 
 
 def _error(status: int, code: str, message: str) -> JSONResponse:

@@ -67,6 +67,10 @@ def test_the_turn_trace_is_the_one_the_page_asked_for(server, open_playground):
     trace_id = turn.get_attribute("data-trace-id")
     spans = httpx.get(f"{server.url}/_dev/traces/{trace_id}", timeout=5).json()["spans"]
 
+    session_id = playground.page.locator("#sessions li.current").get_attribute("data-session-id")
+    by_session = httpx.get(f"{server.url}/_dev/traces", params={"session": session_id}, timeout=5).json()
+
+    assert by_session["trace_ids"] == [trace_id]
     assert {span["trace_id"] for span in spans} == {trace_id}
     assert "execute_tool word_count" in [span["name"] for span in spans]
     assert playground.errors == []
@@ -131,5 +135,10 @@ def test_api_routes_stay_where_they_are_and_bad_requests_get_json_errors(server)
 
     assert bad_trace.status_code == 400 and bad_trace.json()["code"] == "invalid_request"
     assert no_issuer.status_code == 404 and no_issuer.json()["code"] == "not_found"
+    unknown = httpx.get(f"{server.url}/_dev/nothing-here", timeout=5)
+    wrong_method = httpx.delete(f"{server.url}/_dev/info", timeout=5)
+
     assert bad_session.status_code in (400, 404)
+    assert unknown.status_code == 404 and unknown.json()["code"] == "not_found"
+    assert wrong_method.status_code == 405 and wrong_method.json()["code"] == "method_not_allowed"
     assert server.info()["auth"] == "none"
