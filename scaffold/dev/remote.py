@@ -63,6 +63,8 @@ async def _relay(invoker: Invoker, call: InvokeRequest, token: str | None) -> As
             loop.call_soon_threadsafe(queue.put_nowait, ("done", result.reply))
         except ScaffoldError as error:
             loop.call_soon_threadsafe(queue.put_nowait, ("error", str(error)))
+        except Exception as error:  # an AWS or transport error: the page shows it, the stream still ends
+            loop.call_soon_threadsafe(queue.put_nowait, ("error", f"{type(error).__name__}: {error}"))
 
     worker = loop.run_in_executor(None, run)
     while True:

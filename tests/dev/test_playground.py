@@ -54,6 +54,7 @@ def test_a_turn_streams_and_shows_its_tool_call_metrics_and_trace(server, open_p
     assert turn.locator("[data-metric='tokens in']").inner_text() == "tokens in: 40"
     assert turn.locator("[data-metric='tokens out']").inner_text() == "tokens out: 8"
     assert "ms" in turn.locator("[data-metric='first token']").inner_text()
+    assert page.locator("#identity-summary").inner_text().startswith("Local user: anonymous")
     page.screenshot(path=str(tmp_path / "playground.png"), full_page=True)
     assert (tmp_path / "playground.png").stat().st_size > 0
     assert playground.errors == []
