@@ -115,3 +115,20 @@ def test_a_deployed_target_that_is_not_deployed_is_an_error_event(tmp_path: Path
     assert "has no recorded agentcore deployment; run: scaffold deploy --target agentcore" in response.text
     assert info["traces"] is False
     assert info["remote"] == "agentcore"
+
+
+def test_open_shows_the_page_in_the_browser_once_the_server_answers(tmp_path: Path):
+    """``--open`` goes through the standard ``webbrowser`` module, which runs ``$BROWSER`` when set."""
+    opened = tmp_path / "opened.txt"
+    browser = tmp_path / "browser.sh"
+    browser.write_text(f'#!/bin/sh\nprintf "%s" "$1" > "{opened}"\n')
+    browser.chmod(0o755)
+    project = generate(tmp_path, "--target", "agentcore", name="open-agent")
+    with running_dev(project, "--no-reload", "--open", BROWSER=f"{browser} %s") as server:
+        deadline = time.monotonic() + EXPORT_TIMEOUT_S
+        while not (opened.exists() and opened.read_text()) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        page = httpx.get(server.url + "/", timeout=5)
+
+    assert opened.read_text() == server.url + "/"
+    assert page.status_code == 200 and "scaffold dev" in page.text
