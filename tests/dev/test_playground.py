@@ -143,3 +143,27 @@ def test_api_routes_stay_where_they_are_and_bad_requests_get_json_errors(server)
     assert unknown.status_code == 404 and unknown.json()["code"] == "not_found"
     assert wrong_method.status_code == 405 and wrong_method.json()["code"] == "method_not_allowed"
     assert server.info()["auth"] == "none"
+
+
+RENDER = """(source) => {
+  const box = document.createElement("div");
+  box.appendChild(window.renderMarkdown(source));
+  return {
+    tags: Array.from(box.querySelectorAll("*"), (node) => node.tagName.toLowerCase()),
+    links: Array.from(box.querySelectorAll("a"), (a) => [a.getAttribute("href"), a.rel]),
+    text: box.textContent,
+  };
+}"""
+
+
+def test_the_markdown_renderer_builds_only_its_own_elements(server, open_playground):
+    page = open_playground(server.url).page
+    render = lambda source: page.evaluate(RENDER, source)  # noqa: E731
+
+    script_link = render("[click](javascript:alert(1)) and [docs](https://example.com/a)")
+    block = render("# Title\n\n- one\n- **two**\n\n```\n<b>not bold</b>\n```\n\n1. `x<y`")
+
+    assert script_link["links"] == [["https://example.com/a", "noopener noreferrer"]]
+    assert "[click](javascript:alert(1))" in script_link["text"]
+    assert block["tags"] == ["h3", "ul", "li", "li", "strong", "pre", "code", "ol", "li", "code"]
+    assert "<b>not bold</b>" in block["text"]
