@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import threading
 import time
@@ -9,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from ..dev.config import DevConfig, dev_memory, names
+from ..dev.config import DEV_SESSION_DIR, DevConfig, dev_memory, names
 from ..errors import BadInput
 from ..project import Project, locate_project
 from ..project_process import Launch, project_env, replace_process, run_foreground
@@ -115,19 +116,27 @@ def _config(
         )
     target = SERVER_TARGETS[target_name or _only_server_target(project)]
     require_target(project, target.name)
-    production_memory = str(answers.get("memory") or "none")
+    production_memory = _setting("AGENT_MEMORY", answers.get("memory"), "none")
     return DevConfig(
         project_name=project.project_name,
         target=target.name,
         app=project.module(target.app),
-        auth=str(answers.get("auth") or "none"),
+        auth=_setting("AGENT_AUTH", answers.get("auth"), "none"),
         memory=dev_memory(production_memory),
         production_memory=production_memory,
-        allowed_scopes=names(answers.get("jwt_allowed_scopes")),
-        required_groups=names(answers.get("jwt_required_groups")),
+        session_dir=os.environ.get("AGENT_SESSION_DIR", "").strip() or DEV_SESSION_DIR,
+        allowed_scopes=names(os.environ.get("AGENT_JWT_ALLOWED_SCOPES", answers.get("jwt_allowed_scopes"))),
+        required_groups=names(
+            os.environ.get("AGENT_JWT_REQUIRED_GROUPS", answers.get("jwt_required_groups"))
+        ),
         otlp_endpoint=otlp,
         project_root=str(project.root),
     )
+
+
+def _setting(variable: str, answer: object, default: str) -> str:
+    """What the app will see: the environment variable when set (as the runtime reads it), else the answer."""
+    return (os.environ.get(variable, "").strip() or str(answer or "") or default).lower()
 
 
 def _explain_memory(config: DevConfig) -> None:

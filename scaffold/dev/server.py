@@ -65,7 +65,7 @@ def create_app() -> DevApp:
         os.environ.setdefault("AGENT_LOG_PROMPTS", "true")  # tool input and output in the local spans
         os.environ["AGENT_MEMORY"] = config.memory
         if config.memory == "file":
-            os.environ.setdefault("AGENT_SESSION_DIR", config.session_dir)
+            os.environ["AGENT_SESSION_DIR"] = config.session_dir
         if config.auth == "jwt":
             issuer = LocalIssuer()
             issuer.start()

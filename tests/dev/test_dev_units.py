@@ -125,3 +125,20 @@ def _context_of(span):
     from opentelemetry import trace
 
     return trace.set_span_in_context(span)
+
+
+def test_the_environment_wins_over_the_answers_as_it_does_for_the_app(tmp_path, monkeypatch):
+    from scaffold.commands.dev import _config
+    from scaffold.project import load_project
+
+    project = load_project(generate(tmp_path, "--target", "agentcore", name="env-agent"))
+    monkeypatch.setenv("AGENT_MEMORY", "agentcore")
+    monkeypatch.setenv("AGENT_SESSION_DIR", "/tmp/dev-sessions")
+    monkeypatch.setenv("AGENT_JWT_ALLOWED_SCOPES", "profile,admin")
+
+    config = _config(project, None, None, None, None)
+
+    assert (config.memory, config.production_memory) == ("file", "agentcore")
+    assert config.session_dir == "/tmp/dev-sessions"
+    assert config.allowed_scopes == ["profile", "admin"]
+    assert config.app == "env_agent.entrypoints.agentcore_app:app"
