@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import httpx
 import pytest
 
 from .conftest import DevServer, generate, running_dev
@@ -40,6 +41,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DevServer]:
     tools = project / "fail_agent" / "tools.py"
     tools.write_text(tools.read_text() + FAILING_TOOLS)
     with running_dev(project, "--no-reload", AGENT_REQUEST_TIMEOUT_SECONDS="3") as running:
+        # The first turn loads the agent core; only then is a 3 s timeout about the tool alone.
+        warm_up = httpx.post(f"{running.url}/invocations", json={"prompt": "hello"}, timeout=120)
+        assert warm_up.status_code == 200, warm_up.text
         yield running
 
 
