@@ -37,6 +37,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 READY_TIMEOUT_S = 60
+PAGE_TIMEOUT_MS = 90_000
 CALCULATOR_PROMPT = "What is 6*7? Ask the calculator expression=6*7"
 JWT_ANSWERS = (
     "--data",
@@ -148,6 +149,7 @@ def open_playground(browser: Browser) -> Iterator[Callable[[str], Playground]]:
 
     def open_page(url: str) -> Playground:
         context = browser.new_context()
+        context.set_default_timeout(PAGE_TIMEOUT_MS)  # a first turn imports the agent core: slow when busy
         contexts.append(context)
         page = context.new_page()
         errors: list[str] = []
