@@ -6,11 +6,13 @@ import os
 import sys
 import threading
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import click
 
-from ..dev.config import DEV_SESSION_DIR, DevConfig, dev_memory, names
+from ..deploy.cli_options import aws_options
+from ..dev.config import DEV_SESSION_DIR, TOKEN_VARIABLE, DevConfig, dev_memory, names
 from ..errors import BadInput
 from ..project import Project, locate_project
 from ..project_process import Launch, project_env, replace_process, run_foreground
@@ -50,6 +52,13 @@ The playground is never part of a package or a container."""
 @click.option("--url", "remote_url", metavar="URL", help="Chat with the agent server at URL instead.")
 @click.option("--deployed", "deployed_target", metavar="TARGET", help="Chat with a deployed target instead.")
 @click.option("--no-reload", is_flag=True, help="Do not restart on code changes.")
+@click.option(
+    "--token",
+    envvar="SCAFFOLD_BEARER_TOKEN",
+    metavar="JWT",
+    help="With --deployed: bearer token for a target with auth=jwt (SCAFFOLD_BEARER_TOKEN).",
+)
+@aws_options
 @project_option
 def dev(
     target_name: str | None,
@@ -60,6 +69,10 @@ def dev(
     remote_url: str | None,
     deployed_target: str | None,
     no_reload: bool,
+    token: str | None,
+    region: str | None,
+    profile: str | None,
+    endpoint_url: str | None,
     project_dir: Path | None,
 ) -> None:
     """Serve the project's agent with a playground page: chat, tool calls, traces, test users, memory."""
@@ -69,6 +82,8 @@ def dev(
         raise BadInput(f"--otlp must be an http(s) URL such as http://127.0.0.1:4318; got {otlp!r}.")
     project = None if remote_url and project_dir is None else locate_project(project_dir)
     config = _config(project, target_name, otlp, remote_url, deployed_target)
+    if config.deployed_target:
+        config = replace(config, aws_region=region, aws_profile=profile, aws_endpoint_url=endpoint_url)
     port = port or (REMOTE_DEFAULT_PORT if config.remote else SERVER_TARGETS[config.target].default_port)
     ensure_port_free(host, port)
     root = project.root if project else Path.cwd()
@@ -77,6 +92,8 @@ def dev(
         args += ["--reload", "--reload-dir", str(root)]
     env = project_env(root) if project else project_env(Path.cwd())
     env.update(config.to_env())
+    if token and config.deployed_target:
+        env[TOKEN_VARIABLE] = token  # for the server process only; never in the config document
     launch = Launch(argv=[sys.executable, *args], env=env, cwd=root)
     url = f"http://{_url_host(host)}:{port}/"
     what = f"{config.remote_url or config.deployed_target} (remote)" if config.remote else config.target

@@ -16,6 +16,9 @@ ENV_VAR = "SCAFFOLD_DEV_CONFIG"
 #: What the project's production memory becomes under ``scaffold dev`` (the file backend, on this machine).
 DEV_MEMORY = "file"
 DEV_SESSION_DIR = ".scaffold/sessions"
+#: The bearer token for ``--deployed`` (as for ``scaffold invoke``): an environment variable, kept out of
+#: the config document.
+TOKEN_VARIABLE = "SCAFFOLD_BEARER_TOKEN"
 
 
 @dataclass(frozen=True)
@@ -35,6 +38,9 @@ class DevConfig:
     remote_url: str | None = None  # --url: the page talks to this server through scaffold's client
     deployed_target: str | None = None  # --deployed: the same, to a deployed target through AWS
     project_root: str = ""
+    aws_region: str | None = None  # --deployed: the AWS options of `scaffold invoke`
+    aws_profile: str | None = None
+    aws_endpoint_url: str | None = None
 
     @property
     def remote(self) -> bool:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
@@ -21,7 +22,7 @@ from starlette.routing import Route
 
 from ..errors import ScaffoldError
 from ..invoke_client import InvokeRequest, InvokeResult, invocation_url, invoke
-from .config import DevConfig
+from .config import TOKEN_VARIABLE, DevConfig
 
 Invoker = Callable[[InvokeRequest, str | None, Callable[[str], None]], InvokeResult]
 
@@ -93,9 +94,9 @@ def _invoker(config: DevConfig) -> Invoker:
             from ..deploy.targets.base import DeployedInvoke
             from ..project import load_project
 
-            return invoke_deployed(
-                load_project(root), target, AwsOptions(), DeployedInvoke(call, token), on_text
-            )
+            aws = AwsOptions(config.aws_region, config.aws_profile, config.aws_endpoint_url)
+            bearer = token or os.environ.get(TOKEN_VARIABLE) or None
+            return invoke_deployed(load_project(root), target, aws, DeployedInvoke(call, bearer), on_text)
 
         return deployed
 
