@@ -167,3 +167,21 @@ def test_the_markdown_renderer_builds_only_its_own_elements(server, open_playgro
     assert "[click](javascript:alert(1))" in script_link["text"]
     assert block["tags"] == ["h3", "ul", "li", "li", "strong", "pre", "code", "ol", "li", "code"]
     assert "<b>not bold</b>" in block["text"]
+
+
+def test_clear_starts_the_session_over_under_a_new_id(server, open_playground):
+    playground = open_playground(server.url)
+    page = playground.page
+    playground.ask("remember the word fig", turn=1)
+    before = page.locator("#sessions li.current").get_attribute("data-session-id")
+
+    page.click("#clear-session")
+    page.click("#show-history")
+    page.locator("#history li").first.wait_for()
+
+    after = page.locator("#sessions li.current")
+    assert after.get_attribute("data-session-id") != before
+    assert after.inner_text() == "Session 1"
+    assert page.locator("#turns > .turn").count() == 0
+    assert page.locator("#history").inner_text() == "Nothing stored for this session yet."
+    assert playground.errors == []
