@@ -14,6 +14,7 @@ import click
 from ..deploy.cli_options import aws_options
 from ..dev.config import DEV_SESSION_DIR, TOKEN_VARIABLE, DevConfig, dev_memory, names
 from ..errors import BadInput
+from ..invoke_client import invocation_url
 from ..project import Project, locate_project
 from ..project_process import Launch, project_env, replace_process, run_foreground
 from ..targets import SERVER_TARGETS
@@ -80,6 +81,8 @@ def dev(
         raise click.UsageError("Give either --url or --deployed, not both.")
     if otlp and not otlp.startswith(("http://", "https://")):
         raise BadInput(f"--otlp must be an http(s) URL such as http://127.0.0.1:4318; got {otlp!r}.")
+    if remote_url:
+        invocation_url(remote_url)  # a URL the client cannot use is an error now, not in the server
     project = None if remote_url and project_dir is None else locate_project(project_dir)
     config = _config(project, target_name, otlp, remote_url, deployed_target)
     if config.deployed_target:
@@ -90,7 +93,7 @@ def dev(
     args = ["-m", "uvicorn", SERVER_FACTORY, "--factory", "--host", host, "--port", str(port)]
     if project and not config.remote and not no_reload:
         args += ["--reload", "--reload-dir", str(root)]
-    env = project_env(root) if project else project_env(Path.cwd())
+    env = project_env(root)
     env.update(config.to_env())
     if token and config.deployed_target:
         env[TOKEN_VARIABLE] = token  # for the server process only; never in the config document

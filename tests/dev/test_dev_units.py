@@ -30,6 +30,13 @@ def test_url_and_deployed_cannot_be_combined():
     assert "either --url or --deployed" in result.output
 
 
+def test_a_url_the_client_cannot_use_is_refused_before_starting():
+    result = run("dev", "--url", "ftp://agent.example.com")
+
+    assert result.exit_code == ExitCode.BAD_INPUT
+    assert "Invalid URL 'ftp://agent.example.com'" in result.output
+
+
 def test_a_bad_otlp_url_and_a_busy_port_are_one_line_errors(tmp_path):
     project = generate(tmp_path, "--target", "agentcore", name="units-agent")
     bad_otlp = run("dev", "--otlp", "collector:4318", "--project", str(project))
