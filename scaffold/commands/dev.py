@@ -102,6 +102,8 @@ def dev(
     what = f"{config.remote_url or config.deployed_target} (remote)" if config.remote else config.target
     click.echo(f"Playground for {config.project_name} ({what}) on {url}", err=True)
     _explain_memory(config)
+    if config.auth == "iam" and not config.remote:
+        click.echo("Auth: the project uses IAM when deployed; dev serves it without any.", err=True)
     if host not in LOOPBACK_HOSTS:
         click.echo(
             f"Warning: listening on {host}: other machines can reach the playground"

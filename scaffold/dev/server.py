@@ -66,6 +66,8 @@ def create_app() -> DevApp:
         os.environ["AGENT_MEMORY"] = config.memory
         if config.memory == "file":
             os.environ["AGENT_SESSION_DIR"] = config.session_dir
+        if config.auth == "iam":
+            os.environ["AGENT_AUTH"] = "none"  # a browser cannot sign SigV4 requests; the page says so
         if config.auth == "jwt":
             issuer = LocalIssuer()
             issuer.start()
@@ -98,7 +100,8 @@ def dev_routes(config: DevConfig, collector: SpanCollector, issuer: LocalIssuer 
                 "started": started,
                 "project": config.project_name,
                 "target": config.target,
-                "auth": "jwt" if issuer else ("remote" if config.remote else config.auth),
+                "auth": "jwt" if issuer else ("remote" if config.remote else "none"),
+                "production_auth": config.auth,
                 "issuer": issuer.url if issuer else None,
                 "allowed_scopes": config.allowed_scopes,
                 "required_groups": config.required_groups,

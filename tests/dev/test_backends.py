@@ -132,3 +132,17 @@ def test_open_shows_the_page_in_the_browser_once_the_server_answers(tmp_path: Pa
 
     assert opened.read_text() == server.url + "/"
     assert page.status_code == 200 and "scaffold dev" in page.text
+
+
+def test_an_iam_project_is_served_without_authentication_and_the_page_says_so(
+    tmp_path: Path, open_playground
+):
+    project = generate(tmp_path, "--target", "agentcore", "--data", "auth=iam", name="iam-agent")
+    with running_dev(project, "--no-reload") as server:
+        playground = open_playground(server.url)
+        turn = playground.ask(CALCULATOR_PROMPT, turn=1)
+
+        assert turn.locator(".reply").inner_text() == "The calculator tool returned: 42"
+        assert "IAM auth when deployed" in playground.page.locator("#identity-summary").inner_text()
+        assert playground.errors == []
+    assert "Auth: the project uses IAM when deployed" in server.output[0]

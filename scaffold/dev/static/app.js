@@ -118,6 +118,9 @@
         "with tokens from the local issuer, verified like production ones.";
     } else if (info.auth === "remote") {
       $("identity-summary").textContent = `Calling ${info.remote} with scaffold's own credentials.`;
+    } else if (info.production_auth === "iam") {
+      $("identity-summary").textContent =
+        "Local user: anonymous. The project uses IAM auth when deployed; a browser cannot sign SigV4 requests, so dev serves it without authentication.";
     } else {
       $("identity-summary").textContent = "Local user: anonymous (auth=none: every caller is the same local user).";
     }
