@@ -54,7 +54,8 @@ def parse_body(body: bytes | str, limits: Limits, *, session_header: str | None 
     if not raw.strip():
         raise InvalidJSON('Request body is empty; send a JSON object such as {"prompt": "Hello"}.')
     try:
-        payload = json.loads(raw)
+        # Strict UTF-8 (RFC 8259), decoded here: json.loads(bytes) would let surrogate bytes through.
+        payload = json.loads(raw.decode("utf-8-sig"))
     except UnicodeDecodeError:
         raise InvalidJSON("Request body is not valid UTF-8.") from None
     except json.JSONDecodeError as exc:

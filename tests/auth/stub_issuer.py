@@ -35,12 +35,18 @@ def public_jwk(key: SigningKey, kid: str, **extra: Any) -> dict[str, Any]:
 
 
 class StubIssuer:
-    def __init__(self, keys: dict[str, dict[str, Any]]) -> None:
+    def __init__(self, keys: dict[str, dict[str, Any]], host: str = "127.0.0.1") -> None:
         self.jwks: list[dict[str, Any]] = list(keys.values())
         self.hits: Counter[str] = Counter()
         self.fail = False
         self.issuer = ISSUER
         self.jwks_uri: str | None = None  # what discovery announces; our own /jwks.json unless set
+        self.redirects: dict[str, str] = {}  # path -> Location of a 302
+        # A slow issuer: while ``hold`` is set, a JWKS request signals ``jwks_requested`` and then waits for
+        # ``release``, so a test can act while a fetch is provably in progress.
+        self.hold = False
+        self.jwks_requested = threading.Event()
+        self.release = threading.Event()
         stub = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -49,6 +55,15 @@ class StubIssuer:
                 if stub.fail:
                     self.send_error(500)
                     return
+                if self.path in stub.redirects:
+                    self.send_response(302)
+                    self.send_header("Location", stub.redirects[self.path])
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
+                if self.path == "/jwks.json" and stub.hold:
+                    stub.jwks_requested.set()
+                    stub.release.wait(timeout=60)
                 body: dict[str, Any]
                 if self.path == "/.well-known/openid-configuration":
                     body = {"issuer": stub.issuer, "jwks_uri": stub.jwks_uri or f"{stub.base_url}/jwks.json"}
@@ -67,8 +82,8 @@ class StubIssuer:
             def log_message(self, format: str, *args: Any) -> None:
                 pass
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.base_url = f"http://127.0.0.1:{self._server.server_address[1]}"
+        self._server = ThreadingHTTPServer((host, 0), Handler)
+        self.base_url = f"http://{host}:{self._server.server_address[1]}"
         self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True)
         self._thread.start()
 
@@ -91,11 +106,12 @@ class StubIssuer:
         return env
 
     def close(self) -> None:
+        self.release.set()
         self._server.shutdown()
         self._server.server_close()
 
 
-def standard_stub(keys: dict[str, Any]) -> StubIssuer:
+def standard_stub(keys: dict[str, Any], host: str = "127.0.0.1") -> StubIssuer:
     """The issuer the tests assume: an RSA (``stub-rsa``, RS256) and an EC (``stub-ec``) signing key, and an
     encryption key (``stub-enc``, ``use=enc``) that must never verify; ``keys`` is the ``keys`` fixture."""
     return StubIssuer(
@@ -103,7 +119,8 @@ def standard_stub(keys: dict[str, Any]) -> StubIssuer:
             "rsa": public_jwk(keys["rsa"], "stub-rsa", alg="RS256"),
             "ec": public_jwk(keys["ec"], "stub-ec"),
             "enc": public_jwk(keys["enc"], "stub-enc") | {"use": "enc"},
-        }
+        },
+        host=host,
     )
 
 

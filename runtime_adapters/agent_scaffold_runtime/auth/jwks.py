@@ -167,11 +167,13 @@ class KeyStore:
     def _after_wait(self, kid: str | None) -> Jwk | None | Future[None]:
         if self._snapshot is None:  # the first load this caller waited for failed
             raise AuthUnavailable("The identity provider is unavailable; retry later.")
-        return self.lookup(kid)
+        return self.lookup(kid, may_start=False)
 
-    def lookup(self, kid: str | None) -> Jwk | None | Future[None]:
+    def lookup(self, kid: str | None, *, may_start: bool = True) -> Jwk | None | Future[None]:
         """Never blocks on the network: the key, ``None`` (unknown, no fetch allowed now), or a fetch to wait
-        on, after which the caller looks up again. ``kid=None`` only makes sure keys are loaded.
+        on, after which the caller looks up again (with ``may_start=False``: the fetch it waited for was its
+        one chance, so a made-up key id costs one fetch, however short the window).
+        ``kid=None`` only makes sure keys are loaded.
 
         ``AuthUnavailable`` when nothing was ever loaded and the last attempt failed moments ago.
         """
@@ -189,14 +191,14 @@ class KeyStore:
                     return found
                 if self._inflight is not None:  # someone is fetching: that fetch may bring this key
                     return self._inflight
-                if not self._may_fetch(self._min_refresh):
+                if not may_start or not self._may_fetch(self._min_refresh):
                     logger.info("JWT key id unknown; JWKS refetch skipped (rate limited)")
                     return None
                 return self._start(self._refresh_keys)
             # Too old: refetch (so revoked keys stop), unless a refresh failed within the window.
             if self._inflight is not None:
                 return self._inflight
-            if self._may_fetch(self._min_refresh):
+            if may_start and self._may_fetch(self._min_refresh):
                 return self._start(self._refresh_keys)
             return snapshot.keys.get(kid) if kid is not None else None
 
