@@ -9,7 +9,13 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
+import queue
+import subprocess
+import sys
+import threading
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -20,7 +26,8 @@ from agent_scaffold_runtime.loader import AgentRef
 from agent_scaffold_runtime.protocol import SESSION_HEADER
 
 from tests.auth.stub_issuer import StubIssuer, standard_stub
-from tests.support.servers import serving
+from tests.support.processes import wait_for_ping
+from tests.support.servers import free_port, serving
 
 from . import blocking_core
 from .conftest import ErrorRecords
@@ -38,6 +45,7 @@ from .payloads import (
 
 Factory = Callable[..., Any]
 CORE = "tests.hostile.blocking_core"
+REPO = Path(__file__).resolve().parents[2]
 
 
 @contextlib.contextmanager
@@ -212,6 +220,56 @@ def test_one_valid_authorization_header_is_accepted(jwt_client: httpx.Client, ke
     response = post(jwt_client, b'{"prompt": "whoami"}', bearer(good_token(keys)))
     assert response.status_code == 200
     assert response.json()["text"].startswith("user=5f2a1c3e-")
+
+
+# -- 7: no credential in any log -------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def uvicorn_process(app_path: str) -> Iterator[tuple[str, queue.Queue[str]]]:
+    """``python -m uvicorn APP --log-level info`` (as ``scaffold serve`` runs it); its output, line by line."""
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AGENT_", "AWS_"))}
+    env.update(PYTHONPATH=str(REPO), AGENT_MODEL_PROVIDER="offline")
+    command = [sys.executable, "-m", "uvicorn", app_path, "--host", "127.0.0.1", "--port", str(port)]
+    process = subprocess.Popen(
+        [*command, "--log-level", "info"],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    lines: queue.Queue[str] = queue.Queue()
+    assert process.stdout is not None
+    stdout = process.stdout
+    reader = threading.Thread(target=lambda: [lines.put(line) for line in stdout], daemon=True)
+    reader.start()
+    try:
+        url = f"http://127.0.0.1:{port}"
+        wait_for_ping(url, process)
+        yield url, lines
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+        reader.join(timeout=30)
+
+
+def test_a_token_in_the_query_string_never_reaches_the_access_log(app_path: str, keys: dict[str, Any]) -> None:
+    secret = good_token(keys)
+    seen: list[str] = []
+    with uvicorn_process(app_path) as (url, lines):
+        assert httpx.get(f"{url}/ping?access_token={secret}", timeout=60).status_code == 200
+        reply = httpx.post(f"{url}/invocations?token={secret}&x=1", json={"prompt": "hi"}, timeout=60)
+        assert reply.status_code == 200
+        while not any('"POST /invocations' in line for line in seen):  # the access line, as an event
+            seen.append(lines.get(timeout=60))
+    while not lines.empty():  # the server has exited and its output is read to the end
+        seen.append(lines.get_nowait())
+    output = "".join(seen)
+    assert '"GET /ping?[query redacted] HTTP/1.1" 200' in output
+    assert '"POST /invocations?[query redacted] HTTP/1.1" 200' in output
+    assert secret not in output and secret.split(".")[1] not in output
 
 
 # -- 8: the runtime contract: HealthyBusy while working, the session header on every reply -----------------

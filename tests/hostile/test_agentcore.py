@@ -15,3 +15,8 @@ from .http_suite import *  # noqa: F403  (the shared suite runs here against thi
 @pytest.fixture(scope="module")
 def factory() -> Callable[..., Any]:
     return agentcore_adapter.create_app
+
+
+@pytest.fixture(scope="module")
+def app_path() -> str:
+    return "tests.hostile.apps:agentcore_app"

@@ -24,6 +24,11 @@ def factory() -> Callable[..., Any]:
 
 
 @pytest.fixture(scope="module")
+def app_path() -> str:
+    return "tests.hostile.apps:fastapi_app"
+
+
+@pytest.fixture(scope="module")
 def live_url() -> Iterator[str]:
     with serving(fastapi_adapter.create_app(AgentRef("tests.support.demo_core"))) as url:
         yield url
