@@ -20,8 +20,9 @@ _PATH_ARG = 2  # (client, method, path_with_query, http_version, status)
 class RedactQueryString(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         args = record.args
-        if isinstance(args, tuple) and len(args) > _PATH_ARG and isinstance(args[_PATH_ARG], str):
-            path, question, _query = args[_PATH_ARG].partition("?")
+        target = args[_PATH_ARG] if isinstance(args, tuple) and len(args) > _PATH_ARG else None
+        if isinstance(args, tuple) and isinstance(target, str):
+            path, question, _query = target.partition("?")
             if question:
                 record.args = (*args[:_PATH_ARG], path + REDACTED, *args[_PATH_ARG + 1 :])
         return True

@@ -178,7 +178,9 @@ def test_jwks_uri_must_be_https_unless_loopback(stub: StubIssuer) -> None:
     assert stub.jwks_fetches == 0
 
 
-def test_a_fetch_is_single_flight_and_runs_off_the_callers_thread(stub: StubIssuer, keys: dict[str, Any]) -> None:
+def test_a_fetch_is_single_flight_and_runs_off_the_callers_thread(
+    stub: StubIssuer, keys: dict[str, Any]
+) -> None:
     auth = verifier(stub, jwt_jwks_min_refresh_seconds="0")
     auth.warm()
     stub.hold = True
@@ -193,7 +195,9 @@ def test_a_fetch_is_single_flight_and_runs_off_the_callers_thread(stub: StubIssu
     assert stub.jwks_fetches == 2  # the warm-up and the one shared refetch
 
 
-def test_async_key_lookup_awaits_the_fetch_without_blocking_the_loop(stub: StubIssuer, keys: dict[str, Any]) -> None:
+def test_async_key_lookup_awaits_the_fetch_without_blocking_the_loop(
+    stub: StubIssuer, keys: dict[str, Any]
+) -> None:
     auth = verifier(stub)
     token = sign(access_claims(), keys["rsa"], "stub-rsa")
     stub.hold = True
@@ -211,7 +215,9 @@ def test_async_key_lookup_awaits_the_fetch_without_blocking_the_loop(stub: StubI
 def test_a_redirect_hop_is_held_to_the_https_loopback_rule(stub: StubIssuer, keys: dict[str, Any]) -> None:
     elsewhere = standard_stub(keys, host="127.0.0.2")
     try:
-        stub.redirects["/.well-known/openid-configuration"] = f"{elsewhere.base_url}/.well-known/openid-configuration"
+        stub.redirects["/.well-known/openid-configuration"] = (
+            f"{elsewhere.base_url}/.well-known/openid-configuration"
+        )
         with pytest.raises(AuthUnavailable):
             verifier(stub).warm()
         assert elsewhere.discovery_fetches == 0

@@ -9,7 +9,6 @@ a hash of the token's ``sub``, and neither the bearer token nor the prompt text 
 from __future__ import annotations
 
 import re
-import time
 import uuid
 from typing import Any
 

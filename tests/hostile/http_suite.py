@@ -15,8 +15,8 @@ import subprocess
 import sys
 import threading
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -50,7 +50,10 @@ REPO = Path(__file__).resolve().parents[2]
 
 @contextlib.contextmanager
 def served(factory: Factory, **defaults: Any) -> Iterator[httpx.Client]:
-    with serving(factory(AgentRef(CORE), defaults=defaults)) as url, httpx.Client(base_url=url, timeout=60) as c:
+    with (
+        serving(factory(AgentRef(CORE), defaults=defaults)) as url,
+        httpx.Client(base_url=url, timeout=60) as c,
+    ):
         yield c
 
 
@@ -85,7 +88,9 @@ def post(client: httpx.Client, body: bytes, headers: dict[str, str] | None = Non
 
 
 @pytest.mark.parametrize("name", sorted(HOSTILE_BODIES))
-def test_hostile_body_is_a_400_json_error(open_client: httpx.Client, logged_errors: ErrorRecords, name: str) -> None:
+def test_hostile_body_is_a_400_json_error(
+    open_client: httpx.Client, logged_errors: ErrorRecords, name: str
+) -> None:
     body, code = HOSTILE_BODIES[name]
     response = post(open_client, body)
     assert_json_error(response.status_code, response.json(), 400, code)
@@ -131,7 +136,9 @@ def test_a_valid_session_id_is_echoed(open_client: httpx.Client) -> None:
 # -- 3: a key fetch never blocks the event loop ----------------------------------------------------------
 
 
-def test_a_made_up_kid_while_the_issuer_is_slow_blocks_nobody(factory: Factory, stub: StubIssuer, keys: Any) -> None:
+def test_a_made_up_kid_while_the_issuer_is_slow_blocks_nobody(
+    factory: Factory, stub: StubIssuer, keys: Any
+) -> None:
     with served(factory, **jwt_defaults(stub)) as client, ThreadPoolExecutor(1) as pool:
         known = bearer(good_token(keys))
         assert post(client, b'{"prompt": "hi"}', known).status_code == 200  # keys now cached
@@ -179,7 +186,9 @@ def test_a_redirect_to_a_plain_http_host_is_not_followed(
         elsewhere.close()
 
 
-def test_a_redirect_within_the_rule_is_followed(factory: Factory, stub: StubIssuer, keys: dict[str, Any]) -> None:
+def test_a_redirect_within_the_rule_is_followed(
+    factory: Factory, stub: StubIssuer, keys: dict[str, Any]
+) -> None:
     stub.jwks_uri = f"{stub.base_url}/moved"
     stub.redirects["/moved"] = f"{stub.base_url}/jwks.json"
     with served(factory, **jwt_defaults(stub)) as client:
@@ -227,7 +236,7 @@ def test_one_valid_authorization_header_is_accepted(jwt_client: httpx.Client, ke
 
 @contextlib.contextmanager
 def uvicorn_process(app_path: str) -> Iterator[tuple[str, queue.Queue[str]]]:
-    """``python -m uvicorn APP --log-level info`` (as ``scaffold serve`` runs it); its output, line by line."""
+    """``python -m uvicorn APP --log-level info``, as ``scaffold serve`` runs it; its output, line by line."""
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AGENT_", "AWS_"))}
     env.update(PYTHONPATH=str(REPO), AGENT_MODEL_PROVIDER="offline")
@@ -255,7 +264,9 @@ def uvicorn_process(app_path: str) -> Iterator[tuple[str, queue.Queue[str]]]:
         reader.join(timeout=30)
 
 
-def test_a_token_in_the_query_string_never_reaches_the_access_log(app_path: str, keys: dict[str, Any]) -> None:
+def test_a_token_in_the_query_string_never_reaches_the_access_log(
+    app_path: str, keys: dict[str, Any]
+) -> None:
     secret = good_token(keys)
     seen: list[str] = []
     with uvicorn_process(app_path) as (url, lines):
@@ -276,7 +287,9 @@ def test_a_token_in_the_query_string_never_reaches_the_access_log(app_path: str,
 
 
 @pytest.mark.parametrize("stream", [False, True], ids=["json", "sse"])
-def test_ping_is_healthy_busy_while_an_invocation_is_in_flight(open_client: httpx.Client, stream: bool) -> None:
+def test_ping_is_healthy_busy_while_an_invocation_is_in_flight(
+    open_client: httpx.Client, stream: bool
+) -> None:
     idle = open_client.get("/ping").json()
     assert idle["status"] == "Healthy" and isinstance(idle["time_of_last_update"], int)
     payload = {"prompt": "block", "stream": stream, "session_id": "held-session-1"}

@@ -38,7 +38,9 @@ def accepted_at_generation(url: str, tmp_path: Path) -> bool:
         "jwt_allowed_clients": "client",
     }
     try:
-        copier.run_copy(str(TEMPLATE), tmp_path, data=data, defaults=True, pretend=True, quiet=True, unsafe=True)
+        copier.run_copy(
+            str(TEMPLATE), tmp_path, data=data, defaults=True, pretend=True, quiet=True, unsafe=True
+        )
     except ValueError as error:
         assert "jwt_discovery_url" in str(error)
         return False

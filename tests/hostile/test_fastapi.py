@@ -35,7 +35,9 @@ def live_url() -> Iterator[str]:
 
 
 @pytest.mark.parametrize("mode", list(schemathesis.GenerationMode), ids=lambda mode: mode.value)
-def test_generated_requests_never_get_a_server_error(live_url: str, mode: schemathesis.GenerationMode) -> None:
+def test_generated_requests_never_get_a_server_error(
+    live_url: str, mode: schemathesis.GenerationMode
+) -> None:
     """Every operation of the served ``/openapi.json``, with valid (positive) and schema-violating
     (negative) requests, sent over the socket: no 5xx, whatever the body, headers or method.
 

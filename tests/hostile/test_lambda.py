@@ -45,7 +45,7 @@ def delivered(event: dict[str, Any]) -> dict[str, Any]:
 
 
 def event_with(name: str, body: bytes, headers: dict[str, str] | None = None) -> dict[str, Any]:
-    """``name``'s event carrying ``body``: as text when it is UTF-8, base64 otherwise (as API Gateway does)."""
+    """``name``'s event carrying ``body``: text when it is UTF-8, else base64 (as API Gateway does)."""
     event: dict[str, Any] = json.loads((EVENTS / name).read_text())
     try:
         event["body"], event["isBase64Encoded"] = body.decode("utf-8"), False
@@ -158,7 +158,11 @@ def test_a_redirect_to_a_plain_http_host_is_not_followed(stub: StubIssuer, keys:
         stub.redirects["/moved"] = f"{elsewhere.base_url}/jwks.json"
         handler = create_handler(CORE, defaults=jwt_defaults(stub))
         headers = {"Authorization": f"Bearer {good_token(keys)}"}
-        error_of(handler(event_with("function_url.json", b'{"prompt": "hi"}', headers), None), 503, "auth_unavailable")
+        error_of(
+            handler(event_with("function_url.json", b'{"prompt": "hi"}', headers), None),
+            503,
+            "auth_unavailable",
+        )
         assert stub.hits["/moved"] == 1 and elsewhere.jwks_fetches == 0
     finally:
         elsewhere.close()
@@ -169,7 +173,9 @@ def test_a_date_claim_that_is_not_a_number_is_refused(
     jwt_handler: LambdaHandler, keys: dict[str, Any], name: str
 ) -> None:
     headers = {"Authorization": f"Bearer {good_token(keys, **STRING_DATES[name])}"}
-    body = error_of(jwt_handler(event_with("apigw_rest_v1.json", b'{"prompt": "hi"}', headers), None), 401, "unauthorized")
+    body = error_of(
+        jwt_handler(event_with("apigw_rest_v1.json", b'{"prompt": "hi"}', headers), None), 401, "unauthorized"
+    )
     assert body["error"] == "The token has a malformed claim."
 
 
@@ -232,7 +238,9 @@ def test_ping_follows_the_runtime_contract(open_handler: LambdaHandler, event_fi
 
 @pytest.mark.parametrize("how", ["body", "accept"])
 @pytest.mark.parametrize("event_file", EVENT_FILES)
-def test_buffered_sse_carries_the_session_header(open_handler: LambdaHandler, event_file: str, how: str) -> None:
+def test_buffered_sse_carries_the_session_header(
+    open_handler: LambdaHandler, event_file: str, how: str
+) -> None:
     if how == "body":
         event = event_with(event_file, b'{"prompt": "hello", "stream": true}')
     else:

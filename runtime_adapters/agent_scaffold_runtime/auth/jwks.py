@@ -50,7 +50,7 @@ class FetchError(Exception):
 
 
 def fetch_json(url: str, timeout: float) -> Any:
-    """GET ``url`` and parse JSON; bounded in time and size; every redirect hop must pass ``check_fetch_url``."""
+    """GET ``url`` and parse JSON, bounded in time and size; each redirect must pass ``check_fetch_url``."""
     import http.client
     import urllib.request  # not at module import: it pulls in http.client, ssl and email
 
@@ -164,12 +164,12 @@ class KeyStore:
             found = self._after_wait(kid)
         return None if isinstance(found, Future) else found
 
-    def _after_wait(self, kid: str | None) -> Jwk | None | Future[None]:
+    def _after_wait(self, kid: str | None) -> Jwk | Future[None] | None:
         if self._snapshot is None:  # the first load this caller waited for failed
             raise AuthUnavailable("The identity provider is unavailable; retry later.")
         return self.lookup(kid, may_start=False)
 
-    def lookup(self, kid: str | None, *, may_start: bool = True) -> Jwk | None | Future[None]:
+    def lookup(self, kid: str | None, *, may_start: bool = True) -> Jwk | Future[None] | None:
         """Never blocks on the network: the key, ``None`` (unknown, no fetch allowed now), or a fetch to wait
         on, after which the caller looks up again (with ``may_start=False``: the fetch it waited for was its
         one chance, so a made-up key id costs one fetch, however short the window).
