@@ -42,8 +42,9 @@ class StubIssuer:
         self.issuer = ISSUER
         self.jwks_uri: str | None = None  # what discovery announces; our own /jwks.json unless set
         self.redirects: dict[str, str] = {}  # path -> Location of a 302
-        # A slow issuer: while ``hold`` is set, a JWKS request signals ``jwks_requested`` and then waits for
-        # ``release``, so a test can act while a fetch is provably in progress.
+        # A slow issuer: while ``hold`` is set, a JWKS request signals ``jwks_requested`` and then trickles
+        # JSON whitespace until ``release``, so the fetch is provably in progress until the test says so (the
+        # client's per-read timeout never fires: no test depends on how fast the machine is).
         self.hold = False
         self.jwks_requested = threading.Event()
         self.release = threading.Event()
@@ -62,8 +63,8 @@ class StubIssuer:
                     self.end_headers()
                     return
                 if self.path == "/jwks.json" and stub.hold:
-                    stub.jwks_requested.set()
-                    stub.release.wait(timeout=60)
+                    self.trickle_until_released(json.dumps({"keys": stub.jwks}).encode())
+                    return
                 body: dict[str, Any]
                 if self.path == "/.well-known/openid-configuration":
                     body = {"issuer": stub.issuer, "jwks_uri": stub.jwks_uri or f"{stub.base_url}/jwks.json"}
@@ -77,6 +78,21 @@ class StubIssuer:
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
+                self.wfile.write(data)
+
+            def trickle_until_released(self, data: bytes) -> None:
+                """Headers now, then a space (valid before JSON) every 0.2 s until released, then the JWKS;
+                no Content-Length, so the body ends when the connection closes (HTTP/1.0)."""
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.end_headers()
+                self.wfile.flush()
+                stub.jwks_requested.set()
+                for _ in range(600):  # a cap of about two minutes, so a broken test cannot hang forever
+                    if stub.release.wait(timeout=0.2):
+                        break
+                    self.wfile.write(b" ")
+                    self.wfile.flush()
                 self.wfile.write(data)
 
             def log_message(self, format: str, *args: Any) -> None:
