@@ -80,6 +80,7 @@ def build_artifact(
             size_bytes=int(str(record["size_bytes"])),
             unzipped_bytes=int(str(record["unzipped_bytes"])),
             held_back=selection.held_back,
+            held_back_rules=tuple((item.rel, item.rule) for item in selection.held_back_rules),
             arch=arch,
             python_version=python,
             target=target,
