@@ -158,3 +158,17 @@ def arm_project(tmp_path_factory: pytest.TempPathFactory) -> Project:
 @pytest.fixture(scope="package")
 def arm_artifact(arm_project: Project) -> Artifact:
     return build_artifact(arm_project, "lambda")  # defaults: arm64, the project's Python (3.12)
+
+
+@pytest.fixture(scope="package")
+def hazard_project(tmp_path_factory: pytest.TempPathFactory) -> tuple[Project, dict[str, str]]:
+    """A Lambda-only project (so no packed distribution needs a newer boto3 than the runtime's) with
+    every hazard planted, and the held-back rules expected for it."""
+    parent = tmp_path_factory.mktemp("hazards")
+    project = generate(parent, "hazard-agent", targets=["lambda"])
+    return project, plant_hazards(project.root, parent / "elsewhere")
+
+
+@pytest.fixture(scope="package")
+def hazard_zip(hazard_project: tuple[Project, dict[str, str]]) -> Artifact:
+    return build_artifact(hazard_project[0], "lambda")

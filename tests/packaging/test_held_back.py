@@ -23,14 +23,13 @@ from scaffold.errors import BadInput
 from scaffold.packaging import (
     Artifact,
     ContainerContext,
-    build_artifact,
     build_container_context,
     secret_scan,
 )
 from scaffold.packaging.selection import select_files
 from scaffold.project import Project
 
-from .conftest import HAZARDS, generate, plant_hazards
+from .conftest import HAZARDS, plant_hazards
 
 PASSWD_LINE = b"root:x:0:0:"
 
@@ -138,19 +137,6 @@ def test_scan_results_are_cached_by_content_so_an_unchanged_project_is_not_scann
 
 
 # --- the artifacts: a Lambda zip and a container context from a generated project ----------------------
-
-
-@pytest.fixture(scope="module")
-def hazard_project(tmp_path_factory: pytest.TempPathFactory) -> tuple[Project, dict[str, str]]:
-    """A Lambda-only project (so no packed distribution needs a newer boto3 than the runtime's)."""
-    parent = tmp_path_factory.mktemp("hazards")
-    project = generate(parent, "hazard-agent", targets=["lambda"])
-    return project, plant_hazards(project.root, parent / "elsewhere")
-
-
-@pytest.fixture(scope="module")
-def hazard_zip(hazard_project: tuple[Project, dict[str, str]]) -> Artifact:
-    return build_artifact(hazard_project[0], "lambda")
 
 
 @pytest.mark.slow
