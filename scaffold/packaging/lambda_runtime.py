@@ -33,6 +33,7 @@ LAMBDA_PYTHON_SDK: dict[str, dict[str, str]] = {
     "3.13": {"boto3": "1.34.145", "botocore": "1.34.145"},
 }
 _MACHINES = {"arm64": "aarch64", "x86_64": "x86_64"}
+_LEADING_NAME = re.compile(r"\s*[A-Za-z0-9._-]*")  # matches every string (maybe empty)
 
 
 def provided_versions(python: str) -> Mapping[str, str]:
@@ -89,6 +90,8 @@ def shortfalls(
         if packed in wanted:
             continue  # the runtime's own copies come with their own, matching requirements
         for line in lines:
+            if _normalize(_LEADING_NAME.match(line).group(0)) not in wanted:  # type: ignore[union-attr]
+                continue  # most requirements name something else: skip parsing them
             try:
                 requirement = Requirement(line)
             except InvalidRequirement:
@@ -103,22 +106,24 @@ def shortfalls(
 
 
 def installed_requirements(site: Path) -> dict[str, list[str]]:
-    """Each distribution in ``site`` (a dependency layer) and its ``Requires-Dist`` lines, from METADATA."""
+    """Each distribution in ``site`` (a dependency layer) and its ``Requires-Dist`` lines, from METADATA
+    (its headers only: they end at the first blank line, before the long description)."""
     requires: dict[str, list[str]] = {}
     for info in sorted(site.glob("*.dist-info")):
-        metadata = info / "METADATA"
-        if not metadata.is_file():
-            continue
         name = None
         lines: list[str] = []
-        for line in metadata.read_text(encoding="utf-8", errors="replace").splitlines():
-            if not line:
-                break  # the headers end at the first blank line; the description follows
-            key, _, value = line.partition(":")
-            if key.lower() == "name" and name is None:
-                name = value.strip()
-            elif key.lower() == "requires-dist":
-                lines.append(value.strip())
+        try:
+            with (info / "METADATA").open(encoding="utf-8", errors="replace") as handle:
+                for line in handle:
+                    if not line.strip():
+                        break
+                    key, _, value = line.partition(":")
+                    if key.lower() == "name" and name is None:
+                        name = value.strip()
+                    elif key.lower() == "requires-dist":
+                        lines.append(value.strip())
+        except FileNotFoundError:
+            continue
         if name:
             requires[name] = lines
     return requires

@@ -62,12 +62,15 @@ NAME_RULES = (
     "*.tfstate.*",
 )
 NAME_SPECS = tuple((rule, pathspec.GitIgnoreSpec.from_lines([rule])) for rule in NAME_RULES)
+_ANY_NAME_RULE = pathspec.GitIgnoreSpec.from_lines(NAME_RULES)  # one pass for the common case: no match
 SCAN_LAYOUT = 1  # bump when what a cached result means changes
 LEFT_OUT_PLUGINS = ("IPPublicDetector",)
 
 
 def name_rule(rel: str) -> str | None:
     """The first name rule ``rel`` matches (``.env*``), or None."""
+    if not _ANY_NAME_RULE.match_file(rel):
+        return None
     for rule, spec in NAME_SPECS:
         if spec.match_file(rel):
             return rule

@@ -210,34 +210,48 @@ def _project_file(found: _Candidate, digest: str) -> ProjectFile:
 def _walk(root: Path, spec: pathspec.PathSpec) -> Iterator[_Candidate | HeldBack]:
     """Files not ignored; ignored directories are not entered (as git does: a file inside an excluded
     directory cannot be re-included). Every path is resolved: what resolves outside the project, or to
-    nothing, is held back; a symlinked directory inside it is entered, each real directory once."""
+    nothing, is held back; a symlinked directory inside it is entered (its files ship under the link's
+    path, as well as under their own), unless it loops back to a directory above it."""
     real_root = os.path.realpath(root)
-    seen: set[str] = set()
 
-    def visit(directory: str, prefix: str) -> Iterator[_Candidate | HeldBack]:
-        real_dir = os.path.realpath(directory)
-        if real_dir in seen:
+    def visit(
+        real_dir: str, prefix: str, real_prefix: str, ancestors: frozenset[str]
+    ) -> Iterator[_Candidate | HeldBack]:
+        """``real_dir``: a directory with no symlink in its path; ``prefix``: its path as shipped (through
+        symlinks), ``real_prefix``: its real path, both relative to the project root. A symlink back to
+        one of its ``ancestors`` (a loop) is not entered again."""
+        if real_dir in ancestors:
             return
-        seen.add(real_dir)
-        with os.scandir(directory) as listing:
+        ancestors = ancestors | {real_dir}
+        with os.scandir(real_dir) as listing:
             entries = sorted(listing, key=lambda entry: entry.name)
         for entry in entries:
             rel = prefix + entry.name
-            real = os.path.realpath(entry.path)
-            is_dir = os.path.isdir(real)
+            link = entry.is_symlink()
+            # real_dir has no symlink in it, so only a symlink needs resolving (realpath costs a
+            # system call per path component)
+            real = os.path.realpath(entry.path) if link else entry.path
+            is_dir = os.path.isdir(real) if link else entry.is_dir(follow_symlinks=False)
             if spec.match_file(f"{rel}/" if is_dir else rel):
                 continue
-            if not _inside(real, real_root):
+            if link and not _inside(real, real_root):
                 where = real if os.path.exists(real) else f"{os.readlink(entry.path)}, which does not exist"
                 yield HeldBack(rel, f"symlink outside the project ({where})")
-            elif not os.path.exists(real):
+            elif link and not os.path.exists(real):
                 yield HeldBack(rel, f"symlink to {os.readlink(entry.path)}, which does not exist")
             elif is_dir:
-                yield from visit(entry.path, rel + "/")
-            elif os.path.isfile(real):  # not a socket, pipe or device
-                yield _Candidate(rel, Path(real), Path(real).relative_to(real_root).as_posix())
+                real_rel = _relative(real, real_root) if link else real_prefix + entry.name
+                yield from visit(real, rel + "/", real_rel + "/", ancestors)
+            elif os.path.isfile(real) if link else entry.is_file(follow_symlinks=False):
+                # a regular file, not a socket, pipe or device
+                target = _relative(real, real_root) if link else real_prefix + entry.name
+                yield _Candidate(rel, Path(real), target)
 
-    yield from visit(str(root), "")
+    yield from visit(real_root, "", "", frozenset())
+
+
+def _relative(path: str, root: str) -> str:
+    return Path(path).relative_to(root).as_posix()
 
 
 def _inside(path: str, root: str) -> bool:

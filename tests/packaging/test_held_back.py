@@ -184,3 +184,19 @@ def test_the_cli_names_each_file_and_its_rule(
     assert json.loads(done.stdout)["held_back_rules"] == expected
     assert "notes.txt (AWSKeyDetector)" in done.stderr
     assert "p.txt (symlink outside the project (/etc/passwd))" in done.stderr
+
+
+def test_a_folder_symlink_inside_the_project_ships_under_both_paths_and_a_loop_is_not_followed(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "pkg" / "sub").mkdir(parents=True)
+    (tmp_path / "pkg" / "sub" / "m.py").write_text("X = 1\n")
+    (tmp_path / "pkg" / "sub" / ".env.local").write_text("TOKEN=abc\n")
+    (tmp_path / "alias").symlink_to("pkg", target_is_directory=True)
+    (tmp_path / "pkg" / "up").symlink_to("..", target_is_directory=True)  # a loop back to the root
+    selection = select_files(tmp_path)
+    assert [file.rel for file in selection.files] == ["alias/sub/m.py", "pkg/sub/m.py"]
+    assert rules(selection) == {
+        "alias/sub/.env.local": "symlink to pkg/sub/.env.local: name .env*",
+        "pkg/sub/.env.local": "name .env*",
+    }
