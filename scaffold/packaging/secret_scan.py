@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import tempfile
 from collections.abc import Iterable, Sequence
 from importlib import metadata
 from pathlib import Path
@@ -63,7 +64,7 @@ NAME_RULES = (
 )
 NAME_SPECS = tuple((rule, pathspec.GitIgnoreSpec.from_lines([rule])) for rule in NAME_RULES)
 _ANY_NAME_RULE = pathspec.GitIgnoreSpec.from_lines(NAME_RULES)  # one pass for the common case: no match
-SCAN_LAYOUT = 1  # bump when what a cached result means changes
+SCAN_LAYOUT = 2  # bump when what a cached result means changes
 LEFT_OUT_PLUGINS = ("IPPublicDetector",)
 
 
@@ -121,10 +122,34 @@ def _scan(paths: Iterable[Path]) -> dict[Path, tuple[str, ...]]:
 
     plugin_of = _plugin_of_secret_type()
     results: dict[Path, tuple[str, ...]] = {}
-    with transient_settings({"plugins_used": [{"name": name} for name in plugin_names()]}):
+    with (
+        tempfile.TemporaryDirectory(prefix="scaffold-scan-") as scratch,
+        transient_settings({"plugins_used": [{"name": name} for name in plugin_names()]}),
+    ):
         for path in paths:
-            results[path] = tuple(sorted({plugin_of[secret.type] for secret in scan_file(str(path))}))
+            readable = _as_utf8(path, Path(scratch))
+            found = {plugin_of[secret.type] for secret in scan_file(str(readable))}
+            results[path] = tuple(sorted(found))
     return results
+
+
+def _as_utf8(path: Path, scratch: Path) -> Path:
+    """``path``, or a UTF-8 copy of it under the same name when it is text in another encoding.
+
+    detect-secrets skips a file it cannot decode as UTF-8 whole, so a key pasted into a Latin-1 or
+    Windows-1252 notes file would ship unseen. A file with a NUL byte in its first 8 KB is binary and
+    left to detect-secrets as it is."""
+    data = path.read_bytes()
+    if b"\0" in data[:8192]:
+        return path
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        copy = scratch / f"{len(list(scratch.iterdir()))}" / path.name
+        copy.parent.mkdir()
+        copy.write_text(data.decode("latin-1"), encoding="utf-8")
+        return copy
+    return path
 
 
 def _key(path: Path, digest: str) -> str:

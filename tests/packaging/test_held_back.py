@@ -200,3 +200,13 @@ def test_a_folder_symlink_inside_the_project_ships_under_both_paths_and_a_loop_i
         "alias/sub/.env.local": "symlink to pkg/sub/.env.local: name .env*",
         "pkg/sub/.env.local": "name .env*",
     }
+
+
+def test_a_secret_in_a_text_file_that_is_not_utf8_is_found_too(tmp_path: Path) -> None:
+    """detect-secrets alone skips a file it cannot decode as UTF-8; a Latin-1 note must not slip by."""
+    (tmp_path / "notes-latin1.txt").write_bytes(("Café keys\n" + HAZARDS["notes.txt"]).encode("latin-1"))
+    (tmp_path / "blob.bin").write_bytes(b"\0\xff" * 4096)  # binary: left to detect-secrets as it is
+    (tmp_path / "plain-latin1.txt").write_bytes("Café au lait\n".encode("latin-1"))
+    selection = select_files(tmp_path)
+    assert rules(selection) == {"notes-latin1.txt": "AWSKeyDetector"}
+    assert [file.rel for file in selection.files] == ["blob.bin", "plain-latin1.txt"]
