@@ -26,7 +26,7 @@ from scaffold.packaging import (
     build_container_context,
     secret_scan,
 )
-from scaffold.packaging.selection import select_files
+from scaffold.packaging.selection import HeldBack, select_files
 from scaffold.project import Project
 
 from .conftest import HAZARDS, plant_hazards
@@ -36,8 +36,8 @@ PASSWD_LINE = b"root:x:0:0:"
 
 def rules(held: Any) -> dict[str, str]:
     """A selection's, artifact's or context's held-back files and rules, as a path -> rule mapping."""
-    return {str(item[0]) if isinstance(item, tuple) else item.rel: item[1] if isinstance(item, tuple)
-            else item.rule for item in held.held_back_rules}  # fmt: skip
+    pairs = [(item.rel, item.rule) if isinstance(item, HeldBack) else item for item in held.held_back_rules]
+    return dict(pairs)
 
 
 @pytest.fixture()

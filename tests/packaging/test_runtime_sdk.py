@@ -17,9 +17,15 @@ SDK = ("boto3", "botocore", "s3transfer")
 OLD_RUNTIME = {"boto3": "1.34.145", "botocore": "1.34.145"}
 
 
-def decide(requires: dict[str, list[str]], provided: dict[str, str] = OLD_RUNTIME, **kw: object) -> list[str]:
-    options = {"python": "3.12", "arch": "arm64", **kw}
-    return [str(item) for item in shortfalls(requires, provided, SDK, **options)]  # type: ignore[arg-type]
+def decide(
+    requires: dict[str, list[str]],
+    provided: dict[str, str] = OLD_RUNTIME,
+    *,
+    arch: str = "arm64",
+    extras: dict[str, set[str]] | None = None,
+) -> list[str]:
+    found = shortfalls(requires, provided, SDK, python="3.12", arch=arch, extras=extras)
+    return [str(item) for item in found]
 
 
 def test_a_requirement_newer_than_the_runtime_copy_is_a_shortfall() -> None:
