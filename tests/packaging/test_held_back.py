@@ -210,3 +210,12 @@ def test_a_secret_in_a_text_file_that_is_not_utf8_is_found_too(tmp_path: Path) -
     selection = select_files(tmp_path)
     assert rules(selection) == {"notes-latin1.txt": "AWSKeyDetector"}
     assert [file.rel for file in selection.files] == ["blob.bin", "plain-latin1.txt"]
+
+
+def test_a_line_excused_with_detect_secrets_pragma_ships(tmp_path: Path) -> None:
+    key = "AKIAZ3MSJV4WWNKWW5FG"
+    (tmp_path / "excused.py").write_text(f'SAMPLE_KEY_ID = "{key}"  # pragma: allowlist secret\n')
+    (tmp_path / "plain.py").write_text(f'SAMPLE_KEY_ID = "{key}"\n')
+    selection = select_files(tmp_path)
+    assert [file.rel for file in selection.files] == ["excused.py"]
+    assert rules(selection) == {"plain.py": "AWSKeyDetector"}
