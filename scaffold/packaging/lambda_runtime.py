@@ -20,12 +20,14 @@ from pathlib import Path
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.version import InvalidVersion, Version
 
-# The AWS SDK for Python each Lambda Python runtime includes, from the AWS Lambda Developer Guide,
+# The AWS SDK for Python each Lambda Python runtime includes. Source: AWS Lambda Developer Guide,
 # "Building Lambda functions with Python", section "Runtime-included SDK versions"
-# (https://docs.aws.amazon.com/lambda/latest/dg/lambda-python.html#python-sdk-included), as listed there
-# when this table was last checked: 2025-01. AWS notes the version depends on the Region and is updated
-# over time, so these are the documented floor a function can count on, not a promise of the newest.
-# A runtime missing here (a new python3.X) is treated as providing nothing we can rely on.
+# (https://docs.aws.amazon.com/lambda/latest/dg/lambda-python.html), which listed boto3/botocore 1.34.145
+# for these runtimes in its 2024-2025 versions (recorded here 2026-12-07, from that listing; this build
+# machine is offline, so not re-read from AWS today). The page now says the version varies by Region and
+# over time and suggests printing boto3.__version__ from a function: treat these as the floor a function
+# can count on. Raise them only from AWS's own statement. A runtime missing here (a new python3.X) is
+# treated as providing nothing we can rely on, so its zips carry the SDK.
 LAMBDA_PYTHON_SDK: dict[str, dict[str, str]] = {
     "3.10": {"boto3": "1.34.145", "botocore": "1.34.145"},
     "3.11": {"boto3": "1.34.145", "botocore": "1.34.145"},
