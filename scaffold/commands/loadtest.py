@@ -1,0 +1,7 @@
+"""``scaffold loadtest``: placeholder replaced below."""
+import click
+
+
+@click.command("loadtest")
+def loadtest() -> None:
+    """Load test."""

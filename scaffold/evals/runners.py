@@ -1,0 +1,171 @@
+"""Where the cases run: the project's core in this process, a running server, or a deployed target.
+
+Every runner answers one turn with the wire-contract reply (a dict: text, usage, metrics with the tool
+trajectory), so the same checks see the same data whatever the transport, and the results agree.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any, Protocol
+
+from ..errors import BadInput
+from ..project import Project
+
+EVAL_USER = "eval-user"
+
+
+class Runner(Protocol):
+    #: A short description for the report ("core", "http://127.0.0.1:8080/invocations", "target agentcore").
+    label: str
+    #: Whether ``faults`` cases can run here (tool faults need the agent built in this process).
+    supports_faults: bool
+
+    def ask(self, prompt: str, session_id: str) -> dict[str, Any]: ...
+
+    def faults_enabled(self) -> contextlib.AbstractContextManager[None]: ...
+
+
+class InProcessRunner:
+    """``call_agent`` of the project's core, imported from the project root into this interpreter."""
+
+    label = "core (in process)"
+    supports_faults = True
+
+    def __init__(self, project: Project) -> None:
+        self.project = project
+        self.module = import_core(project)
+
+    def ask(self, prompt: str, session_id: str) -> dict[str, Any]:
+        reply = self.module.call_agent(EVAL_USER, prompt, session_id=session_id, target="eval")
+        return reply.to_dict()  # type: ignore[no-any-return]
+
+    @contextlib.contextmanager
+    def faults_enabled(self) -> Iterator[None]:
+        """Attach strands-evals' ``ChaosPlugin`` to every agent the core builds while the cases run; the
+        plugin acts only while a ``ChaosCase`` with effects is active (``ChaosExperiment`` sets it)."""
+        from strands_evals.chaos import ChaosPlugin
+
+        original: Callable[..., Any] | None = getattr(self.module, "build_agent", None)
+        if original is None:
+            raise BadInput(
+                f"{self.module.__name__} has no build_agent(); fault cases need it to attach the chaos plugin."
+            )
+        plugin = ChaosPlugin()
+
+        def build_with_chaos(*args: Any, **kwargs: Any) -> Any:
+            agent = original(*args, **kwargs)
+            for callback in plugin.hooks:
+                for event_type in getattr(callback, "_hook_event_types", ()):
+                    agent.add_hook(callback, event_type)
+            return agent
+
+        self.module.build_agent = build_with_chaos
+        try:
+            yield
+        finally:
+            self.module.build_agent = original
+
+
+class HttpRunner:
+    """A running server (``scaffold serve``, or anything speaking the wire contract) at ``url``."""
+
+    supports_faults = False
+
+    def __init__(self, url: str, *, token: str | None = None, timeout_s: float = 300.0) -> None:
+        from ..invoke_client import invocation_url
+
+        self.url = invocation_url(url)
+        self.label = self.url
+        self.token = token
+        self.timeout_s = timeout_s
+
+    def ask(self, prompt: str, session_id: str) -> dict[str, Any]:
+        from ..invoke_client import InvokeRequest, invoke
+
+        request = InvokeRequest(
+            url=self.url, prompt=prompt, session_id=session_id, stream=False, timeout_s=self.timeout_s
+        )
+        if self.token:
+            return _invoke_with_token(request, self.token)
+        return invoke(request, lambda _chunk: None).reply
+
+    def faults_enabled(self) -> contextlib.AbstractContextManager[None]:
+        return contextlib.nullcontext()
+
+
+class DeployedRunner:
+    """A deployed target, called the way ``scaffold invoke --target`` calls it (the deploy state)."""
+
+    supports_faults = False
+
+    def __init__(self, project: Project, target: str, aws: tuple[str | None, str | None, str | None], token: str | None) -> None:
+        self.project, self.target, self.aws, self.token = project, target, aws, token
+        self.label = f"target {target}"
+
+    def ask(self, prompt: str, session_id: str) -> dict[str, Any]:
+        from ..deploy.engine import AwsOptions, invoke_deployed
+        from ..deploy.targets.base import DeployedInvoke
+        from ..invoke_client import InvokeRequest
+
+        request = InvokeRequest(url="", prompt=prompt, session_id=session_id, stream=False)
+        result = invoke_deployed(
+            self.project, self.target, AwsOptions(*self.aws), DeployedInvoke(request, self.token), lambda _c: None
+        )
+        return result.reply
+
+    def faults_enabled(self) -> contextlib.AbstractContextManager[None]:
+        return contextlib.nullcontext()
+
+
+def _invoke_with_token(request: Any, token: str) -> dict[str, Any]:
+    """A JSON invocation with a bearer token (the invoke client sends none to a plain URL)."""
+    import httpx
+
+    from ..errors import ConnectionFailed, ServerError
+    from ..invoke_client import error_detail
+
+    try:
+        response = httpx.post(
+            request.url,
+            json=request.payload(),
+            headers={**request.headers(), "Authorization": f"Bearer {token}"},
+            timeout=request.timeout_s,
+        )
+    except httpx.HTTPError as exc:
+        raise ConnectionFailed(f"The request to {request.url} failed: {exc or type(exc).__name__}") from None
+    if not response.is_success:
+        detail, _ = error_detail(_json_or_none(response), response.text)
+        raise ServerError(f"The server at {request.url} answered {response.status_code}: {detail}")
+    return response.json()  # type: ignore[no-any-return]
+
+
+def _json_or_none(response: Any) -> Any:
+    try:
+        return response.json()
+    except ValueError:
+        return None
+
+
+def import_core(project: Project) -> Any:
+    """``<package>.agent`` from ``project.root``; a same-named package from elsewhere is dropped first, so
+    two projects with one package name never see each other's code."""
+    root = str(project.root)
+    package = project.package_name
+    loaded = sys.modules.get(package)
+    if loaded is not None and not str(getattr(loaded, "__file__", "") or "").startswith(root + "/"):
+        for name in [n for n in sys.modules if n == package or n.startswith(f"{package}.")]:
+            del sys.modules[name]
+    if root not in sys.path:
+        sys.path.insert(0, root)
+    try:
+        module = importlib.import_module(f"{package}.agent")
+    except ImportError as exc:
+        raise BadInput(f"Cannot import the core {package}.agent from {Path(root)}: {exc}") from None
+    if not hasattr(module, "call_agent"):
+        raise BadInput(f"{package}.agent has no call_agent(); is {root} an agent-scaffold project?")
+    return module
