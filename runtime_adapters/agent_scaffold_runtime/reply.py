@@ -90,7 +90,8 @@ def _message_text(message: Any) -> str:
 
 def _tool_trajectory(traces: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The ``toolUse`` blocks of the model's messages in the metrics traces, in call order, with the status
-    of each call's ``toolResult`` (``success``/``error``)."""
+    of each call's ``toolResult`` (``success``/``error``). A call without a tool trace was cancelled by a hook
+    before it ran, which Strands answers with an error result."""
     calls: list[dict[str, Any]] = []
     statuses: dict[str, str] = {}
 
@@ -109,6 +110,6 @@ def _tool_trajectory(traces: list[dict[str, Any]]) -> list[dict[str, Any]]:
     for trace in traces:
         walk(trace)
     return [
-        {"name": call["name"], "input": call["input"], "status": statuses.get(str(call["id"]), "unknown")}
+        {"name": call["name"], "input": call["input"], "status": statuses.get(str(call["id"]), "error")}
         for call in calls
     ]

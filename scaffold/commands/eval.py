@@ -63,15 +63,18 @@ def eval_command(
     project_dir: Path | None,
 ) -> None:
     """Run the eval cases of SET (names under evals/, or paths; default: all of them)."""
+    from agent_scaffold_runtime.evals import EvalSetError, discover_sets, load_sets, run_cases
+
     from ..evals import report
-    from ..evals.cases import discover_sets, load_sets
-    from ..evals.experiment import run_cases
     from ..project import locate_project
 
     if url is not None and target is not None:
         raise click.UsageError("Give --url or --target, not both.")
     project = locate_project(project_dir)
-    cases = load_sets(discover_sets(project.root, sets))
+    try:
+        cases = load_sets(discover_sets(project.root, sets))
+    except EvalSetError as exc:
+        raise BadInput(str(exc)) from None
     runner = _runner(project, url, target, token, (region, profile, endpoint_url))
     old = report.load_baseline(baseline) if baseline else None
     if not as_json:
@@ -81,10 +84,7 @@ def eval_command(
         if not as_json:
             click.echo(f"  {result.status:<7} {result.name}", err=True)
 
-    try:
-        results = run_cases(cases, runner, judge_model=_judge_model(project), workers=workers, on_case=progress)
-    except KeyboardInterrupt:
-        raise
+    results = run_cases(cases, runner, judge_model=_judge_model(project), workers=workers, on_case=progress)
     if junit_path is not None:
         report.write_junit(results, junit_path, runner.label)
     regressions = report.compare(results, old) if old is not None else []
@@ -103,13 +103,13 @@ def eval_command(
 
 
 def _runner(project: Any, url: str | None, target: str | None, token: str | None, aws: tuple[str | None, str | None, str | None]) -> Any:
-    from ..evals.runners import DeployedRunner, HttpRunner, InProcessRunner
+    from ..evals.runners import DeployedRunner, HttpRunner, core_runner
 
     if url is not None:
         return HttpRunner(url, token=token)
     if target is not None:
         return DeployedRunner(project, target, aws, token)
-    return InProcessRunner(project)
+    return core_runner(project)
 
 
 def _judge_model(project: Any) -> Any | None:

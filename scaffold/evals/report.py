@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import BadInput
-from .experiment import CHECKS, CaseResult
+from agent_scaffold_runtime.evals import CHECKS, CaseResult
 
 #: Latency is noisy: a case regresses only when it is this much slower than the baseline, and by more than
 #: ``LATENCY_FLOOR_MS``; tokens and pass/fail are deterministic on the offline model, so any change counts.

@@ -1,4 +1,5 @@
-"""Where the cases run: the project's core in this process, a running server, or a deployed target.
+"""Where ``scaffold eval`` runs the cases: the project's core in this process (the runtime's ``CoreRunner``),
+a running server, or a deployed target.
 
 Every runner answers one turn with the wire-contract reply (a dict: text, usage, metrics with the tool
 trajectory), so the same checks see the same data whatever the transport, and the results agree.
@@ -9,67 +10,11 @@ from __future__ import annotations
 import contextlib
 import importlib
 import sys
-from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 from ..errors import BadInput
 from ..project import Project
-
-EVAL_USER = "eval-user"
-
-
-class Runner(Protocol):
-    #: A short description for the report ("core", "http://127.0.0.1:8080/invocations", "target agentcore").
-    label: str
-    #: Whether ``faults`` cases can run here (tool faults need the agent built in this process).
-    supports_faults: bool
-
-    def ask(self, prompt: str, session_id: str) -> dict[str, Any]: ...
-
-    def faults_enabled(self) -> contextlib.AbstractContextManager[None]: ...
-
-
-class InProcessRunner:
-    """``call_agent`` of the project's core, imported from the project root into this interpreter."""
-
-    label = "core (in process)"
-    supports_faults = True
-
-    def __init__(self, project: Project) -> None:
-        self.project = project
-        self.module = import_core(project)
-
-    def ask(self, prompt: str, session_id: str) -> dict[str, Any]:
-        reply = self.module.call_agent(EVAL_USER, prompt, session_id=session_id, target="eval")
-        return reply.to_dict()  # type: ignore[no-any-return]
-
-    @contextlib.contextmanager
-    def faults_enabled(self) -> Iterator[None]:
-        """Attach strands-evals' ``ChaosPlugin`` to every agent the core builds while the cases run; the
-        plugin acts only while a ``ChaosCase`` with effects is active (``ChaosExperiment`` sets it)."""
-        from strands_evals.chaos import ChaosPlugin
-
-        original: Callable[..., Any] | None = getattr(self.module, "build_agent", None)
-        if original is None:
-            raise BadInput(
-                f"{self.module.__name__} has no build_agent(); fault cases need it to attach the chaos plugin."
-            )
-        plugin = ChaosPlugin()
-
-        def build_with_chaos(*args: Any, **kwargs: Any) -> Any:
-            agent = original(*args, **kwargs)
-            for callback in plugin.hooks:
-                for event_type in getattr(callback, "_hook_event_types", ()):
-                    agent.add_hook(callback, event_type)
-            return agent
-
-        self.module.build_agent = build_with_chaos
-        try:
-            yield
-        finally:
-            self.module.build_agent = original
-
 
 class HttpRunner:
     """A running server (``scaffold serve``, or anything speaking the wire contract) at ``url``."""
@@ -149,6 +94,12 @@ def _json_or_none(response: Any) -> Any:
         return response.json()
     except ValueError:
         return None
+
+
+def core_runner(project: Project) -> Any:
+    from agent_scaffold_runtime.evals import CoreRunner
+
+    return CoreRunner(import_core(project))
 
 
 def import_core(project: Project) -> Any:

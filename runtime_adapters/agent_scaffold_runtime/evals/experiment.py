@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .cases import EvalCase
-from .evaluators import METRICS_STATE, NOT_RUN_OFFLINE, all_evaluators
-from .runners import Runner
+from .checks import METRICS_STATE, NOT_RUN_OFFLINE, all_evaluators
+from .runner import Runner
 
 CHECKS = ("output", "trajectory", "limits", "judge")
 

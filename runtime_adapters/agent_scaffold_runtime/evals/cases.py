@@ -28,7 +28,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..errors import BadInput
+
+
+class EvalSetError(ValueError):
+    """An eval set that cannot be used as written; the message names the file, the case and the key."""
 
 EVALS_DIR = "evals"
 FAULT_KINDS = ("error", "timeout")
@@ -79,13 +82,13 @@ class _Where:
     def __init__(self, path: Path, case: str | None = None) -> None:
         self.path, self.case = path, case
 
-    def fail(self, key: str | None, problem: str) -> BadInput:
+    def fail(self, key: str | None, problem: str) -> EvalSetError:
         parts = [str(self.path)]
         if self.case is not None:
             parts.append(f"case {self.case!r}")
         if key:
             parts.append(f"key {key!r}")
-        return BadInput(f"{', '.join(parts)}: {problem}")
+        return EvalSetError(f"{', '.join(parts)}: {problem}")
 
 
 def discover_sets(root: Path, names: tuple[str, ...] = ()) -> list[Path]:
@@ -96,13 +99,13 @@ def discover_sets(root: Path, names: tuple[str, ...] = ()) -> list[Path]:
             candidates = [Path(name), root / name, root / EVALS_DIR / name, root / EVALS_DIR / f"{name}.yaml"]
             found = next((c for c in candidates if c.is_file()), None)
             if found is None:
-                raise BadInput(f"No eval set {name!r} (looked in {root / EVALS_DIR}).")
+                raise EvalSetError(f"No eval set {name!r} (looked in {root / EVALS_DIR}).")
             paths.append(found)
         return paths
     directory = root / EVALS_DIR
     paths = sorted([*directory.glob("*.yaml"), *directory.glob("*.yml")]) if directory.is_dir() else []
     if not paths:
-        raise BadInput(f"No eval sets: add cases to {directory}/*.yaml (see docs/eval.md).")
+        raise EvalSetError(f"No eval sets: add cases to {directory}/*.yaml (see docs/eval.md).")
     return paths
 
 
@@ -112,7 +115,7 @@ def load_sets(paths: list[Path]) -> list[EvalCase]:
     for path in paths:
         for case in load_set(path):
             if case.full_name in seen:
-                raise BadInput(f"{path}, case {case.name!r}: the name is used twice in {case.set_name}.")
+                raise EvalSetError(f"{path}, case {case.name!r}: the name is used twice in {case.set_name}.")
             seen.add(case.full_name)
             cases.append(case)
     return cases
