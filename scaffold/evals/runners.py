@@ -111,8 +111,10 @@ def import_core(project: Project) -> Any:
     if loaded is not None and not str(getattr(loaded, "__file__", "") or "").startswith(root + "/"):
         for name in [n for n in sys.modules if n == package or n.startswith(f"{package}.")]:
             del sys.modules[name]
-    if root not in sys.path:
-        sys.path.insert(0, root)
+    if root in sys.path:
+        sys.path.remove(root)
+    sys.path.insert(0, root)  # first, so this project's package wins over any other on the path
+    importlib.invalidate_caches()
     try:
         module = importlib.import_module(f"{package}.agent")
     except ImportError as exc:
