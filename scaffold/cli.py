@@ -61,7 +61,9 @@ def cli() -> None:
     """Create, run and serve Strands agents: one portable core, thin adapters per target."""
 
 
-for _command in (new, run, serve, invoke_command, eval_command, loadtest, package, deploy, status, logs, destroy):
+for _command in (new, run, serve, invoke_command, eval_command, loadtest):
+    cli.add_command(_command)
+for _command in (package, deploy, status, logs, destroy):
     cli.add_command(_command)
 for _command in (target, configure, update, check_update, template):
     cli.add_command(_command)

@@ -1,4 +1,4 @@
-"""``scaffold eval``: run the project's eval sets (``evals/*.yaml``) against the core, a server or a target."""
+"""``scaffold eval``: run the project's eval sets (``evals/*.yaml``) on the core, a server or a target."""
 
 from __future__ import annotations
 
@@ -36,7 +36,11 @@ Exit codes: 0 every case passed; 1 a case failed or errored, or a regression; 2 
 @target_option(help="A deployed target instead of the core in process (see scaffold deploy).")
 @click.option("--json", "as_json", is_flag=True, help="Print the results as one JSON document.")
 @click.option(
-    "--junit", "junit_path", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE", help="Write a JUnit XML report."
+    "--junit",
+    "junit_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE",
+    help="Write a JUnit XML report.",
 )
 @click.option(
     "--baseline",
@@ -44,8 +48,12 @@ Exit codes: 0 every case passed; 1 a case failed or errored, or a regression; 2 
     metavar="FILE",
     help="Compare with an earlier --json run and fail on regressions.",
 )
-@click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True, help="Cases run at once.")
-@click.option("--token", envvar="SCAFFOLD_BEARER_TOKEN", metavar="JWT", help="Bearer token for auth=jwt servers.")
+@click.option(
+    "--workers", type=click.IntRange(1, 64), default=1, show_default=True, help="Cases run at once."
+)
+@click.option(
+    "--token", envvar="SCAFFOLD_BEARER_TOKEN", metavar="JWT", help="Bearer token for auth=jwt servers."
+)
 @aws_options
 @project_option
 def eval_command(
@@ -102,7 +110,13 @@ def eval_command(
         raise click.exceptions.Exit(ExitCode.FAILURE)
 
 
-def _runner(project: Any, url: str | None, target: str | None, token: str | None, aws: tuple[str | None, str | None, str | None]) -> Any:
+def _runner(
+    project: Any,
+    url: str | None,
+    target: str | None,
+    token: str | None,
+    aws: tuple[str | None, str | None, str | None],
+) -> Any:
     from ..evals.runners import DeployedRunner, HttpRunner, core_runner
 
     if url is not None:

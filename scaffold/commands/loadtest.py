@@ -38,21 +38,46 @@ def parse_duration(raw: str) -> int:
     return int(match.group(1)) * {"s": 1, "m": 60, "h": 3600}[match.group(2) or "s"]
 
 
-@click.command("loadtest", epilog=EPILOG, short_help="Load test the agent with Locust; report latency and errors.")
-@click.option("--users", "-u", type=click.IntRange(1, 10_000), default=10, show_default=True, help="Virtual users.")
-@click.option(
-    "--spawn-rate", "-r", type=click.FloatRange(min=0, min_open=True), default=10, show_default=True, help="Users started per second."
+@click.command(
+    "loadtest", epilog=EPILOG, short_help="Load test the agent with Locust; report latency and errors."
 )
-@click.option("--duration", "-t", default="60s", show_default=True, metavar="TIME", help="How long: 30, 45s, 2m.")
+@click.option(
+    "--users", "-u", type=click.IntRange(1, 10_000), default=10, show_default=True, help="Virtual users."
+)
+@click.option(
+    "--spawn-rate",
+    "-r",
+    type=click.FloatRange(min=0, min_open=True),
+    default=10,
+    show_default=True,
+    help="Users started per second.",
+)
+@click.option(
+    "--duration", "-t", default="60s", show_default=True, metavar="TIME", help="How long: 30, 45s, 2m."
+)
 @click.option("--url", metavar="URL", help="A running server instead of starting one locally.")
-@click.option("--serve", "serve_target", type=click.Choice(sorted(SERVER_TARGETS)), help="Which app to start locally.")
-@click.option("--token", envvar="SCAFFOLD_BEARER_TOKEN", metavar="JWT", help="Bearer token for every user (--url).")
 @click.option(
-    "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), metavar="DIR", help="Report directory.  [default: build/loadtest]"
+    "--serve", "serve_target", type=click.Choice(sorted(SERVER_TARGETS)), help="Which app to start locally."
 )
-@click.option("--locustfile", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Another locustfile.")
-@click.option("--max-p95", type=click.FloatRange(min=0), metavar="MS", help="Fail when p95 latency is above MS.")
-@click.option("--max-error-rate", type=click.FloatRange(0, 1), metavar="R", help="Fail when errors/requests is above R.")
+@click.option(
+    "--token", envvar="SCAFFOLD_BEARER_TOKEN", metavar="JWT", help="Bearer token for every user (--url)."
+)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    metavar="DIR",
+    help="Report directory.  [default: build/loadtest]",
+)
+@click.option(
+    "--locustfile", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Another locustfile."
+)
+@click.option(
+    "--max-p95", type=click.FloatRange(min=0), metavar="MS", help="Fail when p95 latency is above MS."
+)
+@click.option(
+    "--max-error-rate", type=click.FloatRange(0, 1), metavar="R", help="Fail when errors/requests is above R."
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @project_option
 def loadtest(
@@ -82,7 +107,9 @@ def loadtest(
     plan = LoadPlan(users, spawn_rate, seconds, out, chosen if chosen.is_file() else BUILTIN_LOCUSTFILE)
     if not as_json:
         where = url or f"a local {serve_target or _server_target(project)} server"
-        click.echo(f"Load testing {where}: {users} users for {seconds} s (locustfile {plan.locustfile})", err=True)
+        click.echo(
+            f"Load testing {where}: {users} users for {seconds} s (locustfile {plan.locustfile})", err=True
+        )
     if url is not None:
         report = _against_url(url, plan, token)
     else:
@@ -92,7 +119,9 @@ def loadtest(
     if max_p95 is not None and report.p95_ms > max_p95:
         report.violations.append(f"p95 latency {report.p95_ms:g} ms is above --max-p95 {max_p95:g} ms")
     if max_error_rate is not None and report.error_rate > max_error_rate:
-        report.violations.append(f"error rate {report.error_rate:.4f} is above --max-error-rate {max_error_rate:g}")
+        report.violations.append(
+            f"error rate {report.error_rate:.4f} is above --max-error-rate {max_error_rate:g}"
+        )
     if report.turns_lost:
         report.violations.append(f"{report.turns_lost} turn(s) missing from the session history")
     if report.requests == 0:
@@ -158,14 +187,18 @@ def _against_local_server(project: Any, target: str, plan: Any) -> Any:
             tokens.chmod(0o600)
             extra["LOADTEST_TOKENS_FILE"] = str(tokens)
         elif str(project.answers.get("auth", "none")) == "iam":
-            server_env["AGENT_AUTH"] = "none"  # no SigV4 front door locally; each user still has its own session
+            server_env["AGENT_AUTH"] = (
+                "none"  # no SigV4 front door locally; each user still has its own session
+            )
         server = stack.enter_context(local_server(project, target, server_env, plan.out_dir / "server.log"))
         before = server.rss_bytes()
         report = run_locust(server.url, plan, _locust_env(plan, **extra))
         after = server.rss_bytes()
         turns = read_turns(plan.out_dir / "turns.json")
         report.sessions, report.turns_completed = len(turns), sum(turns.values())
-        report.turns_lost = sum(max(0, done - stored_turns(server.session_dir, sid)) for sid, done in turns.items())
+        report.turns_lost = sum(
+            max(0, done - stored_turns(server.session_dir, sid)) for sid, done in turns.items()
+        )
         report.rss_before_mb = None if before is None else round(before / 2**20, 1)
         report.rss_after_mb = None if after is None else round(after / 2**20, 1)
     return report

@@ -9,8 +9,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..errors import BadInput
 from agent_scaffold_runtime.evals import CHECKS, CaseResult
+
+from ..errors import BadInput
 
 #: Latency is noisy: a case regresses only when it is this much slower than the baseline, and by more than
 #: ``LATENCY_FLOOR_MS``; tokens and pass/fail are deterministic on the offline model, so any change counts.
@@ -20,7 +21,9 @@ _MARKS = {"pass": "ok", "fail": "FAIL", "n/a": "-", "not run (offline)": "not ru
 
 
 def summary(results: list[CaseResult]) -> dict[str, Any]:
-    counts = {status: sum(r.status == status for r in results) for status in ("pass", "fail", "error", "skipped")}
+    counts = {
+        status: sum(r.status == status for r in results) for status in ("pass", "fail", "error", "skipped")
+    }
     ran = counts["pass"] + counts["fail"] + counts["error"]
     judges_not_run = sum(
         1 for r in results if r.checks.get("judge") and r.checks["judge"].status == "not run (offline)"
@@ -54,7 +57,10 @@ def table(results: list[CaseResult]) -> str:
         for r in results
     ]
     widths = [max(len(str(row[i])) for row in [headers, *rows]) for i in range(len(headers))]
-    lines = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() for row in [headers, *rows]]
+    lines = [
+        "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
+        for row in [headers, *rows]
+    ]
     details = []
     for r in results:
         for reason in r.failures():
@@ -87,9 +93,13 @@ def write_junit(results: list[CaseResult], path: Path, runner: str) -> None:
     ET.SubElement(properties, "property", name="runner", value=runner)
     for r in results:
         set_name, _, case_name = r.name.partition("/")
-        case = ET.SubElement(suite, "testcase", classname=set_name, name=case_name, time=f"{r.latency_ms / 1000:.3f}")
+        case = ET.SubElement(
+            suite, "testcase", classname=set_name, name=case_name, time=f"{r.latency_ms / 1000:.3f}"
+        )
         if r.status == "fail":
-            failure = ET.SubElement(case, "failure", message="; ".join(f.splitlines()[0] for f in r.failures()))
+            failure = ET.SubElement(
+                case, "failure", message="; ".join(f.splitlines()[0] for f in r.failures())
+            )
             failure.text = "\n".join(r.failures())
         elif r.status == "error":
             ET.SubElement(case, "error", message=r.error)
@@ -118,7 +128,9 @@ def load_baseline(path: Path) -> dict[str, Any]:
     except OSError as exc:
         raise BadInput(f"Cannot read the baseline {path}: {exc.strerror}.") from None
     except ValueError:
-        raise BadInput(f"The baseline {path} is not JSON; write one with: scaffold eval --json > {path}") from None
+        raise BadInput(
+            f"The baseline {path} is not JSON; write one with: scaffold eval --json > {path}"
+        ) from None
     if not isinstance(data, dict) or not isinstance(data.get("cases"), list):
         raise BadInput(f"The baseline {path} is not a scaffold eval --json report (no 'cases' list).")
     return data
@@ -157,5 +169,8 @@ def regressions_text(regressions: list[Regression]) -> str:
     if not regressions:
         return "No regressions against the baseline."
     lines = ["Regressions against the baseline:"]
-    lines += [f"  {r.case}: {r.what} {r.detail}{'' if r.blocking else ' (reported, not failing)'}" for r in regressions]
+    lines += [
+        f"  {r.case}: {r.what} {r.detail}{'' if r.blocking else ' (reported, not failing)'}"
+        for r in regressions
+    ]
     return "\n".join(lines)

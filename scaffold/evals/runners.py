@@ -16,6 +16,7 @@ from typing import Any
 from ..errors import BadInput
 from ..project import Project
 
+
 class HttpRunner:
     """A running server (``scaffold serve``, or anything speaking the wire contract) at ``url``."""
 
@@ -48,7 +49,9 @@ class DeployedRunner:
 
     supports_faults = False
 
-    def __init__(self, project: Project, target: str, aws: tuple[str | None, str | None, str | None], token: str | None) -> None:
+    def __init__(
+        self, project: Project, target: str, aws: tuple[str | None, str | None, str | None], token: str | None
+    ) -> None:
         self.project, self.target, self.aws, self.token = project, target, aws, token
         self.label = f"target {target}"
 
@@ -59,7 +62,11 @@ class DeployedRunner:
 
         request = InvokeRequest(url="", prompt=prompt, session_id=session_id, stream=False)
         result = invoke_deployed(
-            self.project, self.target, AwsOptions(*self.aws), DeployedInvoke(request, self.token), lambda _c: None
+            self.project,
+            self.target,
+            AwsOptions(*self.aws),
+            DeployedInvoke(request, self.token),
+            lambda _c: None,
         )
         return result.reply
 
@@ -86,7 +93,8 @@ def _invoke_with_token(request: Any, token: str) -> dict[str, Any]:
     if not response.is_success:
         detail, _ = error_detail(_json_or_none(response), response.text)
         raise ServerError(f"The server at {request.url} answered {response.status_code}: {detail}")
-    return response.json()  # type: ignore[no-any-return]
+    reply: dict[str, Any] = response.json()
+    return reply
 
 
 def _json_or_none(response: Any) -> Any:

@@ -55,7 +55,8 @@ class AgentUser(HttpUser):
         prompt = f"What is {a}*{b}? Ask the calculator expression={a}*{b}"
         body = {"prompt": prompt, "session_id": self.session_id}
         expected = f"The calculator tool returned: {a * b}"
-        with self.client.post(PATH, json=body, headers=self.headers, name=PATH, catch_response=True) as response:
+        post = self.client.post(PATH, json=body, headers=self.headers, name=PATH, catch_response=True)
+        with post as response:
             problem = check_reply(response, self.session_id, expected=expected)
             if problem:
                 response.failure(problem)

@@ -167,12 +167,20 @@ def text_report(report: LoadReport) -> str:
         f"{report.rps:.1f} requests/s",
         f"latency ms: p50 {report.p50_ms:g}  p95 {report.p95_ms:g}  p99 {report.p99_ms:g}",
         f"errors: {report.failures} ({report.error_rate:.2%})"
-        + "".join(f"\n  {count:>6}  {kind}" for kind, count in sorted(report.errors.items(), key=lambda e: -e[1])),
+        + "".join(
+            f"\n  {count:>6}  {kind}" for kind, count in sorted(report.errors.items(), key=lambda e: -e[1])
+        ),
         f"turns: {report.turns_completed} completed in {report.sessions} sessions, "
-        + (f"{report.turns_lost} lost" if report.turns_lost is not None else "lost turns not checked (not a local server)"),
+        + (
+            f"{report.turns_lost} lost"
+            if report.turns_lost is not None
+            else "lost turns not checked (not a local server)"
+        ),
     ]
     if report.rss_before_mb is not None:
-        lines.append(f"server RSS: {report.rss_before_mb:.1f} MB before, {report.rss_after_mb or 0:.1f} MB after")
+        lines.append(
+            f"server RSS: {report.rss_before_mb:.1f} MB before, {report.rss_after_mb or 0:.1f} MB after"
+        )
     lines.append(f"reports: {report.files.get('html')} (HTML), {report.files.get('csv')} (CSV)")
     lines += [f"FAILED: {violation}" for violation in report.violations]
     return "\n".join(lines)

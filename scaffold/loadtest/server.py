@@ -44,7 +44,9 @@ class LocalServer:
 
 
 @contextlib.contextmanager
-def local_server(project: Project, target_name: str, env: Mapping[str, str], log_path: Path) -> Iterator[LocalServer]:
+def local_server(
+    project: Project, target_name: str, env: Mapping[str, str], log_path: Path
+) -> Iterator[LocalServer]:
     """Serve the project's ``target_name`` app on a free loopback port, with sessions in a fresh directory
     (``AGENT_MEMORY=file``, so lost turns can be counted); stopped on exit."""
     import socket
@@ -55,12 +57,24 @@ def local_server(project: Project, target_name: str, env: Mapping[str, str], log
     target = SERVER_TARGETS[target_name]
     with tempfile.TemporaryDirectory(prefix="scaffold-loadtest-sessions-") as sessions:
         launch = python_module(
-            project, "uvicorn", [project.module(target.app), "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"]
+            project,
+            "uvicorn",
+            [
+                project.module(target.app),
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--log-level",
+                "warning",
+            ],
         )
         server_env = {**launch.env, "AGENT_MEMORY": "file", "AGENT_SESSION_DIR": sessions, **env}
         log_path.parent.mkdir(parents=True, exist_ok=True)
         with log_path.open("wb") as log:
-            process = subprocess.Popen(launch.argv, env=server_env, cwd=launch.cwd, stdout=log, stderr=subprocess.STDOUT)
+            process = subprocess.Popen(
+                launch.argv, env=server_env, cwd=launch.cwd, stdout=log, stderr=subprocess.STDOUT
+            )
             url = f"http://127.0.0.1:{port}"
             try:
                 _wait_for_ping(url, process, log_path)
@@ -80,13 +94,17 @@ def _wait_for_ping(url: str, process: subprocess.Popen[bytes], log_path: Path) -
     deadline = time.monotonic() + _START_TIMEOUT_S
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise ScaffoldError(f"The local server exited with {process.returncode} before it answered /ping; see {log_path}.")
+            raise ScaffoldError(
+                f"The local server exited with {process.returncode} before it answered /ping; see {log_path}."
+            )
         try:
             if httpx.get(f"{url}/ping", timeout=2).status_code == 200:
                 return
         except httpx.TransportError:
             time.sleep(0.1)
-    raise ScaffoldError(f"The local server did not answer /ping within {_START_TIMEOUT_S:g} s; see {log_path}.")
+    raise ScaffoldError(
+        f"The local server did not answer /ping within {_START_TIMEOUT_S:g} s; see {log_path}."
+    )
 
 
 def stored_turns(session_dir: Path, session_id: str) -> int:

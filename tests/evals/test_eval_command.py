@@ -30,13 +30,19 @@ def test_the_generated_sets_pass_offline_on_the_core(scaffold_cli: Cli, eval_pro
     assert "smoke/judged answer" in result.stdout
 
 
-def test_core_agentcore_and_fastapi_servers_agree(scaffold_cli: Cli, eval_project: Path, tmp_path: Path) -> None:
+def test_core_agentcore_and_fastapi_servers_agree(
+    scaffold_cli: Cli, eval_project: Path, tmp_path: Path
+) -> None:
     code, core = eval_json(scaffold_cli, "smoke", "--project", str(eval_project))
     results = {"core": core}
     for name, app in (("agentcore", "agentcore_app"), ("fastapi", "http_app")):
         sessions = str(tmp_path / f"sessions-{name}")
-        with running_server(eval_project, f"{PACKAGE}.entrypoints.{app}:app", AGENT_MEMORY="file", AGENT_SESSION_DIR=sessions) as url:
-            server_code, results[name] = eval_json(scaffold_cli, "smoke", "--project", str(eval_project), "--url", url)
+        with running_server(
+            eval_project, f"{PACKAGE}.entrypoints.{app}:app", AGENT_MEMORY="file", AGENT_SESSION_DIR=sessions
+        ) as url:
+            server_code, results[name] = eval_json(
+                scaffold_cli, "smoke", "--project", str(eval_project), "--url", url
+            )
         assert server_code == 0, results[name]
 
     assert code == 0
@@ -46,7 +52,9 @@ def test_core_agentcore_and_fastapi_servers_agree(scaffold_cli: Cli, eval_projec
     assert results["fastapi"]["runner"].endswith("/invocations")
 
 
-def test_a_wrong_expectation_fails_with_a_readable_diff(scaffold_cli: Cli, eval_project: Path, tmp_path: Path) -> None:
+def test_a_wrong_expectation_fails_with_a_readable_diff(
+    scaffold_cli: Cli, eval_project: Path, tmp_path: Path
+) -> None:
     wrong = tmp_path / "wrong.yaml"
     wrong.write_text(
         'cases:\n  - name: off by one\n    input: "Ask the calculator expression=6*7"\n'
@@ -67,7 +75,10 @@ def test_a_removed_tool_fails_the_trajectory_check(scaffold_cli: Cli, project_co
     tools = project_copy / PACKAGE / "tools.py"
     source = tools.read_text(encoding="utf-8")
     assert "TOOLS: list[AgentTool] = [calculator, " in source
-    tools.write_text(source.replace("TOOLS: list[AgentTool] = [calculator, ", "TOOLS: list[AgentTool] = ["), encoding="utf-8")
+    tools.write_text(
+        source.replace("TOOLS: list[AgentTool] = [calculator, ", "TOOLS: list[AgentTool] = ["),
+        encoding="utf-8",
+    )
 
     code, document = eval_json(scaffold_cli, "smoke", "--project", str(project_copy))
 
@@ -84,7 +95,9 @@ def test_a_fault_case_makes_the_tool_fail(scaffold_cli: Cli, eval_project: Path)
 
     assert code == 0, document
     failing = next(c for c in document["cases"] if c["name"] == "faults/calculator fails")
-    assert failing["trajectory"] == [{"name": "calculator", "input": {"expression": "6*7"}, "status": "error"}]
+    assert failing["trajectory"] == [
+        {"name": "calculator", "input": {"expression": "6*7"}, "status": "error"}
+    ]
     assert "42" not in failing["output"]
     timing_out = next(c for c in document["cases"] if c["name"] == "faults/calculator times out")
     assert "timed out" in timing_out["output"]
@@ -95,8 +108,12 @@ def test_a_fault_case_makes_the_tool_fail(scaffold_cli: Cli, eval_project: Path)
     assert calculator["trajectory"][0]["status"] == "success"
 
 
-def test_fault_cases_are_skipped_not_passed_against_a_server(scaffold_cli: Cli, eval_project: Path, tmp_path: Path) -> None:
-    with running_server(eval_project, f"{PACKAGE}.entrypoints.http_app:app", AGENT_SESSION_DIR=str(tmp_path)) as url:
+def test_fault_cases_are_skipped_not_passed_against_a_server(
+    scaffold_cli: Cli, eval_project: Path, tmp_path: Path
+) -> None:
+    with running_server(
+        eval_project, f"{PACKAGE}.entrypoints.http_app:app", AGENT_SESSION_DIR=str(tmp_path)
+    ) as url:
         code, document = eval_json(scaffold_cli, "faults", "--project", str(eval_project), "--url", url)
 
     assert code == 0
@@ -114,7 +131,9 @@ def test_baseline_marks_a_regression(scaffold_cli: Cli, eval_project: Path, tmp_
             case["total_tokens"] -= 10  # the baseline used fewer tokens than today
     baseline.write_text(json.dumps(document), encoding="utf-8")
     unchanged = tmp_path / "unchanged.json"
-    unchanged.write_text(json.dumps(eval_json(scaffold_cli, "smoke", "--project", str(eval_project))[1]), encoding="utf-8")
+    unchanged.write_text(
+        json.dumps(eval_json(scaffold_cli, "smoke", "--project", str(eval_project))[1]), encoding="utf-8"
+    )
 
     regressed = scaffold_cli(["eval", "smoke", "--project", str(eval_project), "--baseline", str(baseline)])
     same = scaffold_cli(["eval", "smoke", "--project", str(eval_project), "--baseline", str(unchanged)])
@@ -127,7 +146,9 @@ def test_baseline_marks_a_regression(scaffold_cli: Cli, eval_project: Path, tmp_
     assert "smoke/conversation: tokens" not in same.stdout
 
 
-def test_baseline_marks_a_case_that_stopped_passing(scaffold_cli: Cli, eval_project: Path, tmp_path: Path) -> None:
+def test_baseline_marks_a_case_that_stopped_passing(
+    scaffold_cli: Cli, eval_project: Path, tmp_path: Path
+) -> None:
     wrong = tmp_path / "smoke.yaml"
     wrong.write_text(
         'cases:\n  - name: calculator\n    input: "Ask the calculator expression=6*7"\n'
@@ -136,11 +157,20 @@ def test_baseline_marks_a_case_that_stopped_passing(scaffold_cli: Cli, eval_proj
     )
     baseline = tmp_path / "baseline.json"
     baseline.write_text(
-        json.dumps({"summary": {"pass_rate": 1.0}, "cases": [{"name": "smoke/calculator", "status": "pass", "total_tokens": 1000, "latency_ms": 1e6}]}),
+        json.dumps(
+            {
+                "summary": {"pass_rate": 1.0},
+                "cases": [
+                    {"name": "smoke/calculator", "status": "pass", "total_tokens": 1000, "latency_ms": 1e6}
+                ],
+            }
+        ),
         encoding="utf-8",
     )
 
-    code, document = eval_json(scaffold_cli, str(wrong), "--project", str(eval_project), "--baseline", str(baseline))
+    code, document = eval_json(
+        scaffold_cli, str(wrong), "--project", str(eval_project), "--baseline", str(baseline)
+    )
 
     assert code == 1
     kinds = {(r["case"], r["what"]) for r in document["regressions"]}

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from agent_scaffold_runtime.evals import EvalSetError, load_set
 from agent_scaffold_runtime.evals.cases import ToolCallExpectation, ToolsExpectation
 from agent_scaffold_runtime.evals.checks import check_trajectory, equals_diff
@@ -51,12 +50,30 @@ cases:
         ("cases: []", "key 'cases': expected a mapping with a non-empty 'cases:' list."),
         ("cases:\n  - input: hi", "case '#1', key 'name': every case needs a name"),
         ("cases:\n  - name: a", "case 'a', key 'input': give either 'input' (one prompt) or 'turns'"),
-        ("cases:\n  - {name: a, input: hi, expect: {tools: {order: random}}}", "case 'a', key 'expect.tools.order': expected 'strict' or 'any', got 'random'."),
-        ("cases:\n  - {name: a, input: hi, expect: {output: {regex: '('}}}", "case 'a', key 'expect.output.regex': not a valid regular expression"),
-        ("cases:\n  - {name: a, input: hi, expect: {output: {json: {type: 12}}}}", "case 'a', key 'expect.output.json': not a valid JSON Schema"),
-        ("cases:\n  - {name: a, input: hi, expect: {limits: {tokens: -1}}}", "case 'a', key 'expect.limits.tokens': expected a positive number, got -1."),
-        ("cases:\n  - {name: a, input: hi, expect: {outptu: {}}}", "case 'a', key 'expect.outptu': unknown key; expected one of: judge, limits, output, tools."),
-        ("cases:\n  - {name: a, input: hi, faults: {calculator: explode}}", "case 'a', key 'faults.calculator': expected one of error, timeout, got 'explode'."),
+        (
+            "cases:\n  - {name: a, input: hi, expect: {tools: {order: random}}}",
+            "case 'a', key 'expect.tools.order': expected 'strict' or 'any', got 'random'.",
+        ),
+        (
+            "cases:\n  - {name: a, input: hi, expect: {output: {regex: '('}}}",
+            "case 'a', key 'expect.output.regex': not a valid regular expression",
+        ),
+        (
+            "cases:\n  - {name: a, input: hi, expect: {output: {json: {type: 12}}}}",
+            "case 'a', key 'expect.output.json': not a valid JSON Schema",
+        ),
+        (
+            "cases:\n  - {name: a, input: hi, expect: {limits: {tokens: -1}}}",
+            "case 'a', key 'expect.limits.tokens': expected a positive number, got -1.",
+        ),
+        (
+            "cases:\n  - {name: a, input: hi, expect: {outptu: {}}}",
+            "case 'a', key 'expect.outptu': unknown key; expected one of: judge, limits, output, tools.",
+        ),
+        (
+            "cases:\n  - {name: a, input: hi, faults: {calculator: explode}}",
+            "case 'a', key 'faults.calculator': expected one of error, timeout, got 'explode'.",
+        ),
         ("cases: [\n", "is not valid YAML at line"),
     ],
 )
@@ -90,7 +107,9 @@ def test_trajectory_order_arguments_and_extra_calls() -> None:
     assert not check_trajectory(in_order, [calc, words]).test_pass
     assert check_trajectory(any_order, [calc, words]).test_pass
     assert check_trajectory(in_order, [words, calc]).test_pass
-    assert not check_trajectory(ToolsExpectation((ToolCallExpectation("calculator"),)), [calc, words]).test_pass
+    assert not check_trajectory(
+        ToolsExpectation((ToolCallExpectation("calculator"),)), [calc, words]
+    ).test_pass
     verdict = check_trajectory(wrong_argument, [calc])
     assert not verdict.test_pass
     assert 'calculator was called with {"expression": "6*7"}' in str(verdict.reason)

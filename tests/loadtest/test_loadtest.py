@@ -84,4 +84,7 @@ def test_bad_durations_are_one_line_errors(load_project: Path) -> None:
     result = run_cli("loadtest", "--project", str(load_project), "--duration", "ten seconds")
 
     assert result.exit_code == 2
-    assert result.stderr.strip() == "Error: Invalid duration 'ten seconds'; use seconds or a unit: 30, 45s, 2m, 1h."
+    assert (
+        result.stderr.strip()
+        == "Error: Invalid duration 'ten seconds'; use seconds or a unit: 30, 45s, 2m, 1h."
+    )

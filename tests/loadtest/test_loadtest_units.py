@@ -47,7 +47,7 @@ def test_failures_are_grouped_by_kind(tmp_path: Path) -> None:
         "POST,/invocations,CatchResponseError('HTTP 500'),4\n"
         "POST,/invocations,CatchResponseError('wrong answer'),2\n"
         "POST,/other,CatchResponseError('HTTP 500'),1\n"
-        'POST,/invocations,"ConnectionRefusedError(111, \'Connection refused\')",5\n',
+        "POST,/invocations,\"ConnectionRefusedError(111, 'Connection refused')\",5\n",
         encoding="utf-8",
     )
 

@@ -29,9 +29,9 @@ from pathlib import Path
 from typing import Any
 
 
-
 class EvalSetError(ValueError):
     """An eval set that cannot be used as written; the message names the file, the case and the key."""
+
 
 EVALS_DIR = "evals"
 FAULT_KINDS = ("error", "timeout")
@@ -229,7 +229,9 @@ def _tools(where: _Where, raw: Any) -> ToolsExpectation:
     if isinstance(raw, list):
         raw = {"calls": raw}
     if not isinstance(raw, dict):
-        raise where.fail("expect.tools", "expected a list of calls or a mapping (calls, order, exact, status).")
+        raise where.fail(
+            "expect.tools", "expected a list of calls or a mapping (calls, order, exact, status)."
+        )
     _no_unknown(where, "expect.tools.", raw, _TOOLS_KEYS)
     calls = raw.get("calls", [])
     if not isinstance(calls, list):
@@ -289,5 +291,7 @@ def _faults(where: _Where, raw: Any) -> dict[str, str]:
         raise where.fail("faults", "expected a mapping of tool name to 'error' or 'timeout'.")
     for tool_name, kind in raw.items():
         if kind not in FAULT_KINDS:
-            raise where.fail(f"faults.{tool_name}", f"expected one of {', '.join(FAULT_KINDS)}, got {kind!r}.")
+            raise where.fail(
+                f"faults.{tool_name}", f"expected one of {', '.join(FAULT_KINDS)}, got {kind!r}."
+            )
     return {str(k): str(v) for k, v in raw.items()}

@@ -23,7 +23,8 @@ METRICS_STATE = "metrics"
 
 
 def case_of(data: EvaluationData[Any, Any]) -> EvalCase:
-    return (data.metadata or {})["case"]  # type: ignore[no-any-return]
+    case: EvalCase = (data.metadata or {})["case"]
+    return case
 
 
 def metrics_of(data: EvaluationData[Any, Any]) -> dict[str, Any]:
@@ -70,7 +71,11 @@ class OutputChecks(_Deterministic):
             outputs.append(_verdict(not found, f"not_contains: {value!r} {'found' if found else 'absent'}"))
         if "regex" in checks:
             found = re.search(checks["regex"], actual) is not None
-            outputs.append(_verdict(found, f"regex: /{checks['regex']}/ {'matches' if found else 'does not match'} {actual!r}"))
+            outputs.append(
+                _verdict(
+                    found, f"regex: /{checks['regex']}/ {'matches' if found else 'does not match'} {actual!r}"
+                )
+            )
         if "json" in checks:
             outputs.append(_json_check(checks["json"], actual))
         return outputs
@@ -84,7 +89,8 @@ def equals_diff(expected: str, actual: str) -> str:
         )
         return "equals: differs\n" + "\n".join(lines)
     index = next(
-        (i for i, (a, b) in enumerate(zip(expected, actual)) if a != b), min(len(expected), len(actual))
+        (i for i, (a, b) in enumerate(zip(expected, actual, strict=False)) if a != b),
+        min(len(expected), len(actual)),
     )
     return (
         "equals: differs\n"
@@ -132,7 +138,9 @@ def check_trajectory(expectation: ToolsExpectation, actual: list[dict[str, Any]]
         candidates = remaining[position:] if expectation.order == "strict" else remaining
         hit = next((call for call in candidates if _matches(wanted, call)), None)
         if hit is None:
-            return _verdict(False, f"trajectory: expected {expected}; called {called} ({_why(wanted, actual)})")
+            return _verdict(
+                False, f"trajectory: expected {expected}; called {called} ({_why(wanted, actual)})"
+            )
         if expectation.order == "strict":
             position = remaining.index(hit) + 1
         else:
@@ -224,7 +232,9 @@ class JudgeCheck(Evaluator[Any, Any]):
             ]
         outputs: list[EvaluationOutput] = []
         for rubric in rubrics:
-            outputs.extend(await OutputEvaluator(rubric=rubric, model=self.judge_model).evaluate_async(evaluation_case))
+            outputs.extend(
+                await OutputEvaluator(rubric=rubric, model=self.judge_model).evaluate_async(evaluation_case)
+            )
         return outputs
 
 

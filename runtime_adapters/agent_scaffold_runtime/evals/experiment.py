@@ -67,7 +67,12 @@ def run_cases(
 
     runnable = [c for c in cases if not c.faults or runner.supports_faults]
     chaos_cases = [
-        ChaosCase(name=case.full_name, input=" / ".join(case.turns), metadata=case.to_metadata(), effects=_effects(case))
+        ChaosCase(
+            name=case.full_name,
+            input=" / ".join(case.turns),
+            metadata=case.to_metadata(),
+            effects=_effects(case),
+        )
         for case in runnable
     ]
     results: dict[str, CaseResult] = {}
@@ -80,7 +85,9 @@ def run_cases(
     folded = []
     for case in cases:
         result = results.get(case.full_name) or CaseResult(
-            case.full_name, "skipped", error=f"skipped: fault cases run only in process, not against {runner.label}"
+            case.full_name,
+            "skipped",
+            error=f"skipped: fault cases run only in process, not against {runner.label}",
         )
         if on_case is not None:
             on_case(result)
@@ -127,7 +134,7 @@ def _task(runner: Runner) -> Callable[[Any], dict[str, Any]]:
 def _fold(report: Any) -> dict[str, CaseResult]:
     results: dict[str, CaseResult] = {}
     for row, passed, reason, details in zip(
-        report.cases, report.test_passes, report.reasons, report.detailed_results
+        report.cases, report.test_passes, report.reasons, report.detailed_results, strict=True
     ):
         name = row["name"]
         result = results.setdefault(name, _from_row(name, row))
@@ -150,7 +157,7 @@ def _fold(report: Any) -> dict[str, CaseResult]:
 
 
 def _from_row(name: str, row: dict[str, Any]) -> CaseResult:
-    state = next(
+    state: dict[str, Any] = next(
         (s["state"] for s in row.get("actual_environment_state") or () if s.get("name") == METRICS_STATE), {}
     )
     return CaseResult(
