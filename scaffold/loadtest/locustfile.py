@@ -20,7 +20,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from locust import HttpUser, constant, events, task
+from locust import FastHttpUser, constant, events, task
 
 PATH = os.environ.get("LOADTEST_PATH", "/invocations")
 EXACT = os.environ.get("LOADTEST_EXACT") == "1"
@@ -37,7 +37,7 @@ _next_user = iter(range(10**9))
 _lock = threading.Lock()
 
 
-class AgentUser(HttpUser):
+class AgentUser(FastHttpUser):
     wait_time = constant(0)
 
     def on_start(self) -> None:
