@@ -77,6 +77,7 @@ def main() -> int:
         def evaluate() -> None:
             results = run_cases(load_set(path), CoreRunner(core))
             table(results)
+            assert len(results) == len(prompts)
             failed = [r.name for r in results if r.status != "pass"]
             assert not failed, failed
 

@@ -27,7 +27,7 @@ from pathlib import Path
 
 import _common as c  # bench/ is on sys.path when this file is run as a script
 
-ENDPOINT = '''
+ENDPOINT = """
 import json
 
 
@@ -50,7 +50,7 @@ async def app(scope, receive, send):
     await send({"type": "http.response.start", "status": 200,
                 "headers": [(b"content-type", b"application/json")]})
     await send({"type": "http.response.body", "body": data})
-'''
+"""
 CONCURRENCY = 32
 
 
@@ -104,7 +104,9 @@ def main() -> int:
                 report = loadtest_rps(project.root, url, users, seconds, Path(work) / f"out-{users}")
                 rps = float(report["requests_per_s"])  # type: ignore[arg-type]
                 latency = report["latency_ms"]
-                results.append({"users": users, "requests_per_s": rps, "latency_ms": latency, "ratio": rps / base})
+                results.append(
+                    {"users": users, "requests_per_s": rps, "latency_ms": latency, "ratio": rps / base}
+                )
                 rows.append([f"scaffold loadtest, {users} users", f"{rps:.0f}", f"{rps / base:.2f}x"])
     rows.insert(0, [f"http.client, {CONCURRENCY} threads (baseline)", f"{base:.0f}", "1.00x"])
     result = {"machine": c.machine(), "seconds": seconds, "baseline_rps": base, "loadtest": results}

@@ -88,3 +88,34 @@ def test_bad_durations_are_one_line_errors(load_project: Path) -> None:
         result.stderr.strip()
         == "Error: Invalid duration 'ten seconds'; use seconds or a unit: 30, 45s, 2m, 1h."
     )
+
+
+@pytest.mark.slow
+def test_with_auth_jwt_every_user_is_its_own_verified_identity(tmp_path: Path) -> None:
+    created = run_cli(
+        "new", "jwt-agent", "--defaults", "--output", str(tmp_path), "--data", "auth=jwt",
+        "--data", "jwt_discovery_url=https://cognito-idp.us-east-1.amazonaws.com/us-east-1_x/.well-known/openid-configuration",
+        "--data", "jwt_allowed_clients=production-client",
+    )  # fmt: skip
+    assert created.exit_code == 0, created.output
+    out = tmp_path / "report"
+
+    result = run_cli(
+        "loadtest", "--project", str(tmp_path / "jwt-agent"), "--users", "4", "--duration", "4s",
+        "--out", str(out), "--json",
+    )  # fmt: skip
+
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert report["failures"] == 0 and report["requests"] > 0
+    assert report["turns"]["lost"] == 0
+    lines = [
+        json.loads(line)
+        for line in (out / "server.log").read_text().splitlines()
+        if '"agent_request"' in line
+    ]
+    assert len(lines) >= report["requests"]
+    assert {line["auth_method"] for line in lines} == {"jwt"}
+    assert {line["status"] for line in lines} == {200}
+    assert len({line["user"] for line in lines}) == 4
+    assert len({line["session_id"] for line in lines}) == 4
