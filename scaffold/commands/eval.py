@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 from pathlib import Path
@@ -88,11 +89,14 @@ def eval_command(
     if not as_json:
         click.echo(f"Running {len(cases)} case(s) against {runner.label}", err=True)
 
-    def progress(result: Any) -> None:
-        if not as_json:
-            click.echo(f"  {result.status:<7} {result.name}", err=True)
+    finished = itertools.count(1)  # next() is atomic: cases may finish on several worker threads
 
-    results = run_cases(cases, runner, judge_model=_judge_model(project), workers=workers, on_case=progress)
+    def progress(name: str) -> None:
+        number = next(finished)
+        if not as_json:
+            click.echo(f"  [{number}/{len(cases)}] {name}", err=True)
+
+    results = run_cases(cases, runner, judge_model=_judge_model(project), workers=workers, on_ran=progress)
     if junit_path is not None:
         report.write_junit(results, junit_path, runner.label)
     regressions = report.compare(results, old) if old is not None else []

@@ -59,10 +59,10 @@ def run_cases(
     *,
     judge_model: Any | None = None,
     workers: int = 1,
-    on_case: Callable[[CaseResult], None] | None = None,
+    on_ran: Callable[[str], None] | None = None,
 ) -> list[CaseResult]:
     """Run ``cases`` through ``runner``; cases with faults are skipped (and say so) where faults cannot be
-    injected. ``on_case`` sees each result as it is folded (progress)."""
+    injected. ``on_ran`` gets each case's name as soon as its turns are done (progress)."""
     from strands_evals.chaos import ChaosCase, ChaosExperiment
 
     runnable = [c for c in cases if not c.faults or runner.supports_faults]
@@ -78,7 +78,7 @@ def run_cases(
     results: dict[str, CaseResult] = {}
     if chaos_cases:
         experiment = ChaosExperiment(cases=chaos_cases, evaluators=all_evaluators(judge_model))
-        task = _task(runner)
+        task = _task(runner, on_ran)
         with runner.faults_enabled():
             report = asyncio.run(experiment.run_evaluations_async(task, max_workers=max(1, workers)))
         results = _fold(report)
@@ -89,8 +89,6 @@ def run_cases(
             "skipped",
             error=f"skipped: fault cases run only in process, not against {runner.label}",
         )
-        if on_case is not None:
-            on_case(result)
         folded.append(result)
     return folded
 
@@ -104,7 +102,7 @@ def _effects(case: EvalCase) -> dict[str, Any]:
     return {"tool_effects": {tool: [kinds[kind]()] for tool, kind in case.faults.items()}}
 
 
-def _task(runner: Runner) -> Callable[[Any], dict[str, Any]]:
+def _task(runner: Runner, on_ran: Callable[[str], None] | None) -> Callable[[Any], dict[str, Any]]:
     from strands_evals.types.evaluation import EnvironmentState
 
     def task(chaos_case: Any) -> dict[str, Any]:
@@ -122,6 +120,8 @@ def _task(runner: Runner) -> Callable[[Any], dict[str, Any]]:
             cycles = max(cycles, int(metrics.get("cycles", 0)))
             trajectory.extend(metrics.get("tool_trajectory") or [])
         state = {"max_latency_ms": max(latencies), "total_tokens": tokens, "max_cycles": cycles}
+        if on_ran is not None:
+            on_ran(case.full_name)
         return {
             "output": text,
             "trajectory": trajectory,
