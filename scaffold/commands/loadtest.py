@@ -10,6 +10,7 @@ from typing import Any
 
 import click
 
+from ..deploy.cli_options import aws_options, target_option
 from ..errors import BadInput, ExitCode
 from ..targets import SERVER_TARGETS
 from ._common import project_option, require_target
@@ -20,6 +21,7 @@ Examples:
   scaffold loadtest --users 50 --spawn-rate 10 --duration 2m
   scaffold loadtest --serve fastapi --max-p95 2000 --max-error-rate 0.01
   scaffold loadtest --url https://agent.example.com --token "$JWT" --json
+  scaffold loadtest --target agentcore --users 20     # the deployed runtime, SigV4-signed
 
 \b
 Every virtual user has its own identity (a token from a local issuer when the project uses
@@ -52,15 +54,17 @@ def parse_duration(raw: str) -> int:
     show_default=True,
     help="Users started per second.",
 )
-@click.option(
-    "--duration", "-t", default="60s", show_default=True, metavar="TIME", help="How long: 30, 45s, 2m."
-)
+@click.option("--duration", default="60s", show_default=True, metavar="TIME", help="How long: 30, 45s, 2m.")
 @click.option("--url", metavar="URL", help="A running server instead of starting one locally.")
 @click.option(
     "--serve", "serve_target", type=click.Choice(sorted(SERVER_TARGETS)), help="Which app to start locally."
 )
+@target_option(help="A deployed target (see scaffold deploy) instead of a local server.")
 @click.option(
-    "--token", envvar="SCAFFOLD_BEARER_TOKEN", metavar="JWT", help="Bearer token for every user (--url)."
+    "--token",
+    envvar="SCAFFOLD_BEARER_TOKEN",
+    metavar="JWT",
+    help="Bearer token for every user (--url, --target).",
 )
 @click.option(
     "--out",
@@ -79,6 +83,7 @@ def parse_duration(raw: str) -> int:
     "--max-error-rate", type=click.FloatRange(0, 1), metavar="R", help="Fail when errors/requests is above R."
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@aws_options
 @project_option
 def loadtest(
     users: int,
@@ -86,32 +91,48 @@ def loadtest(
     duration: str,
     url: str | None,
     serve_target: str | None,
+    target: str | None,
     token: str | None,
     out_dir: Path | None,
     locustfile: Path | None,
     max_p95: float | None,
     max_error_rate: float | None,
     as_json: bool,
+    region: str | None,
+    profile: str | None,
+    endpoint_url: str | None,
     project_dir: Path | None,
 ) -> None:
     """Put USERS virtual users on the agent for DURATION and report what they saw."""
     from ..loadtest.run import BUILTIN_LOCUSTFILE, PROJECT_LOCUSTFILE, LoadPlan, text_report
     from ..project import locate_project
 
-    if url is not None and serve_target is not None:
-        raise click.UsageError("Give --url or --serve, not both.")
+    if sum(option is not None for option in (url, serve_target, target)) > 1:
+        raise click.UsageError("Give one of --url, --target or --serve.")
     seconds = parse_duration(duration)
     project = locate_project(project_dir)
     out = (out_dir or project.root / "build" / "loadtest").resolve()
     chosen = locustfile or (project.root / PROJECT_LOCUSTFILE)
     plan = LoadPlan(users, spawn_rate, seconds, out, chosen if chosen.is_file() else BUILTIN_LOCUSTFILE)
+    endpoint = None
+    if target is not None:  # before any output: a target never deployed is one clear error line
+        from ..loadtest.deployed import deployed_endpoint
+
+        endpoint = deployed_endpoint(project, target, region=region, endpoint_url=endpoint_url, token=token)
     if not as_json:
-        where = url or f"a local {serve_target or _server_target(project)} server"
+        where = (
+            url
+            or (target and f"the deployed {target}")
+            or f"a local {serve_target or _server_target(project)} server"
+        )
         click.echo(
             f"Load testing {where}: {users} users for {seconds} s (locustfile {plan.locustfile})", err=True
         )
     if url is not None:
         report = _against_url(url, plan, token)
+    elif target is not None:
+        assert endpoint is not None
+        report = _against_target(project, endpoint, plan, token, profile)
     else:
         target = serve_target or _server_target(project)
         require_target(project, target)
@@ -155,15 +176,36 @@ def _against_url(url: str, plan: Any, token: str | None) -> Any:
     full = urlsplit(invocation_url(url))
     extra = {"LOADTEST_PATH": full.path}
     if token:
-        plan.out_dir.mkdir(parents=True, exist_ok=True)
-        tokens = plan.out_dir / "tokens.txt"
-        tokens.write_text(token + "\n", encoding="utf-8")
-        tokens.chmod(0o600)
-        extra["LOADTEST_TOKENS_FILE"] = str(tokens)
+        extra["LOADTEST_TOKENS_FILE"] = str(_token_file(plan, token))
     report = run_locust(f"{full.scheme}://{full.netloc}", plan, _locust_env(plan, **extra))
     turns = read_turns(plan.out_dir / "turns.json")
     report.sessions, report.turns_completed = len(turns), sum(turns.values())
     return report
+
+
+def _against_target(project: Any, endpoint: Any, plan: Any, token: str | None, profile: str | None) -> Any:
+    from ..loadtest.run import read_turns, run_locust
+
+    exact = str(project.answers.get("model_provider", "")) == "offline"
+    extra = {"LOADTEST_PATH": endpoint.path, "LOADTEST_EXACT": "1" if exact else "0"}
+    if profile:
+        extra["AWS_PROFILE"] = profile
+    if endpoint.sigv4 is not None:
+        extra["LOADTEST_SIGV4"] = ":".join(endpoint.sigv4)
+    if token:
+        extra["LOADTEST_TOKENS_FILE"] = str(_token_file(plan, token))
+    report = run_locust(endpoint.host, plan, _locust_env(plan, **extra))
+    turns = read_turns(plan.out_dir / "turns.json")
+    report.sessions, report.turns_completed = len(turns), sum(turns.values())
+    return report
+
+
+def _token_file(plan: Any, token: str) -> Path:
+    plan.out_dir.mkdir(parents=True, exist_ok=True)
+    tokens: Path = plan.out_dir / "tokens.txt"
+    tokens.write_text(token + "\n", encoding="utf-8")
+    tokens.chmod(0o600)
+    return tokens
 
 
 def _against_local_server(project: Any, target: str, plan: Any) -> Any:
