@@ -50,6 +50,11 @@ COMMON_FILES = [
     "tests/conftest.py",
     "tests/test_agent.py",
     "tests/test_tool_auth.py",
+    # scaffold eval / loadtest: the eval sets, the test that runs them offline, the project's locustfile
+    "evals/smoke.yaml",
+    "evals/faults.yaml",
+    "tests/test_evals.py",
+    "tests/load/locustfile.py",
 ]
 # Per-feature test files of the generated project: (question, answer) -> files.
 FEATURE_FILES: dict[tuple[str, str], list[str]] = {
@@ -265,6 +270,7 @@ def test_feature_tests_follow_the_answers(
     project = render(tmp_path / "p", {"targets": ["local"], **features})
 
     always = {"tests/conftest.py", "tests/test_agent.py", "tests/test_tool_auth.py", "tests/test_local.py"}
+    always |= {"tests/test_evals.py", "tests/load/locustfile.py"}
     assert {p for p in project_files(project) if p.startswith("tests/")} == always | feature_tests
     assert project_files(project) == expected_files(answers(project)) | vendored_files()
 
