@@ -97,6 +97,9 @@ def eval_command(
             click.echo(f"  [{number}/{len(cases)}] {name}", err=True)
 
     results = run_cases(cases, runner, judge_model=_judge_model(project), workers=workers, on_ran=progress)
+    errors = {r.error for r in results if r.status == "error"}
+    if len(errors) == 1 and all(r.status in ("error", "skipped") for r in results):
+        raise ScaffoldError(errors.pop())  # the same failure everywhere (no server, no credentials): one line
     if junit_path is not None:
         report.write_junit(results, junit_path, runner.label)
     regressions = report.compare(results, old) if old is not None else []

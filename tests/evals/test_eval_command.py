@@ -212,3 +212,17 @@ def test_a_bad_set_is_a_one_line_error(scaffold_cli: Cli, eval_project: Path, tm
     assert result.stderr.strip() == (
         f"Error: {bad}, case 'a', key 'expect.tools.order': expected 'strict' or 'any', got 'random'."
     )
+
+
+def test_no_server_is_one_line_not_a_table_of_errors(scaffold_cli: Cli, eval_project: Path) -> None:
+    from tests.support.servers import free_port
+
+    port = free_port()
+    result = scaffold_cli(["eval", "smoke", "--project", str(eval_project), "--url", f":{port}"])
+
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr.splitlines()[-1] == (
+        f"Error: Could not connect to http://127.0.0.1:{port}/invocations: is the server running? "
+        "(scaffold serve --target agentcore)"
+    )
