@@ -310,7 +310,9 @@ def test_toml_parses_with_the_right_dependencies(rendered: Callable[[str], Path]
     assert meta["name"] == data["project_name"]
     assert meta["description"] == data["description"]
     assert meta["requires-python"] == ">=3.10"
-    assert meta["optional-dependencies"] == {"test": ["pytest>=8", "httpx>=0.27"]}
+    assert meta["optional-dependencies"] == {
+        "test": ["pytest>=8", "httpx>=0.27", "agent-scaffold-runtime[evals]>=0.1.0,<0.2"]
+    }
     assert pyproject["tool"]["hatch"]["build"]["targets"]["wheel"]["packages"] == [pkg, "runtime_adapters"]
     assert pyproject["tool"]["pytest"]["ini_options"]["testpaths"] == ["tests"]
     if "local" in data["targets"]:
