@@ -56,6 +56,7 @@ BUILTIN_EXCLUDES = (
     "/tests/",
     "/test/",
     "/docs/",
+    "/evals/",  # scaffold eval sets
     "/README*",
     "/AGENTS.md",
     "/CHANGELOG*",
