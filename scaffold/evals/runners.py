@@ -45,28 +45,34 @@ class HttpRunner:
 
 
 class DeployedRunner:
-    """A deployed target, called the way ``scaffold invoke --target`` calls it (the deploy state)."""
+    """A deployed target, called the way ``scaffold invoke --target`` calls it (the deploy state). The
+    target is opened once, up front, so a target never deployed or missing credentials is one clear error
+    (exit 5, 8) before any case runs."""
 
     supports_faults = False
 
     def __init__(
-        self, project: Project, target: str, aws: tuple[str | None, str | None, str | None], token: str | None
+        self,
+        project: Project,
+        target: str,
+        aws: tuple[str | None, str | None, str | None],
+        token: str | None,
     ) -> None:
-        self.project, self.target, self.aws, self.token = project, target, aws, token
+        from ..deploy.engine import AwsOptions, open_target
+
+        self.session = open_target(project, target, AwsOptions(*aws), need_state=True)
+        self.token = token
         self.label = f"target {target}"
 
     def ask(self, prompt: str, session_id: str) -> dict[str, Any]:
-        from ..deploy.engine import AwsOptions, invoke_deployed
         from ..deploy.targets.base import DeployedInvoke
         from ..invoke_client import InvokeRequest
 
         request = InvokeRequest(url="", prompt=prompt, session_id=session_id, stream=False)
-        result = invoke_deployed(
-            self.project,
-            self.target,
-            AwsOptions(*self.aws),
-            DeployedInvoke(request, self.token),
-            lambda _c: None,
+        session = self.session
+        assert session.state is not None
+        result = session.deployer.invoke(
+            session.state, session.aws, DeployedInvoke(request, self.token), lambda _chunk: None
         )
         return result.reply
 

@@ -48,3 +48,13 @@ def test_eval_against_the_deployed_lambda_passes_like_the_core(
         if b["prompt"] in ("Hello, I have a question", "Ask the calculator expression=2**10")
     ]
     assert len({b["session_id"] for b in conversation}) == 1
+
+
+def test_eval_of_a_target_never_deployed_is_exit_5_before_any_case(project, moto):
+    result = run_cli(["eval", "smoke", "-t", "lambda", "--project", str(project.root), *moto.cli_args])
+
+    assert result.exit_code == 5
+    assert result.stdout == ""
+    assert result.stderr.strip() == (
+        f"Error: {PROJECT} has no recorded lambda deployment; run: scaffold deploy --target lambda"
+    )
