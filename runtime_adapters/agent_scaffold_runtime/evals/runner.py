@@ -38,15 +38,19 @@ class CoreRunner:
     @contextlib.contextmanager
     def faults_enabled(self) -> Iterator[None]:
         """Attach strands-evals' ``ChaosPlugin`` to every agent the core builds while the cases run; the
-        plugin acts only while a ``ChaosCase`` with effects is active (``ChaosExperiment`` sets it)."""
+        plugin acts only while a ``ChaosCase`` with effects is active (``ChaosExperiment`` sets it).
+
+        Through the core's ``build_agent`` when it has one (the template's); otherwise every Strands
+        ``Agent`` built meanwhile gets the plugin, so a core that builds its agent elsewhere is covered too.
+        """
         from strands_evals.chaos import ChaosPlugin
 
+        plugin = ChaosPlugin()
         original: Callable[..., Any] | None = getattr(self.core, "build_agent", None)
         if original is None:
-            raise ValueError(
-                f"{self.core.__name__} has no build_agent(); fault cases need it to attach the chaos plugin."
-            )
-        plugin = ChaosPlugin()
+            with _plugin_on_every_agent(plugin):
+                yield
+            return
 
         def build_with_chaos(*args: Any, **kwargs: Any) -> Any:
             agent = original(*args, **kwargs)
@@ -60,3 +64,20 @@ class CoreRunner:
             yield
         finally:
             self.core.build_agent = original
+
+
+@contextlib.contextmanager
+def _plugin_on_every_agent(plugin: Any) -> Iterator[None]:
+    from strands import Agent
+
+    original_init = Agent.__init__
+
+    def init_with_plugin(self: Any, *args: Any, **kwargs: Any) -> None:
+        kwargs["plugins"] = [*(kwargs.get("plugins") or ()), plugin]  # keyword-only in Agent.__init__
+        original_init(self, *args, **kwargs)
+
+    Agent.__init__ = init_with_plugin  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        Agent.__init__ = original_init  # type: ignore[method-assign]
