@@ -12,6 +12,7 @@ from . import __version__
 from .commands.configure import configure
 from .commands.deploy import deploy
 from .commands.destroy import destroy
+from .commands.dev import dev
 from .commands.eval import eval_command
 from .commands.invoke import invoke_command
 from .commands.loadtest import loadtest
@@ -61,7 +62,7 @@ def cli() -> None:
     """Create, run and serve Strands agents: one portable core, thin adapters per target."""
 
 
-for _command in (new, run, serve, invoke_command, eval_command, loadtest):
+for _command in (new, run, serve, dev, invoke_command, eval_command, loadtest):
     cli.add_command(_command)
 for _command in (package, deploy, status, logs, destroy):
     cli.add_command(_command)
