@@ -160,6 +160,7 @@ REPLY_SCHEMA: dict[str, Any] = {
                 "cycles": {"type": "integer"},
                 "duration_s": {"type": "number"},
                 "tool_calls": {"type": "object", "additionalProperties": {"type": "integer"}},
+                "tool_trajectory": {"type": "array", "items": {"type": "object"}},
             },
         },
     },

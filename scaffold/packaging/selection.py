@@ -67,6 +67,7 @@ BUILTIN_EXCLUDES = (
     "/tests/",
     "/test/",
     "/docs/",
+    "/evals/",  # scaffold eval sets
     "/README*",
     "/AGENTS.md",
     "/CHANGELOG*",
