@@ -1,8 +1,8 @@
 """AgentCore Runtime target: the core behind a real ``BedrockAgentCoreApp``.
 
-Port 8080, ``POST /invocations``, ``GET /ping``. The SDK owns the HTTP contract (session header, ping, SSE
-bridging on its worker loop); this module adds request validation with 4xx answers, the size guard, and the
-shared pipeline (identity, tracing, timeout, request log) from ``service``.
+Port 8080, ``POST /invocations``, ``GET /ping`` and the ``/ws`` WebSocket. The SDK owns the HTTP contract
+(session header, ping, SSE bridging on its worker loop); this module adds request validation with 4xx
+answers, the size guard, and the shared pipeline (identity, tracing, timeout, request log) from ``service``.
 
 Behind AgentCore's own JWT authorizer the token has already been checked; the adapter reads the identity
 from the forwarded ``Authorization`` header and, by default, verifies it again. ``AGENT_JWT_VERIFY=false``
@@ -20,10 +20,12 @@ from typing import Any
 from bedrock_agentcore.runtime import BedrockAgentCoreApp, RequestContext
 from starlette.middleware import Middleware
 from starlette.responses import JSONResponse
+from starlette.websockets import WebSocket
 
 from .asgi_limits import BodySizeLimit
 from .errors import AdapterError
 from .protocol import SESSION_HEADER, Limits, parse_payload, wants_stream
+from .protocols.websocket import serve_websocket
 from .service import AgentService
 from .streaming import AgentSource
 
@@ -61,6 +63,11 @@ def create_app(
         except AdapterError as error:
             return error_response(error, {SESSION_HEADER: call.session_id})
         return JSONResponse(reply.to_dict(), headers={SESSION_HEADER: call.session_id})
+
+    @app.websocket
+    async def websocket(websocket: WebSocket, _context: RequestContext) -> None:
+        # The /invocations contract over one socket, many turns (protocols/websocket.py).
+        await serve_websocket(websocket, service)
 
     return app
 

@@ -31,6 +31,11 @@ class AgentFailure(RuntimeError):
     pass
 
 
+#: How each ``slow`` turn ended, by session id: "running", then "completed" or "stopped" (cancelled or
+#: closed early); cancellation tests read it to see the agent itself stop, not just the transport.
+SLOW_TURNS: dict[str, str] = {}
+
+
 async def stream_agent(
     user_id: str,
     prompt: str,
@@ -52,16 +57,26 @@ async def stream_agent(
         return
     agent = Agent(model=OfflineModel(), tools=[calculator], callback_handler=None)
     sent = 0
-    async for event in agent.stream_async(prompt, invocation_state={"user_id": user_id}):
-        if "data" in event:
-            if prompt.startswith("fail-after") and sent:
-                raise AgentFailure("failed while streaming")
-            if prompt.startswith("slow"):
-                await asyncio.sleep(0.2)
-            sent += 1
-            yield event["data"]
-        elif "result" in event:
-            yield AgentReply.from_result(event["result"], session_id=session_id)
+    slow = prompt.startswith("slow")
+    if slow:
+        SLOW_TURNS[session_id] = "running"
+    try:
+        async for event in agent.stream_async(prompt, invocation_state={"user_id": user_id}):
+            if "data" in event:
+                if prompt.startswith("fail-after") and sent:
+                    raise AgentFailure("failed while streaming")
+                if slow:
+                    await asyncio.sleep(0.2)
+                sent += 1
+                yield event["data"]
+            elif "result" in event:
+                yield AgentReply.from_result(event["result"], session_id=session_id)
+    except (asyncio.CancelledError, GeneratorExit):
+        if slow:
+            SLOW_TURNS[session_id] = "stopped"
+        raise
+    if slow:
+        SLOW_TURNS[session_id] = "completed"
 
 
 def call_agent(user_id: str, prompt: str, **options: Any) -> AgentReply:
