@@ -22,12 +22,15 @@ OPEN_PATHS = frozenset({"/ping"})
 
 
 class Authenticated:
-    def __init__(self, app: ASGIApp, service: AgentService) -> None:
+    """``open_paths`` skip the check: ``/ping``, and discovery documents such as the A2A agent card."""
+
+    def __init__(self, app: ASGIApp, service: AgentService, open_paths: frozenset[str] = OPEN_PATHS) -> None:
         self.app = app
         self.service = service
+        self.open_paths = open_paths
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] not in ("http", "websocket") or scope.get("path") in OPEN_PATHS:
+        if scope["type"] not in ("http", "websocket") or scope.get("path") in self.open_paths:
             await self.app(scope, receive, send)
             return
         connection = HTTPConnection(scope)
