@@ -14,6 +14,7 @@ from agent_scaffold_runtime.identity import Principal
 from agent_scaffold_runtime.offline_model import OfflineModel
 from agent_scaffold_runtime.reply import AgentReply, new_session_id
 from agent_scaffold_runtime.streaming import run_to_reply
+from agent_scaffold_runtime.tool_auth import ToolAuthorizer
 from strands import Agent, tool
 
 
@@ -55,7 +56,8 @@ async def stream_agent(
             session_id=session_id,
         )
         return
-    agent = Agent(model=OfflineModel(), tools=[calculator], callback_handler=None)
+    # ToolAuthorizer as in a generated core: it also reports tool calls to protocols that show them.
+    agent = Agent(model=OfflineModel(), tools=[calculator], hooks=[ToolAuthorizer()], callback_handler=None)
     sent = 0
     slow = prompt.startswith("slow")
     if slow:
