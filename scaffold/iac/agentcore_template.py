@@ -22,6 +22,7 @@ from typing import Any
 
 from ..errors import BadInput
 from ..project import Project
+from ..protocols import agentcore_protocol
 from .artifact import Artifact, architecture, code_key, python_minor
 from .cfn import (
     ACCOUNT,
@@ -153,7 +154,7 @@ def build(project: Project, artifact: Artifact) -> Template:
             },
             "RoleArn": get_att("RuntimeRole", "Arn"),
             "NetworkConfiguration": {"NetworkMode": "PUBLIC"},
-            "ProtocolConfiguration": "HTTP",
+            "ProtocolConfiguration": agentcore_protocol(project).server_protocol,
             "EnvironmentVariables": with_overrides(agent_environment(answers), store.environment),
             **authorizer(answers),
         },

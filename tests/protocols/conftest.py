@@ -9,6 +9,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
 from tests.auth.stub_issuer import CLIENT, StubIssuer, access_claims, sign, standard_stub
+from tests.deploy.conftest import artifact, generated, make_project, moto, moto_url  # noqa: F401  (fixtures)
 
 
 @pytest.fixture(scope="session")
