@@ -176,6 +176,7 @@ def test_defaults(rendered: Callable[[str], Path]) -> None:
         "memory": "file",
         "guardrails": "none",
         "telemetry": "none",
+        "protocols": [],  # HTTP and /ws only; agentcore_protocol is asked only when there are protocols
     }
     assert (project / "my_agent" / "agent.py").is_file()
 
@@ -297,9 +298,9 @@ def test_toml_parses_with_the_right_dependencies(rendered: Callable[[str], Path]
     )
     expected = [strands]
     if "agentcore" in data["targets"]:
-        expected += ["bedrock-agentcore>=1.0", "uvicorn>=0.30"]
+        expected += ["bedrock-agentcore>=1.0", "uvicorn>=0.30", "websockets>=13"]  # websockets: /ws
     if "fastapi" in data["targets"]:
-        expected += ["fastapi>=0.115"] + ([] if "uvicorn>=0.30" in expected else ["uvicorn>=0.30"])
+        expected += ["fastapi>=0.115"] + [d for d in ("uvicorn>=0.30", "websockets>=13") if d not in expected]
     assert meta["dependencies"] == expected
     assert meta["name"] == data["project_name"]
     assert meta["description"] == data["description"]
