@@ -32,11 +32,18 @@ CARD_PATHS = frozenset({"/.well-known/agent-card.json", "/.well-known/agent.json
 
 
 def agent_card(name: str, description: str, tools: Sequence[Any], url: str, version: str = "0.1.0") -> Any:
-    """The card: the project's name and description, one skill for the agent and one per tool it may use."""
+    """The card: the project's name and description, one skill for the agent and one per open tool.
+
+    The card is public, so tools that need a scope or group (``tool_auth.requires``) are left off it.
+    """
     from a2a.types import AgentCapabilities, AgentCard, AgentSkill
+
+    from ..tool_auth import requirements_of
 
     skills = [AgentSkill(id="ask", name=name, description=description, tags=["agent"])]
     for tool in tools:
+        if requirements_of(tool) is not None:
+            continue
         spec = getattr(tool, "tool_spec", None) or {}
         tool_name = str(getattr(tool, "tool_name", None) or spec.get("name") or "")
         if tool_name:
