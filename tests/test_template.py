@@ -52,6 +52,11 @@ COMMON_FILES = [
     "tests/test_tool_auth.py",
 ]
 # Per-feature test files of the generated project: (question, answer) -> files.
+PROTOCOL_FILES = {
+    "mcp": ["{pkg}/entrypoints/mcp_server.py", "tests/test_mcp.py"],
+    "a2a": ["{pkg}/entrypoints/a2a_server.py", "tests/test_a2a.py"],
+    "agui": ["{pkg}/entrypoints/agui_app.py", "tests/test_agui.py"],
+}
 FEATURE_FILES: dict[tuple[str, str], list[str]] = {
     ("auth", "jwt"): ["tests/test_auth_jwt.py"],
     ("auth", "iam"): ["tests/test_auth_iam.py"],
@@ -140,6 +145,8 @@ def expected_files(data: dict[str, Any]) -> set[str]:
         paths += TARGET_FILES[target]
     for question in ("auth", "memory", "guardrails", "telemetry"):
         paths += FEATURE_FILES.get((question, data[question]), [])
+    for protocol in data.get("protocols") or []:
+        paths += PROTOCOL_FILES[protocol]
     return {path.format(pkg=pkg) for path in paths}
 
 
