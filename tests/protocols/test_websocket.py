@@ -7,6 +7,7 @@ import time
 from collections.abc import Iterator
 from typing import Any
 
+import httpx
 import pytest
 from agent_scaffold_runtime import agentcore_adapter, fastapi_adapter
 from agent_scaffold_runtime.loader import AgentRef
@@ -171,3 +172,14 @@ def test_good_token_by_header_or_browser_subprotocol_is_served(jwt_server: str, 
         _, by_subprotocol = turn(ws, {"prompt": "whoami"})
     for done in (by_header, by_subprotocol):
         assert done["reply"]["text"].startswith("user=5f2a1c3e-0000-4000-8000-00000000abcd ")
+
+
+def test_ping_is_healthy_busy_while_a_websocket_turn_runs(server: str) -> None:
+    http = "http" + server.removeprefix("ws").removesuffix("/ws")
+    with connect(server) as ws:
+        ws.send(json.dumps({"prompt": SLOW_PROMPT, "session_id": "busy-ping-0001"}))
+        assert isinstance(receive(ws), str)  # the turn is running
+        assert httpx.get(f"{http}/ping", timeout=10).json()["status"] == "HealthyBusy"
+        _, cancelled = turn(ws, {"cancel": True})
+        assert cancelled["code"] == "cancelled"
+        assert httpx.get(f"{http}/ping", timeout=10).json()["status"] == "Healthy"

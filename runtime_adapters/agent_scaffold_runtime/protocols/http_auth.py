@@ -36,7 +36,7 @@ class Authenticated:
         connection = HTTPConnection(scope)
         started = time.monotonic()
         try:
-            principal = self.service.authenticate(connection.headers)
+            principal = await self.service.authenticate_async(connection.headers)
         except AdapterError as error:
             self.service.rejected(error, started=started)
             if scope["type"] == "websocket":

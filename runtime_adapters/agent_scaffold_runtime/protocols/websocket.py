@@ -30,6 +30,7 @@ from typing import Any
 from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 
 from ..errors import AdapterError, InvalidJSON
+from ..health import Health
 from ..identity import Principal
 from ..protocol import SESSION_HEADER, SESSION_ID_PATTERN, parse_payload
 from ..reply import new_session_id
@@ -45,9 +46,17 @@ _SESSION_ID_RE = re.compile(SESSION_ID_PATTERN)
 class Connection:
     """One client's socket: a reader loop, at most one running turn, and a lock so frames never interleave."""
 
-    def __init__(self, websocket: WebSocket, service: AgentService, principal: Principal, session_id: str):
+    def __init__(
+        self,
+        websocket: WebSocket,
+        service: AgentService,
+        principal: Principal,
+        session_id: str,
+        health: Health | None = None,
+    ) -> None:
         self.websocket = websocket
         self.service = service
+        self.health = health
         self.principal = principal
         self.session_id = session_id
         self.headers = dict(websocket.headers)
@@ -104,7 +113,19 @@ class Connection:
         self.turn = asyncio.create_task(self.run_turn(call))
 
     async def run_turn(self, call: Call) -> None:
-        """Stream one turn's events; a client that left mid-turn just ends it (the service logs a 499)."""
+        """Stream one turn's events; a client that left mid-turn just ends it (the service logs a 499).
+
+        A running turn counts as work in flight, so ``/ping`` says ``HealthyBusy`` meanwhile.
+        """
+        if self.health is not None:
+            self.health.started()
+        try:
+            await self._stream_turn(call)
+        finally:
+            if self.health is not None:
+                self.health.finished()
+
+    async def _stream_turn(self, call: Call) -> None:
         with contextlib.suppress(WebSocketDisconnect):
             try:
                 events = await self.service.events(call)
@@ -129,7 +150,7 @@ class Connection:
         return True
 
 
-async def serve_websocket(websocket: WebSocket, service: AgentService) -> None:
+async def serve_websocket(websocket: WebSocket, service: AgentService, health: Health | None = None) -> None:
     """Authenticate on connect, then serve turns until the client closes (the ``/ws`` route's body)."""
     started = time.monotonic()
     offered = list(websocket.scope.get("subprotocols") or [])
@@ -137,14 +158,14 @@ async def serve_websocket(websocket: WebSocket, service: AgentService) -> None:
     headers = with_browser_credentials(websocket.headers, offered)
     await websocket.accept(subprotocol=subprotocol)
     try:
-        principal = service.authenticate(headers)
+        principal = await service.authenticate_async(headers)
     except AdapterError as error:
         service.rejected(error, started=started)
         await websocket.send_text(json.dumps(error.body()))
         await websocket.close(POLICY_VIOLATION, _reason(error.message))
         return
     session_id = _session_id(headers, websocket.query_params)
-    connection = Connection(websocket, service, principal, session_id)
+    connection = Connection(websocket, service, principal, session_id, health)
     with contextlib.suppress(WebSocketDisconnect):
         await connection.serve()
         if websocket.application_state == WebSocketState.CONNECTED:
