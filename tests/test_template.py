@@ -57,6 +57,11 @@ COMMON_FILES = [
     "tests/load/locustfile.py",
 ]
 # Per-feature test files of the generated project: (question, answer) -> files.
+PROTOCOL_FILES = {
+    "mcp": ["{pkg}/entrypoints/mcp_server.py", "tests/test_mcp.py"],
+    "a2a": ["{pkg}/entrypoints/a2a_server.py", "tests/test_a2a.py"],
+    "agui": ["{pkg}/entrypoints/agui_app.py", "tests/test_agui.py"],
+}
 FEATURE_FILES: dict[tuple[str, str], list[str]] = {
     ("auth", "jwt"): ["tests/test_auth_jwt.py"],
     ("auth", "iam"): ["tests/test_auth_iam.py"],
@@ -145,6 +150,8 @@ def expected_files(data: dict[str, Any]) -> set[str]:
         paths += TARGET_FILES[target]
     for question in ("auth", "memory", "guardrails", "telemetry"):
         paths += FEATURE_FILES.get((question, data[question]), [])
+    for protocol in data.get("protocols") or []:
+        paths += PROTOCOL_FILES[protocol]
     return {path.format(pkg=pkg) for path in paths}
 
 
@@ -181,6 +188,7 @@ def test_defaults(rendered: Callable[[str], Path]) -> None:
         "memory": "file",
         "guardrails": "none",
         "telemetry": "none",
+        "protocols": [],  # HTTP and /ws only; agentcore_protocol is asked only when there are protocols
     }
     assert (project / "my_agent" / "agent.py").is_file()
 
@@ -303,9 +311,9 @@ def test_toml_parses_with_the_right_dependencies(rendered: Callable[[str], Path]
     )
     expected = [strands]
     if "agentcore" in data["targets"]:
-        expected += ["bedrock-agentcore>=1.0", "uvicorn>=0.30"]
+        expected += ["bedrock-agentcore>=1.0", "uvicorn>=0.30", "websockets>=13"]  # websockets: /ws
     if "fastapi" in data["targets"]:
-        expected += ["fastapi>=0.115"] + ([] if "uvicorn>=0.30" in expected else ["uvicorn>=0.30"])
+        expected += ["fastapi>=0.115"] + [d for d in ("uvicorn>=0.30", "websockets>=13") if d not in expected]
     assert meta["dependencies"] == expected
     assert meta["name"] == data["project_name"]
     assert meta["description"] == data["description"]

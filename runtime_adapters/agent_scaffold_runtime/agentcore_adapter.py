@@ -1,9 +1,10 @@
 """AgentCore Runtime target: the core behind a real ``BedrockAgentCoreApp``.
 
-Port 8080, ``POST /invocations``, ``GET /ping``. The SDK owns the HTTP framing (routing, SSE bridging on its
-worker loop); this module puts ``InvocationGate`` in front of it, so a request is authenticated, size
-checked and validated (4xx with the JSON error body) before the SDK parses a byte, adds the session header
-to every reply (JSON and SSE), and answers ``/ping`` with ``HealthyBusy`` while an invocation is in flight.
+Port 8080, ``POST /invocations``, ``GET /ping`` and the ``/ws`` WebSocket. The SDK owns the HTTP framing
+(routing, SSE bridging on its worker loop); this module puts ``InvocationGate`` in front of it, so a request
+is authenticated, size checked and validated (4xx with the JSON error body) before the SDK parses a byte,
+adds the session header to every reply (JSON and SSE), and answers ``/ping`` with ``HealthyBusy`` while an
+invocation is in flight. ``/ws`` carries the same contract over one socket (``protocols/websocket.py``).
 
 Behind AgentCore's own JWT authorizer the token has already been checked; the adapter reads the identity
 from the forwarded ``Authorization`` header and, by default, verifies it again. ``AGENT_JWT_VERIFY=false``
@@ -23,12 +24,14 @@ from starlette.datastructures import Headers
 from starlette.middleware import Middleware
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.websockets import WebSocket
 
 from . import access_log
 from .asgi_limits import BodySizeLimit
 from .errors import AdapterError
 from .health import INVOCATIONS_PATH, CountInFlight, Health
 from .protocol import SESSION_HEADER, Limits, parse_body, wants_stream
+from .protocols.websocket import serve_websocket
 from .service import AgentService, Call
 from .streaming import AgentSource
 
@@ -70,6 +73,11 @@ def create_app(
         except AdapterError as error:
             return error_response(error, {SESSION_HEADER: call.session_id})
         return JSONResponse(reply.to_dict(), headers={SESSION_HEADER: call.session_id})
+
+    @app.websocket
+    async def websocket(websocket: WebSocket, _context: RequestContext) -> None:
+        # The /invocations contract over one socket, many turns (protocols/websocket.py).
+        await serve_websocket(websocket, service, health)
 
     return app
 

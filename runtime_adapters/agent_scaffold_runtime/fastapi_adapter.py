@@ -10,7 +10,7 @@ import time
 from collections.abc import AsyncIterator, Mapping
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, Request, WebSocket
 from fastapi.responses import JSONResponse, StreamingResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -28,6 +28,7 @@ from .protocol import (
     parse_body,
     wants_stream,
 )
+from .protocols.websocket import serve_websocket
 from .service import AgentService
 from .streaming import AgentSource
 
@@ -144,6 +145,11 @@ def create_app(
                 error.body(), status_code=error.status, headers={**error.headers(), **headers}
             )
         return JSONResponse(reply.to_dict(), headers=headers)
+
+    @app.websocket("/ws")
+    async def websocket(websocket: WebSocket) -> None:
+        # The /invocations contract over one socket, many turns (protocols/websocket.py).
+        await serve_websocket(websocket, service, health)
 
     return app
 

@@ -30,10 +30,17 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from strands.hooks import BeforeInvocationEvent, BeforeToolCallEvent, HookProvider, HookRegistry
+from strands.hooks import (
+    AfterToolCallEvent,
+    BeforeInvocationEvent,
+    BeforeToolCallEvent,
+    HookProvider,
+    HookRegistry,
+)
 from strands.middleware import InvokeModelContext, InvokeModelStage
 
 from .identity import ANONYMOUS, Principal
+from .protocols import tool_events
 
 T = TypeVar("T")
 MARK = "__tool_requirements__"
@@ -98,6 +105,7 @@ class ToolAuthorizer(HookProvider):
     def register_hooks(self, registry: HookRegistry, **kwargs: Any) -> None:
         registry.add_callback(BeforeInvocationEvent, self._install_spec_filter)
         registry.add_callback(BeforeToolCallEvent, self._refuse_disallowed)
+        registry.add_callback(AfterToolCallEvent, self._report_result)
 
     def principal_for(self, invocation_state: dict[str, Any] | None) -> Principal:
         if self.principal is not None:
@@ -120,6 +128,8 @@ class ToolAuthorizer(HookProvider):
         return context.replace(tool_specs=specs)
 
     def _refuse_disallowed(self, event: BeforeToolCallEvent) -> None:
+        # Every call is reported to a protocol that shows tool calls (AG-UI), refused ones included.
+        tool_events.tool_started(event.tool_use)
         requirements = requirements_of(event.selected_tool)
         if requirements is None:
             return
@@ -128,6 +138,9 @@ class ToolAuthorizer(HookProvider):
             name = event.tool_use.get("name", "?")
             needs = requirements.describe()
             event.cancel_tool = f"Not authorized: this caller may not use {name!r} (it requires {needs})."
+
+    def _report_result(self, event: AfterToolCallEvent) -> None:
+        tool_events.tool_finished(event.tool_use, event.result)
 
 
 def _names(value: Iterable[str] | str) -> frozenset[str]:

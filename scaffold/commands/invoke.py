@@ -9,8 +9,9 @@ from pathlib import Path
 import click
 
 from ..deploy.cli_options import aws_options, target_option
-from ..errors import ScaffoldError
+from ..errors import BadInput, ScaffoldError
 from ..invoke_client import DEFAULT_TIMEOUT_S, InvokeRequest, InvokeResult, invocation_url, invoke
+from ..protocol_invoke import PROTOCOLS, deployed_url, invoke_protocol, protocol_url
 from ._common import project_option
 
 EPILOG = """\b
@@ -21,6 +22,10 @@ Examples:
   scaffold invoke "Hello" --url https://example.com/invocations --json | jq .usage
   scaffold invoke "Hello" --target agentcore                   # the deployed runtime (SigV4)
   scaffold invoke "Hello" --target lambda --token "$JWT"       # the deployed function, auth=jwt
+  scaffold invoke "Hello" --url :8080 --protocol ws            # the /ws WebSocket
+  scaffold invoke "Hello" --url :8000 --protocol mcp           # the MCP server's ask_agent tool
+  scaffold invoke "Hello" --url :9000 --protocol a2a           # the A2A server (card, then message)
+  scaffold invoke "Hello" --target agentcore --protocol mcp --token "$JWT"   # a deployed MCP runtime
 
 \b
 Streams by default (Server-Sent Events): text is printed as it arrives and the session id
@@ -81,6 +86,13 @@ class _TextPrinter:
     metavar="JWT",
     help="Bearer token for a deployed target with auth=jwt (SCAFFOLD_BEARER_TOKEN).",
 )
+@click.option(
+    "--protocol",
+    type=click.Choice(PROTOCOLS),
+    default="http",
+    show_default=True,
+    help="Speak HTTP (/invocations), the /ws WebSocket, MCP, A2A or AG-UI (docs/protocols.md).",
+)
 @aws_options
 @project_option
 def invoke_command(
@@ -92,6 +104,7 @@ def invoke_command(
     as_json: bool,
     timeout: float,
     token: str | None,
+    protocol: str,
     region: str | None,
     profile: str | None,
     endpoint_url: str | None,
@@ -104,7 +117,19 @@ def invoke_command(
         )
     printer = _TextPrinter(quiet=as_json)
     try:
-        if url is not None:
+        if protocol != "http":
+            request = InvokeRequest(
+                url="", prompt=prompt, session_id=session_id, stream=stream, timeout_s=timeout
+            )
+            where = (
+                protocol_url(url, protocol)
+                if url is not None
+                else _deployed_protocol_url(
+                    target, protocol, token, (region, profile, endpoint_url), project_dir
+                )
+            )
+            result = invoke_protocol(protocol, where, request, token, printer)
+        elif url is not None:
             request = InvokeRequest(
                 url=invocation_url(url),
                 prompt=prompt,
@@ -132,6 +157,28 @@ def invoke_command(
     click.echo()
     if result.session_id:
         click.echo(f"session: {result.session_id}", err=True)
+
+
+def _deployed_protocol_url(
+    target: str | None,
+    protocol: str,
+    token: str | None,
+    aws: tuple[str | None, str | None, str | None],
+    project_dir: Path | None,
+) -> str:
+    """The recorded AgentCore runtime's URL; these clients carry a bearer token (SigV4 is HTTP-only here)."""
+    from ..deploy.engine import AwsOptions, deployed_outputs
+    from ..project import locate_project
+
+    if target != "agentcore":
+        raise BadInput(f"--protocol {protocol} with --target needs the agentcore target (or use --url).")
+    if not token:
+        raise BadInput(
+            f"--protocol {protocol} on a deployed runtime needs --token (a JWT for its authorizer): "
+            "these clients do not sign with SigV4. Use --protocol http for an IAM-authorized runtime."
+        )
+    outputs = deployed_outputs(locate_project(project_dir), target, AwsOptions(*aws))
+    return deployed_url(outputs["runtime_arn"], protocol)
 
 
 def _invoke_deployed(

@@ -191,6 +191,13 @@ def invoke_deployed(
     return session.deployer.invoke(session.state, session.aws, call, on_text)
 
 
+def deployed_outputs(project: Project, target: str, options: AwsOptions) -> dict[str, str]:
+    """What the last deploy of ``target`` recorded (ids, ARNs), without calling AWS."""
+    session = open_target(project, target, options, need_state=True)
+    assert session.state is not None
+    return session.deployer.outputs(session.state)
+
+
 def log_source(project: Project, target: str, options: AwsOptions) -> tuple[AwsContext, str]:
     """The AWS context and log group of a deployed target."""
     session = open_target(project, target, options, need_state=True)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..iac.adot import adot_environment
 from ..iac.environment import agent_environment as answers_environment
 from ..project import Project
 from .config import TargetSettings
@@ -16,6 +17,8 @@ def agent_environment(
     project: Project, target: str, settings: TargetSettings, *, memory_id: str | Ref | None = None
 ) -> dict[str, Any]:
     env: dict[str, Any] = {**answers_environment(project.answers), "AGENT_RUNTIME": target}
+    if target == "agentcore":
+        env.update(adot_environment(project.answers))
     if memory_id is not None:
         env["AGENT_MEMORY_ID"] = memory_id
     env.update(settings["environment"])

@@ -22,6 +22,8 @@ from typing import Any
 
 from ..errors import BadInput
 from ..project import Project
+from ..protocols import agentcore_protocol
+from .adot import adot_environment
 from .artifact import Artifact, architecture, code_key, python_minor
 from .cfn import (
     ACCOUNT,
@@ -153,8 +155,10 @@ def build(project: Project, artifact: Artifact) -> Template:
             },
             "RoleArn": get_att("RuntimeRole", "Arn"),
             "NetworkConfiguration": {"NetworkMode": "PUBLIC"},
-            "ProtocolConfiguration": "HTTP",
-            "EnvironmentVariables": with_overrides(agent_environment(answers), store.environment),
+            "ProtocolConfiguration": agentcore_protocol(project).server_protocol,
+            "EnvironmentVariables": with_overrides(
+                {**agent_environment(answers), **adot_environment(answers)}, store.environment
+            ),
             **authorizer(answers),
         },
     }

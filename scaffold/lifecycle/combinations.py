@@ -19,7 +19,8 @@ Pairs that interact: jwt with every target (everything; fastapi-jwt, lambda-jwt-
 with lambda (lambda-iam-s3, iam-mixed) and with agentcore (agentcore-iam, iam-mixed), s3 memory and
 AgentCore memory with lambda (lambda-iam-s3, lambda-jwt-acm), bedrock guardrails on a non-bedrock provider
 (lambda-iam-s3: the ApplyGuardrail path) and on bedrock (agentcore-iam: inside Converse), otlp telemetry
-with agentcore (everything). ``everything`` also uses the longest project name, so every optional file is
+with agentcore (everything); every protocol behind jwt with an A2A runtime (everything) and an MCP runtime
+with iam (agentcore-iam). ``everything`` also uses the longest project name, so every optional file is
 checked against the line-length limit; agentcore-iam and lambda-iam-s3 take the other two Python versions.
 
 For a layer, forced answers replace the curated values (duplicates collapse); for any template, a choice
@@ -52,6 +53,8 @@ COMBINATIONS: dict[str, dict[str, Any]] = {
         "memory": "file",
         "guardrails": "local",
         "telemetry": "otlp",
+        "protocols": ["mcp", "a2a", "agui"],  # every protocol, behind JWT; the runtime serves A2A
+        "agentcore_protocol": "a2a",
     },
     "agentcore-iam": {
         "targets": ["agentcore"],
@@ -63,6 +66,8 @@ COMBINATIONS: dict[str, dict[str, Any]] = {
         "guardrails": "bedrock",
         "guardrail_id": "gr-0123456789",
         "telemetry": "console",
+        "protocols": ["mcp"],  # an MCP runtime with IAM, Bedrock and AgentCore Memory
+        "agentcore_protocol": "mcp",
     },
     "lambda-iam-s3": {
         "targets": ["lambda"],

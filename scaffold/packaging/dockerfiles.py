@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..project import Project
+from ..protocols import agentcore_protocol
 from .targets import OTEL_LAUNCHER, telemetry_on
 
 UID = 10001
@@ -31,9 +32,18 @@ class ImageRecipe:
 
 def _server(module: str, port: int) -> Callable[[Project], list[str]]:
     def command(project: Project) -> list[str]:
-        return ["uvicorn", project.module(module), "--host", "0.0.0.0", "--port", str(port)]
+        return _served(module, port, project)
 
     return command
+
+
+def _agentcore_command(project: Project) -> list[str]:
+    served = agentcore_protocol(project)
+    return _served(served.app, served.port, project)
+
+
+def _served(module: str, port: int, project: Project) -> list[str]:
+    return ["uvicorn", project.module(module), "--host", "0.0.0.0", "--port", str(port)]
 
 
 _SLIM = "public.ecr.aws/docker/library/python:{version}-slim"
@@ -44,7 +54,8 @@ RECIPES: dict[str, ImageRecipe] = {
         base=lambda version: _SLIM.format(version=version),
         app_dir="/app",
         install=f"{_PIP} -r /tmp/requirements.txt",
-        command=_server("entrypoints.agentcore_app:app", 8080),
+        # The entrypoint and port of the protocol the runtime serves (scaffold.protocols); EXPOSE follows it.
+        command=lambda project: _agentcore_command(project),
         port=8080,
         create_user=True,
     ),
@@ -109,8 +120,9 @@ def render(project: Project, target: str, python: str, docker_platform: str) -> 
     else:
         lines.append(f"RUN {compile_step}")
     lines.append(f"USER {UID}:{UID}")
-    if recipe.port is not None:
-        lines.append(f"EXPOSE {recipe.port}")
+    port = agentcore_protocol(project).port if target == "agentcore" else recipe.port
+    if port is not None:
+        lines.append(f"EXPOSE {port}")
     if otel and recipe.wrap_entrypoint:
         lines.append(f"ENTRYPOINT {_exec_form(recipe.wrap_entrypoint)}")
     elif otel:

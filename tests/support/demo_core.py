@@ -14,6 +14,7 @@ from agent_scaffold_runtime.identity import Principal
 from agent_scaffold_runtime.offline_model import OfflineModel
 from agent_scaffold_runtime.reply import AgentReply, new_session_id
 from agent_scaffold_runtime.streaming import run_to_reply
+from agent_scaffold_runtime.tool_auth import ToolAuthorizer
 from strands import Agent, tool
 
 
@@ -29,6 +30,11 @@ def calculator(expression: str) -> str:
 
 class AgentFailure(RuntimeError):
     pass
+
+
+#: How each ``slow`` turn ended, by session id: "running", then "completed" or "stopped" (cancelled or
+#: closed early); cancellation tests read it to see the agent itself stop, not just the transport.
+SLOW_TURNS: dict[str, str] = {}
 
 
 async def stream_agent(
@@ -50,18 +56,29 @@ async def stream_agent(
             session_id=session_id,
         )
         return
-    agent = Agent(model=OfflineModel(), tools=[calculator], callback_handler=None)
+    # ToolAuthorizer as in a generated core: it also reports tool calls to protocols that show them.
+    agent = Agent(model=OfflineModel(), tools=[calculator], hooks=[ToolAuthorizer()], callback_handler=None)
     sent = 0
-    async for event in agent.stream_async(prompt, invocation_state={"user_id": user_id}):
-        if "data" in event:
-            if prompt.startswith("fail-after") and sent:
-                raise AgentFailure("failed while streaming")
-            if prompt.startswith("slow"):
-                await asyncio.sleep(0.2)
-            sent += 1
-            yield event["data"]
-        elif "result" in event:
-            yield AgentReply.from_result(event["result"], session_id=session_id)
+    slow = prompt.startswith("slow")
+    if slow:
+        SLOW_TURNS[session_id] = "running"
+    try:
+        async for event in agent.stream_async(prompt, invocation_state={"user_id": user_id}):
+            if "data" in event:
+                if prompt.startswith("fail-after") and sent:
+                    raise AgentFailure("failed while streaming")
+                if slow:
+                    await asyncio.sleep(0.2)
+                sent += 1
+                yield event["data"]
+            elif "result" in event:
+                yield AgentReply.from_result(event["result"], session_id=session_id)
+    except (asyncio.CancelledError, GeneratorExit):
+        if slow:
+            SLOW_TURNS[session_id] = "stopped"
+        raise
+    if slow:
+        SLOW_TURNS[session_id] = "completed"
 
 
 def call_agent(user_id: str, prompt: str, **options: Any) -> AgentReply:

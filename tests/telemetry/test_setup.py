@@ -183,7 +183,8 @@ def test_a_provider_already_configured_is_kept() -> None:
         "same": True,
         "processors": 1,
         "spans": ["chat", "execute_event_loop_cycle", "execute_tool calculator", "invoke_agent demo"],
-        "semconv": "gen_ai_unredacted_attributes=",
+        # the GenAI semantic conventions are asked for (AgentCore's GenAI observability reads them)
+        "semconv": "gen_ai_latest_experimental,gen_ai_unredacted_attributes=",
     }
     assert not [line for line in out.stderr.splitlines() if line.startswith("{")]  # no console exporter added
 

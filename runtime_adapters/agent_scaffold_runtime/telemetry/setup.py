@@ -48,6 +48,9 @@ _lock = threading.Lock()
 _configured: TelemetryConfig | None = None
 
 
+GENAI_SEMCONV = "gen_ai_latest_experimental"
+
+
 def setup_telemetry(config: TelemetryConfig) -> None:
     """Configure tracing once per process; later calls change nothing (a different config is logged)."""
     global _configured
@@ -60,6 +63,9 @@ def setup_telemetry(config: TelemetryConfig) -> None:
         external = provider_configured()
         if config.mode == "none" and not external:
             return
+        # Strands' spans in the current GenAI semantic conventions (gen_ai.provider.name, input messages,
+        # ...), which CloudWatch GenAI observability reads; an operator's own choice wins.
+        os.environ.setdefault("OTEL_SEMCONV_STABILITY_OPT_IN", GENAI_SEMCONV)
         if not config.log_prompts:
             enable_span_redaction()
         if external:

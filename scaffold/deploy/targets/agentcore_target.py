@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from ...errors import BadInput
 from ...project import Project
+from ...protocols import agentcore_protocol
 from ..artifacts import ArtifactInfo
 from ..config import TargetSettings, answer, answer_list
 from ..environment import agent_environment
@@ -120,7 +121,7 @@ class AgentCoreDeployer:
             "agentRuntimeArtifact": self._artifact(inputs, artifact),
             "roleArn": Ref("role", "arn"),
             "networkConfiguration": {"networkMode": "PUBLIC"},
-            "protocolConfiguration": {"serverProtocol": "HTTP"},
+            "protocolConfiguration": {"serverProtocol": agentcore_protocol(project).server_protocol},
             "lifecycleConfiguration": {
                 "idleRuntimeSessionTimeout": settings["idle_timeout_s"],
                 "maxLifetime": settings["max_lifetime_s"],

@@ -1,0 +1,48 @@
+"""Shared pieces for the protocol tests: a JWT issuer on a loopback socket and tokens it really signs."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
+
+from tests.auth.stub_issuer import CLIENT, StubIssuer, access_claims, sign, standard_stub
+from tests.deploy.conftest import artifact, generated, make_project, moto, moto_url  # noqa: F401  (fixtures)
+
+
+@pytest.fixture(scope="session")
+def keys() -> dict[str, Any]:
+    return {
+        "rsa": rsa.generate_private_key(public_exponent=65537, key_size=2048),
+        "ec": ec.generate_private_key(ec.SECP256R1()),
+        "enc": rsa.generate_private_key(public_exponent=65537, key_size=2048),
+        "attacker_rsa": rsa.generate_private_key(public_exponent=65537, key_size=2048),
+    }
+
+
+@pytest.fixture(scope="session")
+def issuer(keys: dict[str, Any]) -> Iterator[StubIssuer]:
+    stub = standard_stub(keys)
+    try:
+        yield stub
+    finally:
+        stub.close()
+
+
+@pytest.fixture(scope="session")
+def jwt_defaults(issuer: StubIssuer) -> dict[str, str]:
+    """Project answers that switch an adapter to JWT auth against the stub issuer."""
+    return {"auth": "jwt", "jwt_discovery_url": issuer.discovery_url, "jwt_allowed_clients": CLIENT}
+
+
+@pytest.fixture(scope="session")
+def good_token(keys: dict[str, Any]) -> str:
+    return sign(access_claims(), keys["rsa"], "stub-rsa")
+
+
+@pytest.fixture(scope="session")
+def forged_token(keys: dict[str, Any]) -> str:
+    """Signed by a key the issuer never published, under the issuer's own key id."""
+    return sign(access_claims(), keys["attacker_rsa"], "stub-rsa")
