@@ -8,22 +8,27 @@ import shlex
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from .. import __version__
+from ..answer_check import check_answers, questions_in
 from ..data_args import build_answers
 from ..names import validate_project_name
 from ..project import Project, load_project
 from ..rendering import create_project
 from ..targets import try_commands
 
+if TYPE_CHECKING:
+    from ..lifecycle.sources import Resolved
+
 EPILOG = """\b
 Examples:
   scaffold new weather-agent                       # ask the template's questions (in a terminal)
   scaffold new weather-agent --defaults            # every default: offline model, all targets
   scaffold new weather-agent -t local -t agentcore --data model_provider=bedrock
+  scaffold new weather-agent --defaults --data targets=local,lambda   # a list: YAML or comma-separated
   scaffold new weather-agent --data targets='[local,lambda]' --output ~/src --json
   scaffold new weather-agent --template ./acme-layer         # an organisation layer (docs/platform-teams.md)
   scaffold new weather-agent --template https://git.example.com/agent-template.git@v2.0.0
@@ -46,7 +51,7 @@ Exit codes: 0 created; 2 bad name, answer or occupied destination (nothing is wr
     "data_items",
     multiple=True,
     metavar="KEY=VALUE",
-    help="Answer a template question; repeatable. Lists use YAML: targets='[local,lambda]'.",
+    help="Answer a template question; repeatable. Lists: targets=local,lambda or targets='[local,lambda]'.",
 )
 @click.option(
     "--target",
@@ -99,7 +104,7 @@ def new(
     plan = git_plan(destination, enabled=not no_git)
     template = resolve_new(template_source)
     check_forced(template.forced, data, template.display)
-    data = {**template.forced, **data}
+    data = check_answers({**template.forced, **data}, _questions(template))
     interactive = not defaults and sys.stdin.isatty() and sys.stdout.isatty()
     message = f"Create {name} with agent-scaffold {__version__} ({template.display})"
 
@@ -126,6 +131,12 @@ def new(
     else:
         click.echo(next_steps(project))
         click.echo(plan.note(name))
+
+
+def _questions(template: Resolved) -> dict[str, Any]:
+    """The template's questions where a local copy is at hand (a remote template is not fetched twice)."""
+    local = template.plain_copy or Path(template.src_path)
+    return questions_in(local) if local.is_dir() else {}
 
 
 def json_summary(project: Project) -> dict[str, Any]:

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from ..answer_check import check_answers, questions_of
 from ..errors import BadInput
 from ..project import Project
 from .builtin import repo_path
@@ -22,6 +23,7 @@ from .engine import Outcome, Progress, apply
 from .fetch import checkout, is_remote
 from .gitutil import run_git
 from .project_template import ProjectTemplate, project_template
+from .questionnaire import missing_answers, refuse_missing
 from .sources import check_forced
 
 FIXED_KEYS = ("project_name", "package_name")
@@ -49,12 +51,7 @@ def template_questions(template: ProjectTemplate) -> dict[str, Any]:
             text = config.read_text(encoding="utf-8") if config else ""
     else:
         text = _show(["-C", str(Path(template.src_path).expanduser())], template.commit)
-    loaded = yaml.safe_load(text) or {}
-    return (
-        {str(k): v for k, v in loaded.items() if not str(k).startswith("_")}
-        if isinstance(loaded, dict)
-        else {}
-    )
+    return questions_of(yaml.safe_load(text) or {})
 
 
 def _show(repo_args: list[str], commit: str) -> str:
@@ -65,7 +62,12 @@ def _show(repo_args: list[str], commit: str) -> str:
     return ""
 
 
-def check_request(project: Project, template: ProjectTemplate, data: Mapping[str, Any]) -> None:
+def requested_answers(project: Project, data: Mapping[str, Any]) -> dict[str, Any]:
+    """``data`` checked against the project's template and in the types its questions declare."""
+    return check_request(project, project_template(project), data)
+
+
+def check_request(project: Project, template: ProjectTemplate, data: Mapping[str, Any]) -> dict[str, Any]:
     fixed = [key for key in data if key in FIXED_KEYS and data[key] != project.answers.get(key)]
     if fixed:
         raise BadInput(
@@ -74,12 +76,7 @@ def check_request(project: Project, template: ProjectTemplate, data: Mapping[str
         )
     if template.forced:
         check_forced(template.forced, data, f"the organisation layer {template.layer_name}")
-    questions = template_questions(template)
-    unknown = sorted(key for key in data if key not in questions)
-    if questions and unknown:
-        raise BadInput(
-            f"The template has no question {unknown[0]!r}; its questions are: {', '.join(sorted(questions))}."
-        )
+    return check_answers(data, template_questions(template))
 
 
 def blocking_deployments(project: Project, removed: list[str]) -> list[Deployment]:
@@ -109,10 +106,14 @@ def change_answers(
     dry_run: bool = False,
     progress: Progress | None = None,
     warn: Progress | None = None,
+    interactive: bool = False,
 ) -> Outcome:
-    """Apply ``data`` to ``project`` at its current template version (see the module docstring)."""
+    """Apply ``data`` to ``project`` at its current template version (see the module docstring).
+
+    ``interactive``: ask for answers the change still needs (copier's prompts) instead of refusing them.
+    """
     template = project_template(project)
-    check_request(project, template, data)
+    data = check_request(project, template, data)
     if "targets" in data:
         removed = [t for t in project.targets if t not in list(data["targets"] or [])]
         blocking = blocking_deployments(project, removed)
@@ -124,6 +125,10 @@ def change_answers(
                     f"Warning: {item.target} is {item.label} and stays deployed: removing the target deletes "
                     f"no cloud resources, and {item.state_file} is kept. Delete them yourself when done."
                 )
+    if not interactive:
+        missing = missing_answers(project.root, data, template.commit)
+        if missing:
+            raise refuse_missing(missing, data)
     return apply(
         project.root,
         data={**data},
@@ -131,4 +136,5 @@ def change_answers(
         unsafe=template.trusted or trust,
         dry_run=dry_run,
         progress=progress,
+        ask=interactive,
     )
