@@ -6,7 +6,7 @@ import json
 import os
 import shlex
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -125,6 +125,8 @@ def new(
             finalize=finalize,
         )
     project = load_project(destination)
+    for note in unset_settings(project.answers):
+        click.echo(f"Note: {note}", err=True)
     if as_json:
         summary = {**json_summary(project), "template": template.display, "git": plan.state}
         click.echo(json.dumps(summary, indent=2, ensure_ascii=False, default=str))
@@ -137,6 +139,26 @@ def _questions(template: Resolved) -> dict[str, Any]:
     """The template's questions where a local copy is at hand (a remote template is not fetched twice)."""
     local = template.plain_copy or Path(template.src_path)
     return questions_in(local) if local.is_dir() else {}
+
+
+# An answer that needs a follow-up setting: (question, value) -> (setting answer, run-time variable).
+_FOLLOW_UPS = {
+    ("memory", "s3"): ("session_bucket", "AGENT_SESSION_BUCKET"),
+    ("memory", "agentcore"): ("memory_id", "AGENT_MEMORY_ID"),
+    ("guardrails", "bedrock"): ("guardrail_id", "AGENT_GUARDRAIL_ID"),
+}
+
+
+def unset_settings(answers: Mapping[str, Any]) -> list[str]:
+    """One sentence per answer whose setting was left empty: the agent refuses to start until it is set."""
+    notes = []
+    for (question, value), (setting, variable) in _FOLLOW_UPS.items():
+        if answers.get(question) == value and not str(answers.get(setting) or "").strip():
+            notes.append(
+                f"{question}={value} has no {setting}: the agent will not start until {variable} is set "
+                f"(or run `scaffold configure {setting}=...`)."
+            )
+    return notes
 
 
 def json_summary(project: Project) -> dict[str, Any]:

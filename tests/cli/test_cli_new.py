@@ -312,3 +312,36 @@ def test_an_unknown_key_is_refused_by_a_custom_template_too(cli_in_process, tmp_
         "Error: The template has no question 'greting'; its questions are: greeting, project_name.\n"
     )
     assert not output.exists()
+
+
+def test_an_answer_whose_setting_is_left_empty_is_named_at_creation(cli_in_process, tmp_path):
+    result = cli_in_process(
+        ["new", "s3-agent", "--defaults", "-o", str(tmp_path), "-t", "local", "-d", "memory=s3"]
+    )
+
+    assert result.exit_code == 0, result.output
+    assert result.stderr == (
+        "Note: memory=s3 has no session_bucket: the agent will not start until AGENT_SESSION_BUCKET is set "
+        "(or run `scaffold configure session_bucket=...`).\n"
+    )
+
+
+def test_no_note_when_the_setting_is_answered(cli_in_process, tmp_path):
+    result = cli_in_process(
+        [
+            "new",
+            "s3-agent",
+            "--defaults",
+            "-o",
+            str(tmp_path),
+            "-t",
+            "local",
+            "-d",
+            "memory=s3",
+            "-d",
+            "session_bucket=b1",
+        ]
+    )
+
+    assert result.exit_code == 0, result.output
+    assert result.stderr == ""
