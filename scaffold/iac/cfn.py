@@ -35,6 +35,7 @@ class Template:
     description: str
     parameters: Json = field(default_factory=dict)
     conditions: Json = field(default_factory=dict)
+    rules: Json = field(default_factory=dict)  # parameter assertions checked before anything is created
     resources: Json = field(default_factory=dict)
     outputs: Json = field(default_factory=dict)
     metadata: Json = field(default_factory=dict)
@@ -48,6 +49,7 @@ class Template:
         for key, section in (
             ("Metadata", self.metadata),
             ("Parameters", self.parameters),
+            ("Rules", self.rules),
             ("Conditions", self.conditions),
             ("Resources", self.resources),
             ("Outputs", self.outputs),

@@ -153,6 +153,7 @@ def test_fastapi_template_deploys_then_reports_no_change_then_updates(aws: Any) 
             "LoadBalancerSubnetIds": ",".join(subnets[:2]),
             "ServiceSubnetIds": ",".join(subnets[:2]),
             "ImageRepository": "teams/demo-agent",
+            "AllowHttp": "true",  # plain HTTP by explicit opt-in; HTTPS is tested in tests/deploy
         },
     )
     cloudformation = aws("cloudformation")
@@ -184,7 +185,7 @@ def test_fastapi_template_deploys_then_reports_no_change_then_updates(aws: Any) 
     )
     (balancer,) = elb.describe_load_balancers()["LoadBalancers"]
     (listener,) = elb.describe_listeners(LoadBalancerArn=balancer["LoadBalancerArn"])["Listeners"]
-    assert (listener["Port"], listener["Protocol"]) == (80, "HTTP")  # no CertificateArn given
+    assert (listener["Port"], listener["Protocol"]) == (80, "HTTP")  # no CertificateArn, AllowHttp=true
     assert policy_sids(aws, "fastapi-demo-TaskRole") == [
         "InvokeConfiguredModel",
         "ReadWriteSessionObjects",
