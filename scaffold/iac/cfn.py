@@ -98,15 +98,31 @@ def log_retention_parameter() -> Json:
     )
 
 
+def checkov_skip(resource: Json, *skips: tuple[str, str]) -> Json:
+    """``resource`` with checkov checks that do not apply suppressed in its Metadata, each with its reason
+    (checkov reads ``Metadata.checkov.skip``), so a reviewer sees every exception next to the resource."""
+    listed = resource.setdefault("Metadata", {}).setdefault("checkov", {}).setdefault("skip", [])
+    listed.extend({"id": check, "comment": reason} for check, reason in skips)
+    return resource
+
+
+LOG_GROUP_KMS = (
+    "CKV_AWS_158",
+    "CloudWatch Logs encrypts every log group at rest; a customer managed KMS key (and its key policy) is "
+    "an organisation-wide choice this template does not make for you.",
+)
+
+
 def log_group(name: str, retention_parameter: str) -> Json:
     """A log group with a retention, created by the stack so the role can be scoped to it. ``Retain`` keeps
     logs a deleted stack leaves behind for the retention period instead of deleting them with it."""
-    return {
+    group: Json = {
         "Type": "AWS::Logs::LogGroup",
         "DeletionPolicy": "Retain",
         "UpdateReplacePolicy": "Retain",
         "Properties": {"LogGroupName": sub(name), "RetentionInDays": ref(retention_parameter)},
     }
+    return checkov_skip(group, LOG_GROUP_KMS)
 
 
 def role(

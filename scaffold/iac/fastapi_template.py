@@ -174,7 +174,10 @@ def build(project: Project, artifact: Artifact) -> Template:
     )
     memory_env = _MEMORY_ENVIRONMENT.get(answer(answers, "memory", "file"), {})
     environment = with_overrides(agent_environment(answers), {**memory_env, **store.environment})
-    resources["Cluster"] = {"Type": "AWS::ECS::Cluster", "Properties": {}}
+    resources["Cluster"] = {
+        "Type": "AWS::ECS::Cluster",
+        "Properties": {"ClusterSettings": [{"Name": "containerInsights", "Value": "enabled"}]},
+    }
     resources["TaskDefinition"] = {
         "Type": "AWS::ECS::TaskDefinition",
         "Properties": {

@@ -10,7 +10,7 @@ neither, the stack is refused before anything is created (the ``HttpsUnlessHttpA
 
 from __future__ import annotations
 
-from .cfn import Json, Template, get_att, parameter, ref, sub
+from .cfn import Json, Template, checkov_skip, get_att, parameter, ref, sub
 
 HTTPS_CONDITION = "HasCertificate"
 TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06"  # TLS 1.3 and 1.2 with forward-secret ciphers only
@@ -57,6 +57,7 @@ def add_load_balancer(template: Template, *, port: int, health_path: str, idle_t
             "VpcId": ref("VpcId"),
             "SecurityGroupIngress": [
                 {
+                    "Description": "Clients (AllowedCidr) to the listener",
                     "IpProtocol": "tcp",
                     "FromPort": listener_port,
                     "ToPort": listener_port,
@@ -72,6 +73,7 @@ def add_load_balancer(template: Template, *, port: int, health_path: str, idle_t
             "VpcId": ref("VpcId"),
             "SecurityGroupIngress": [
                 {
+                    "Description": "The load balancer to the agent's port",
                     "IpProtocol": "tcp",
                     "FromPort": port,
                     "ToPort": port,
@@ -80,19 +82,26 @@ def add_load_balancer(template: Template, *, port: int, health_path: str, idle_t
             ],
         },
     }
-    resources["LoadBalancer"] = {
-        "Type": "AWS::ElasticLoadBalancingV2::LoadBalancer",
-        "Properties": {
-            "Type": "application",
-            "Scheme": "internet-facing",
-            "Subnets": ref("LoadBalancerSubnetIds"),
-            "SecurityGroups": [get_att("LoadBalancerSecurityGroup", "GroupId")],
-            "LoadBalancerAttributes": [
-                {"Key": "idle_timeout.timeout_seconds", "Value": str(idle_timeout_seconds)},
-                {"Key": "routing.http.drop_invalid_header_fields.enabled", "Value": "true"},
-            ],
+    resources["LoadBalancer"] = checkov_skip(
+        {
+            "Type": "AWS::ElasticLoadBalancingV2::LoadBalancer",
+            "Properties": {
+                "Type": "application",
+                "Scheme": "internet-facing",
+                "Subnets": ref("LoadBalancerSubnetIds"),
+                "SecurityGroups": [get_att("LoadBalancerSecurityGroup", "GroupId")],
+                "LoadBalancerAttributes": [
+                    {"Key": "idle_timeout.timeout_seconds", "Value": str(idle_timeout_seconds)},
+                    {"Key": "routing.http.drop_invalid_header_fields.enabled", "Value": "true"},
+                ],
+            },
         },
-    }
+        (
+            "CKV_AWS_91",
+            "Access logs need an S3 bucket with the Region's load balancer account allowed to write; the "
+            "agent writes one JSON line per request (status, duration, trace id) to its own log group.",
+        ),
+    )
     resources["TargetGroup"] = {
         "Type": "AWS::ElasticLoadBalancingV2::TargetGroup",
         "Properties": {
@@ -107,17 +116,27 @@ def add_load_balancer(template: Template, *, port: int, health_path: str, idle_t
             "TargetGroupAttributes": [{"Key": "deregistration_delay.timeout_seconds", "Value": "30"}],
         },
     }
-    resources["Listener"] = {
-        "Type": "AWS::ElasticLoadBalancingV2::Listener",
-        "Properties": {
-            "LoadBalancerArn": ref("LoadBalancer"),
-            "Port": listener_port,
-            "Protocol": _if_https("HTTPS", "HTTP"),
-            "Certificates": _if_https([{"CertificateArn": ref("CertificateArn")}], ref("AWS::NoValue")),
-            "SslPolicy": _if_https(TLS_POLICY, ref("AWS::NoValue")),
-            "DefaultActions": [{"Type": "forward", "TargetGroupArn": ref("TargetGroup")}],
+    resources["Listener"] = checkov_skip(
+        {
+            "Type": "AWS::ElasticLoadBalancingV2::Listener",
+            "Properties": {
+                "LoadBalancerArn": ref("LoadBalancer"),
+                "Port": listener_port,
+                "Protocol": _if_https("HTTPS", "HTTP"),
+                "Certificates": _if_https([{"CertificateArn": ref("CertificateArn")}], ref("AWS::NoValue")),
+                "SslPolicy": _if_https(TLS_POLICY, ref("AWS::NoValue")),
+                "DefaultActions": [{"Type": "forward", "TargetGroupArn": ref("TargetGroup")}],
+            },
         },
-    }
+        *(
+            (
+                check,
+                f"HTTPS with {TLS_POLICY} whenever CertificateArn is set; plain HTTP only by the explicit "
+                f"AllowHttp=true (rule {HTTPS_RULE}), which checkov cannot evaluate through Fn::If.",
+            )
+            for check in ("CKV_AWS_2", "CKV_AWS_103")
+        ),
+    )
 
 
 def load_balancer_url() -> Json:
