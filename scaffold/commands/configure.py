@@ -6,12 +6,16 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from ..data_args import parse_data
 from ..project import locate_project
 from ._common import project_option
+
+if TYPE_CHECKING:
+    from ..lifecycle.questionnaire import Missing
 
 EPILOG = """\b
 Examples:
@@ -54,7 +58,8 @@ def configure(
     from ..lifecycle.report import describe, raise_for_conflicts
 
     project = locate_project(project_dir)
-    data = requested_answers(project, parse_data(assignments))
+    interactive = not as_json and sys.stdin.isatty() and sys.stdout.isatty()
+    data = requested_answers(project, parse_data(assignments), ask=_prompt if interactive else None)
     changes = {key: value for key, value in data.items() if project.answers.get(key) != value}
     if not changes:
         click.echo(f"{project.project_name} already has {', '.join(assignments)}; nothing to change.")
@@ -67,7 +72,6 @@ def configure(
         dry_run=dry_run,
         progress=lambda message: click.echo(message, err=True),
         warn=lambda message: click.echo(message, err=True),
-        interactive=not as_json and sys.stdin.isatty() and sys.stdout.isatty(),
     )
     settings = ", ".join(f"{key}={value}" for key, value in changes.items())
     click.echo(
@@ -76,3 +80,9 @@ def configure(
         else describe(outcome, f"Set {settings}", f"set {settings}")
     )
     raise_for_conflicts(outcome)
+
+
+def _prompt(missing: Missing, help_text: str) -> str:
+    """Ask for one answer the change needs, in the terminal: why first, then the question's help."""
+    click.echo(f"{missing.question}: {missing.reason}.", err=True)
+    return str(click.prompt(help_text or missing.question, default="", show_default=False, err=True))

@@ -23,7 +23,7 @@ from .engine import Outcome, Progress, apply
 from .fetch import checkout, is_remote
 from .gitutil import run_git
 from .project_template import ProjectTemplate, project_template
-from .questionnaire import missing_answers, refuse_missing
+from .questionnaire import Asker, missing_answers, refuse_missing
 from .sources import check_forced
 
 FIXED_KEYS = ("project_name", "package_name")
@@ -62,9 +62,23 @@ def _show(repo_args: list[str], commit: str) -> str:
     return ""
 
 
-def requested_answers(project: Project, data: Mapping[str, Any]) -> dict[str, Any]:
-    """``data`` checked against the project's template and in the types its questions declare."""
-    return check_request(project, project_template(project), data)
+def requested_answers(project: Project, data: Mapping[str, Any], ask: Asker | None = None) -> dict[str, Any]:
+    """``data`` checked against the project's template and in the types its questions declare; with
+    ``ask`` (a terminal), completed with the answers the change still needs, asked one by one."""
+    template = project_template(project)
+    checked = check_request(project, template, data)
+    if ask is None:
+        return checked
+    questions = template_questions(template)
+    for _round in range(len(questions)):  # an answer can make further questions relevant
+        missing = missing_answers(project.root, checked, template.commit)
+        if not missing:
+            break
+        for item in missing:
+            question = questions.get(item.question)
+            help_text = question.get("help", "") if isinstance(question, dict) else ""
+            checked[item.question] = ask(item, str(help_text))
+    return checked
 
 
 def check_request(project: Project, template: ProjectTemplate, data: Mapping[str, Any]) -> dict[str, Any]:
@@ -106,11 +120,10 @@ def change_answers(
     dry_run: bool = False,
     progress: Progress | None = None,
     warn: Progress | None = None,
-    interactive: bool = False,
 ) -> Outcome:
     """Apply ``data`` to ``project`` at its current template version (see the module docstring).
 
-    ``interactive``: ask for answers the change still needs (copier's prompts) instead of refusing them.
+    Every answer the change still needs is named in one error (``questionnaire.missing_answers``).
     """
     template = project_template(project)
     data = check_request(project, template, data)
@@ -125,10 +138,9 @@ def change_answers(
                     f"Warning: {item.target} is {item.label} and stays deployed: removing the target deletes "
                     f"no cloud resources, and {item.state_file} is kept. Delete them yourself when done."
                 )
-    if not interactive:
-        missing = missing_answers(project.root, data, template.commit)
-        if missing:
-            raise refuse_missing(missing, data)
+    missing = missing_answers(project.root, data, template.commit)
+    if missing:
+        raise refuse_missing(missing, data)
     return apply(
         project.root,
         data={**data},
@@ -136,5 +148,4 @@ def change_answers(
         unsafe=template.trusted or trust,
         dry_run=dry_run,
         progress=progress,
-        ask=interactive,
     )

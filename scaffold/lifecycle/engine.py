@@ -99,12 +99,8 @@ def apply(
     unsafe: bool,
     dry_run: bool = False,
     progress: Progress | None = None,
-    ask: bool = False,
 ) -> Outcome:
-    """Update the project at ``root`` to ``vcs_ref`` with ``data`` changed.
-
-    ``ask``: prompt (in the terminal) for questions that have no answer yet, instead of taking defaults.
-    """
+    """Update the project at ``root`` to ``vcs_ref`` with ``data`` changed."""
     say = progress or (lambda _message: None)
     if dry_run:
         if gitutil.toplevel(root) is None:
@@ -112,22 +108,20 @@ def apply(
         with tempfile.TemporaryDirectory(prefix="scaffold-dry-run-") as scratch:
             copy = scratch_copy(root, Path(scratch) / root.name)
             try:
-                outcome = _update(copy, data, vcs_ref, unsafe, say, ask)
+                outcome = _update(copy, data, vcs_ref, unsafe, say)
             except BaseException as exc:
                 raise _translate(exc) from None
             outcome.dry_run = True
             return outcome
     preflight(root)
     try:
-        return _update(root, data, vcs_ref, unsafe, say, ask)
+        return _update(root, data, vcs_ref, unsafe, say)
     except BaseException as exc:
         gitutil.reset_project(root)  # it was clean: back to exactly what was committed
         raise _translate(exc) from None
 
 
-def _update(
-    root: Path, data: Mapping[str, Any], ref: str | None, unsafe: bool, say: Progress, ask: bool = False
-) -> Outcome:
+def _update(root: Path, data: Mapping[str, Any], ref: str | None, unsafe: bool, say: Progress) -> Outcome:
     import copier
 
     before = read_answers_text(gitutil.head_blob(root, ANSWERS_FILE))
@@ -141,7 +135,7 @@ def _update(
                 str(root),
                 data=dict(data),
                 vcs_ref=ref,
-                defaults=not ask,
+                defaults=True,
                 overwrite=True,
                 skip_answered=True,
                 quiet=True,

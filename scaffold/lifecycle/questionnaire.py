@@ -9,7 +9,7 @@ and collects every refusal.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,6 +22,10 @@ from .cache import scaffold_urls
 class Missing:
     question: str
     reason: str
+
+
+# Asks for one missing answer, given why it is needed and the question's help; returns the answer.
+Asker = Callable[[Missing, str], str]
 
 
 def missing_answers(root: Path, data: Mapping[str, Any], vcs_ref: str | None) -> list[Missing]:

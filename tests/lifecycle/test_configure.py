@@ -153,3 +153,65 @@ def test_dry_run_shows_the_change_and_writes_nothing(tmp_path):
     assert "Dry run: to set telemetry=console, scaffold would change (nothing was written):" in result.stdout
     assert "added     tests/test_telemetry.py" in result.stdout
     assert tree(project) == before
+
+
+class Terminal:
+    """A command on a pseudo-terminal, so it sees a terminal on stdin and stdout; read until text shows."""
+
+    def __init__(self, argv: list[str]) -> None:
+        import os
+        import subprocess
+
+        self.master, slave = os.openpty()
+        env = {**os.environ, "TERM": "dumb"}
+        self.process = subprocess.Popen(
+            argv, stdin=slave, stdout=slave, stderr=slave, env=env, close_fds=True
+        )
+        os.close(slave)
+        self.seen = b""
+
+    def wait_for(self, text: str, timeout: float = 120) -> None:
+        import os
+        import select
+        import time
+
+        deadline = time.monotonic() + timeout
+        while text.encode() not in self.seen:
+            ready, _, _ = select.select([self.master], [], [], max(0.0, deadline - time.monotonic()))
+            assert ready, f"{text!r} never appeared; the terminal shows: {self.seen[-1500:]!r}"
+            try:
+                chunk = os.read(self.master, 4096)
+            except OSError:  # the command ended (EIO on Linux)
+                chunk = b""
+            assert chunk, f"the command ended before {text!r}: {self.seen[-1500:]!r}"
+            self.seen += chunk
+        self.seen = self.seen[self.seen.index(text.encode()) + len(text) :]
+
+    def type(self, line: str) -> None:
+        import os
+
+        os.write(self.master, line.encode() + b"\r")
+
+
+def test_in_a_terminal_it_asks_for_each_missing_answer(tmp_path):
+    import shutil
+    import sys
+
+    project = new_project(tmp_path, "-t", "local")
+    executable = shutil.which("scaffold", path=str(Path(sys.executable).parent))
+    assert executable
+    terminal = Terminal([executable, "configure", "auth=jwt", "--project", str(project)])
+
+    terminal.wait_for("jwt_discovery_url: jwt_discovery_url must be the issuer's https:// discovery URL")
+    terminal.wait_for("/.well-known/openid-configuration: ")  # the question's help is the prompt
+    terminal.type("https://issuer.example/.well-known/openid-configuration")
+    terminal.wait_for("jwt_allowed_audiences: Set jwt_allowed_clients or jwt_allowed_audiences")
+    terminal.wait_for("Allowed audiences, comma-separated (ID tokens and most OIDC issuers): ")
+    terminal.type("api://agent")
+
+    assert terminal.process.wait(timeout=300) == 0, terminal.seen[-1500:]
+    answers = yaml.safe_load((project / ".copier-answers.yml").read_text())
+    assert answers["auth"] == "jwt"
+    assert answers["jwt_discovery_url"] == "https://issuer.example/.well-known/openid-configuration"
+    assert answers["jwt_allowed_audiences"] == "api://agent"
+    assert runtime_defaults(project)["auth"] == "jwt"
