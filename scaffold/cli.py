@@ -12,6 +12,7 @@ from . import __version__
 from .commands.configure import configure
 from .commands.deploy import deploy
 from .commands.destroy import destroy
+from .commands.dev import dev
 from .commands.invoke import invoke_command
 from .commands.logs import logs
 from .commands.new import new
@@ -59,7 +60,7 @@ def cli() -> None:
     """Create, run and serve Strands agents: one portable core, thin adapters per target."""
 
 
-for _command in (new, run, serve, invoke_command, package, deploy, status, logs, destroy):
+for _command in (new, run, serve, dev, invoke_command, package, deploy, status, logs, destroy):
     cli.add_command(_command)
 for _command in (target, configure, update, check_update, template):
     cli.add_command(_command)

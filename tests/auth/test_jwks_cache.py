@@ -6,9 +6,8 @@ import threading
 from typing import Any
 
 import pytest
-
-from runtime_adapters.auth import AuthError, AuthUnavailable, JwtConfig, JwtVerifier
-from runtime_adapters.errors import AdapterError
+from agent_scaffold_runtime.auth import AuthError, AuthUnavailable, JwtConfig, JwtVerifier
+from agent_scaffold_runtime.errors import AdapterError
 
 from .stub_issuer import StubIssuer, access_claims, public_jwk, sign
 

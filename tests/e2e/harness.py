@@ -32,8 +32,8 @@ from typing import IO, Any
 
 import httpx
 import jwt
+from agent_scaffold_runtime.identity import Principal
 
-from runtime_adapters.identity import Principal
 from tests.support.processes import project_env, wait_for_ping
 from tests.support.servers import free_port
 

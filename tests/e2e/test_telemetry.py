@@ -53,7 +53,7 @@ def test_request_log_line(adapter: str, main: Deployment, users: Users) -> None:
 
     line = main.request_line(adapter, session_id)  # parsed as JSON from the process's stderr
     assert line["event"] == "agent_request"
-    assert line["logger"] == "runtime_adapters.requests"
+    assert line["logger"] == "agent_scaffold_runtime.requests"
     assert line["target"] == TARGETS[adapter]
     assert line["status"] == 200
     assert line["session_id"] == session_id

@@ -201,10 +201,10 @@ def _probe(port: int) -> int:
 
 
 def test_the_probe_passes_on_a_healthy_ping_and_fails_otherwise() -> None:
+    from agent_scaffold_runtime.fastapi_adapter import create_app
+    from agent_scaffold_runtime.loader import AgentRef
     from fastapi import FastAPI, Response
 
-    from runtime_adapters.fastapi_adapter import create_app
-    from runtime_adapters.loader import AgentRef
     from tests.support.servers import free_port, serving
 
     with serving(create_app(AgentRef("tests.support.demo_core"))) as url:

@@ -8,11 +8,10 @@ from typing import Any
 
 import boto3
 import pytest
+from agent_scaffold_runtime import agentcore_adapter, fastapi_adapter, lambda_adapter
+from agent_scaffold_runtime.config_check import ConfigurationError, check_configuration, explain_failure
+from agent_scaffold_runtime.loader import AgentRef
 from botocore.config import Config
-
-from runtime_adapters import agentcore_adapter, fastapi_adapter, lambda_adapter
-from runtime_adapters.config_check import ConfigurationError, check_configuration, explain_failure
-from runtime_adapters.loader import AgentRef
 
 AGENT = AgentRef("tests.support.demo_core")
 

@@ -11,11 +11,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-from runtime_adapters import sse
-from runtime_adapters.lambda_adapter import DirectInvocationError, create_handler
-from runtime_adapters.loader import AgentRef
-from runtime_adapters.protocol import SESSION_HEADER, Limits
+from agent_scaffold_runtime import sse
+from agent_scaffold_runtime.lambda_adapter import DirectInvocationError, create_handler
+from agent_scaffold_runtime.loader import AgentRef
+from agent_scaffold_runtime.protocol import SESSION_HEADER, Limits
 
 EVENTS = Path(__file__).parent.parent / "events"
 EVENT_FILES = ["apigw_rest_v1.json", "apigw_http_v2.json", "function_url.json"]
@@ -140,8 +139,8 @@ def test_direct_invocation_returns_the_reply_or_raises() -> None:
 
 def test_handler_module_does_not_import_the_agent_until_the_first_request() -> None:
     code = (
-        "import sys; from runtime_adapters.lambda_adapter import create_handler;"
-        "from runtime_adapters.loader import AgentRef;"
+        "import sys; from agent_scaffold_runtime.lambda_adapter import create_handler;"
+        "from agent_scaffold_runtime.loader import AgentRef;"
         "h = create_handler(AgentRef('tests.support.demo_core'));"
         "print('strands' in sys.modules, 'boto3' in sys.modules);"
         "h({'prompt': 'hi'}, None); print('strands' in sys.modules)"

@@ -60,7 +60,7 @@ from .config import check_fetch_url
 from .errors import AuthConfigError
 from .trusted import running_on_agentcore
 
-logger = logging.getLogger("runtime_adapters.auth.outbound")
+logger = logging.getLogger("agent_scaffold_runtime.auth.outbound")
 
 Flow = Literal["M2M", "USER_FEDERATION", "ON_BEHALF_OF_TOKEN_EXCHANGE"]
 FLOWS: tuple[Flow, ...] = ("M2M", "USER_FEDERATION", "ON_BEHALF_OF_TOKEN_EXCHANGE")

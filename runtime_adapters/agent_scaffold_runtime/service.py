@@ -34,7 +34,7 @@ from .telemetry import (
     traced_stream,
 )
 
-logger = logging.getLogger("runtime_adapters")
+logger = logging.getLogger("agent_scaffold_runtime")
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ Environment variables (an empty one counts as unset):
     The ``s3`` backend's bucket (required) and key prefix (default ``sessions/``).
 ``AGENT_MEMORY_ID`` / ``AGENT_MEMORY_LONG_TERM``
     The ``agentcore`` backend's memory id (required) and whether to read long-term memory (``true``/``false``,
-    default ``false``); see ``runtime_adapters.memory.agentcore`` for the namespaces.
+    default ``false``); see ``agent_scaffold_runtime.memory.agentcore`` for the namespaces.
 ``AWS_REGION`` (or ``AWS_DEFAULT_REGION``)
     The region of the S3 and AgentCore clients; unset means boto3's own resolution.
 ``AGENT_AWS_ENDPOINT_URL``

@@ -19,7 +19,7 @@ from .outbound import OutboundAuthError
 if TYPE_CHECKING:
     from strands.tools.mcp import MCPClient
 
-logger = logging.getLogger("runtime_adapters.auth.outbound")
+logger = logging.getLogger("agent_scaffold_runtime.auth.outbound")
 
 #: A token, or something that produces one (sync or async), resolved each time an MCP connection opens.
 TokenSource = str | Callable[[], str | Awaitable[str]]

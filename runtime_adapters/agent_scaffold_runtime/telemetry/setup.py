@@ -40,7 +40,7 @@ from .config import TelemetryConfig
 if TYPE_CHECKING:
     from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
 
-logger = logging.getLogger("runtime_adapters.telemetry")
+logger = logging.getLogger("agent_scaffold_runtime.telemetry")
 
 SEMCONV_OPT_IN = "OTEL_SEMCONV_STABILITY_OPT_IN"
 REDACT_ALL = "gen_ai_unredacted_attributes="

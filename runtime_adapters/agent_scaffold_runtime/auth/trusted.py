@@ -41,7 +41,7 @@ from .config import JwtConfig
 from .errors import AuthConfigError, AuthError
 from .jwt_verifier import MALFORMED, JwtVerifier, bearer_token
 
-logger = logging.getLogger("runtime_adapters.auth")
+logger = logging.getLogger("agent_scaffold_runtime.auth")
 
 RUNTIME_ENV = "AGENT_RUNTIME"
 VERIFY_ENV = "AGENT_JWT_VERIFY"

@@ -24,7 +24,7 @@ from typing import Any
 from .config import ALLOWED_ALGORITHMS, check_fetch_url
 from .errors import AuthConfigError, AuthUnavailable
 
-logger = logging.getLogger("runtime_adapters.auth")
+logger = logging.getLogger("agent_scaffold_runtime.auth")
 
 MAX_DOCUMENT_BYTES = 512 * 1024
 MAX_KEYS = 100

@@ -24,13 +24,13 @@ from .attributes import user_ref
 from .config import TelemetryConfig
 from .context import current_trace_id
 
-REQUEST_LOGGER = "runtime_adapters.requests"
+REQUEST_LOGGER = "agent_scaffold_runtime.requests"
 EVENT = "agent_request"
 REDACTED = "[REDACTED]"
 
 _SECRET_RE = re.compile(r"eyJ[\w-]{4,}\.[\w-]{4,}\.[\w-]*|(?i:bearer)\s+[\w.~+/=-]+")
 _HANDLER_MARK = "_runtime_adapters_json"
-_telemetry_logger = logging.getLogger("runtime_adapters.telemetry")
+_telemetry_logger = logging.getLogger("agent_scaffold_runtime.telemetry")
 
 
 def scrub(text: str) -> str:
@@ -131,7 +131,7 @@ def log_request(
     config: TelemetryConfig,
     trace_id: str | None = None,
 ) -> RequestMetrics | None:
-    """Write the request line (INFO, WARNING for 4xx, ERROR for 5xx) on ``runtime_adapters.requests``.
+    """Write the request line (INFO, WARNING for 4xx, ERROR for 5xx) on ``agent_scaffold_runtime.requests``.
 
     ``started`` is a ``time.monotonic()`` reading taken when the request arrived. ``trace_id`` is for when
     the agent ran in another task (pass ``TraceCapture.trace_id``); otherwise the current span's is used.
@@ -182,12 +182,13 @@ class JsonFormatter(logging.Formatter):
 
 
 def configure_json_logging(level: int | str = logging.INFO, *, stream: IO[str] | None = None) -> None:
-    """Send the ``runtime_adapters`` loggers to one JSON handler on stderr; a second call only sets the level.
+    """Send the runtime's loggers to one JSON handler on stderr; a second call only sets the level.
 
-    The handler sits on the ``runtime_adapters`` logger, which stops propagating to the root logger: Lambda's
-    runtime puts its own handler on the root, and each line must be written once, as JSON, to be queryable.
+    The handler sits on the ``agent_scaffold_runtime`` logger, which stops propagating to the root logger:
+    Lambda's runtime puts its own handler on the root, and each line must be written once, as JSON, to be
+    queryable.
     """
-    package_logger = logging.getLogger("runtime_adapters")
+    package_logger = logging.getLogger("agent_scaffold_runtime")
     package_logger.setLevel(level)
     if any(getattr(handler, _HANDLER_MARK, False) for handler in package_logger.handlers):
         return

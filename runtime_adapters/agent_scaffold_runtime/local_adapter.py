@@ -31,6 +31,7 @@ from .streaming import AgentSource
 from .telemetry import configure_json_logging
 
 _QUIT = {"exit", "quit", "/exit", "/quit"}
+_PACKAGE_LOGGER = "agent_scaffold_runtime"  # configure_json_logging's logger
 DEFAULT_LOG_FILE = ".scaffold/logs/local.log"
 
 
@@ -78,8 +79,8 @@ def main(
     args = build_parser().parse_args(argv)
     session_id = args.session_id or new_session_id()
     log_file = None if args.debug else _log_to_file()
-    if _FAILURES not in logging.getLogger("runtime_adapters").handlers:
-        logging.getLogger("runtime_adapters").addHandler(_FAILURES)
+    if _FAILURES not in logging.getLogger(_PACKAGE_LOGGER).handlers:
+        logging.getLogger(_PACKAGE_LOGGER).addHandler(_FAILURES)
     try:
         try:
             service = AgentService(agent, target="local", defaults=defaults, log_level="WARNING")
@@ -146,7 +147,7 @@ def _log_to_file() -> Path | None:
 
     The first handler installed wins (``configure_json_logging``), so this runs before ``AgentService``.
     """
-    if logging.getLogger("runtime_adapters").handlers:  # configured already (in-process, by the caller)
+    if logging.getLogger(_PACKAGE_LOGGER).handlers:  # configured already (in-process, by the caller)
         return None
     path = Path(os.environ.get("AGENT_LOG_FILE") or DEFAULT_LOG_FILE)
     try:

@@ -30,7 +30,7 @@ from .protocol import (
 from .service import AgentService, Call
 from .streaming import AgentSource
 
-logger = logging.getLogger("runtime_adapters")
+logger = logging.getLogger("agent_scaffold_runtime")
 
 LambdaHandler = Callable[[dict[str, Any], Any], Any]
 DIRECT_INVOKER = Principal(user_id="lambda-direct-invoke", auth_method="iam")

@@ -27,7 +27,7 @@ from .config import JwtConfig
 from .errors import AuthError
 from .jwks import Clock, KeyStore
 
-logger = logging.getLogger("runtime_adapters.auth")
+logger = logging.getLogger("agent_scaffold_runtime.auth")
 
 _JWT_SHAPE = re.compile(r"[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+")
 #: Which key type (and EC curve) each algorithm needs, so an RSA key is never asked to verify ES256.

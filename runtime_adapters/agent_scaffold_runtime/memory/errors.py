@@ -1,6 +1,6 @@
 """Session errors that carry their HTTP meaning, so every adapter reports them without knowing this package.
 
-Both derive from ``runtime_adapters.errors.AdapterError``: ``errors.from_agent_failure`` passes an
+Both derive from ``agent_scaffold_runtime.errors.AdapterError``: ``errors.from_agent_failure`` passes an
 ``AdapterError`` through unchanged, so a conflict becomes a 409 and a bad id a 400 on every target.
 """
 
