@@ -13,7 +13,9 @@ from .commands.configure import configure
 from .commands.deploy import deploy
 from .commands.destroy import destroy
 from .commands.dev import dev
+from .commands.eval import eval_command
 from .commands.invoke import invoke_command
+from .commands.loadtest import loadtest
 from .commands.logs import logs
 from .commands.new import new
 from .commands.package import package
@@ -60,7 +62,9 @@ def cli() -> None:
     """Create, run and serve Strands agents: one portable core, thin adapters per target."""
 
 
-for _command in (new, run, serve, dev, invoke_command, package, deploy, status, logs, destroy):
+for _command in (new, run, serve, dev, invoke_command, eval_command, loadtest):
+    cli.add_command(_command)
+for _command in (package, deploy, status, logs, destroy):
     cli.add_command(_command)
 for _command in (target, configure, update, check_update, template):
     cli.add_command(_command)

@@ -50,6 +50,11 @@ COMMON_FILES = [
     "tests/conftest.py",
     "tests/test_agent.py",
     "tests/test_tool_auth.py",
+    # scaffold eval / loadtest: the eval sets, the test that runs them offline, the project's locustfile
+    "evals/smoke.yaml",
+    "evals/faults.yaml",
+    "tests/test_evals.py",
+    "tests/load/locustfile.py",
 ]
 # Per-feature test files of the generated project: (question, answer) -> files.
 FEATURE_FILES: dict[tuple[str, str], list[str]] = {
@@ -265,6 +270,7 @@ def test_feature_tests_follow_the_answers(
     project = render(tmp_path / "p", {"targets": ["local"], **features})
 
     always = {"tests/conftest.py", "tests/test_agent.py", "tests/test_tool_auth.py", "tests/test_local.py"}
+    always |= {"tests/test_evals.py", "tests/load/locustfile.py"}
     assert {p for p in project_files(project) if p.startswith("tests/")} == always | feature_tests
     assert project_files(project) == expected_files(answers(project)) | vendored_files()
 
@@ -304,7 +310,9 @@ def test_toml_parses_with_the_right_dependencies(rendered: Callable[[str], Path]
     assert meta["name"] == data["project_name"]
     assert meta["description"] == data["description"]
     assert meta["requires-python"] == ">=3.10"
-    assert meta["optional-dependencies"] == {"test": ["pytest>=8", "httpx>=0.27", "ruff>=0.6"]}
+    assert meta["optional-dependencies"] == {
+        "test": ["pytest>=8", "httpx>=0.27", "agent-scaffold-runtime[evals]>=0.1.0,<0.2", "ruff>=0.6"]
+    }
     assert pyproject["tool"]["hatch"]["build"]["targets"]["wheel"]["packages"] == [pkg, "runtime_adapters"]
     assert pyproject["tool"]["pytest"]["ini_options"]["testpaths"] == ["tests"]
     if "local" in data["targets"]:

@@ -122,7 +122,12 @@ def test_dependencies_follow_the_features(projects: dict[str, Path], name: str) 
         "agentcore" in recorded["targets"] or recorded["memory"] == "agentcore"
     )
     assert ("opentelemetry-exporter-otlp-proto-http" in names) == (recorded["telemetry"] == "otlp")
-    assert pyproject["project"]["optional-dependencies"]["test"] == ["pytest>=8", "httpx>=0.27", "ruff>=0.6"]
+    assert pyproject["project"]["optional-dependencies"]["test"] == [
+        "pytest>=8",
+        "httpx>=0.27",
+        "agent-scaffold-runtime[evals]>=0.1.0,<0.2",
+        "ruff>=0.6",
+    ]
 
 
 @pytest.mark.parametrize("name", list(COMBINATIONS))

@@ -14,10 +14,11 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, StreamingResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from . import __version__, sse
+from . import __version__, access_log, sse
 from .asgi_limits import BodySizeLimit
 from .auth import AuthConfigError, IamAuthenticator
 from .errors import AdapterError
+from .health import CountInFlight, Health
 from .protocol import (
     ERROR_SCHEMA,
     REPLY_SCHEMA,
@@ -55,6 +56,23 @@ _RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 
 
+_PING_RESPONSE: dict[str, Any] = {
+    "description": "HealthyBusy while an invocation is in flight (the AgentCore runtime contract).",
+    "content": {
+        "application/json": {
+            "schema": {
+                "type": "object",
+                "required": ["status", "time_of_last_update"],
+                "properties": {
+                    "status": {"type": "string", "enum": ["Healthy", "HealthyBusy"]},
+                    "time_of_last_update": {"type": "integer"},
+                },
+            }
+        }
+    },
+}
+
+
 def create_app(
     agent: AgentSource,
     *,
@@ -71,9 +89,11 @@ def create_app(
             "SigV4. Use AGENT_AUTH=jwt (or run the lambda or agentcore target)."
         )
 
+    health = Health()
+    access_log.install()
     app = FastAPI(title=title, version=__version__, lifespan=service.lifespan)
     app.add_middleware(BodySizeLimit, max_bytes=service.limits.max_body_bytes)
-    started_at = int(time.time())
+    app.add_middleware(CountInFlight, health=health)  # added last: outermost, so it counts everything
 
     @app.exception_handler(AdapterError)
     async def adapter_error(_request: Request, error: AdapterError) -> JSONResponse:
@@ -88,9 +108,9 @@ def create_app(
             headers=getattr(error, "headers", None),
         )
 
-    @app.get("/ping", summary="Health check", response_model=None)
+    @app.get("/ping", summary="Health check", response_model=None, responses={200: _PING_RESPONSE})
     async def ping() -> dict[str, Any]:
-        return {"status": "Healthy", "time_of_last_update": started_at}
+        return health.ping()
 
     @app.post(
         "/invocations",
@@ -105,7 +125,7 @@ def create_app(
         started = time.monotonic()
         principal = None
         try:
-            principal = service.authenticate(request.headers)
+            principal = await service.authenticate_async(request.headers)
             invocation = parse_body(
                 await request.body(), service.limits, session_header=request.headers.get(SESSION_HEADER)
             )

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import sse
-from .errors import AdapterError, InvalidRequest, MethodNotAllowed, NotFound
+from .errors import AdapterError, InvalidJSON, InvalidRequest, MethodNotAllowed, NotFound
 from .identity import Principal
 from .protocol import (
     SESSION_HEADER,
@@ -42,10 +42,17 @@ class DirectInvocationError(Exception):
 
 @dataclass(frozen=True)
 class HttpEvent:
+    """The HTTP request in a Lambda event; the body stays undecoded until the caller is authenticated."""
+
     method: str
     path: str
     headers: dict[str, str]
-    body: bytes
+    raw_body: Any = None
+    base64: bool = False
+
+    @property
+    def body(self) -> bytes:
+        return _decoded_body(self.raw_body, self.base64)
 
 
 def create_handler(
@@ -65,8 +72,8 @@ def create_handler(
         principal = None
         try:
             http = parse_http_event(event)
-            if _is_ping(http):
-                return http_response(200, {"status": "Healthy"})
+            if _is_ping(http):  # one event at a time per instance: never busy when asked
+                return http_response(200, {"status": "Healthy", "time_of_last_update": int(time.time())})
             principal = service.authenticate(http.headers, event.get("requestContext"))
             request = _route(http, service.limits)
         except AdapterError as error:
@@ -82,7 +89,12 @@ def _is_http_event(event: dict[str, Any]) -> bool:
 
 
 def parse_http_event(event: dict[str, Any]) -> HttpEvent:
-    """Normalise the three HTTP event shapes Lambda receives into one."""
+    """Normalise the three HTTP event shapes Lambda receives into one.
+
+    A header sent more than once arrives comma-joined in payload v2 (HTTP API, Function URL) and as a list
+    in the REST API's ``multiValueHeaders`` (whose ``headers`` keeps only the last); both become one
+    comma-joined value here, so every shape gives the authenticator the same view of a repeated header.
+    """
     if event.get("version") == "2.0":
         method = event.get("requestContext", {}).get("http", {}).get("method", "")
         path = event.get("rawPath") or "/"
@@ -90,15 +102,33 @@ def parse_http_event(event: dict[str, Any]) -> HttpEvent:
         method = event.get("httpMethod") or ""
         path = event.get("path") or "/"
     headers = {str(k).lower(): str(v) for k, v in (event.get("headers") or {}).items()}
-    raw = event.get("body") or ""
-    if event.get("isBase64Encoded"):
+    for name, values in (event.get("multiValueHeaders") or {}).items():
+        if isinstance(values, list) and values:
+            headers[str(name).lower()] = ",".join(str(value) for value in values)
+    return HttpEvent(
+        method=str(method).upper(),
+        path=str(path),
+        headers=headers,
+        raw_body=event.get("body"),
+        base64=bool(event.get("isBase64Encoded")),
+    )
+
+
+def _decoded_body(raw: Any, is_base64: bool) -> bytes:
+    raw = raw or ""
+    if is_base64:
         try:
-            body = base64.b64decode(raw, validate=True)
+            return base64.b64decode(raw, validate=True)
         except (binascii.Error, ValueError):
             raise InvalidRequest("Request body is marked base64 but is not valid base64.") from None
-    else:
-        body = raw.encode("utf-8") if isinstance(raw, str) else bytes(raw)
-    return HttpEvent(method=method.upper(), path=path, headers=headers, body=body)
+    if isinstance(raw, str):
+        try:
+            return raw.encode("utf-8")
+        except UnicodeEncodeError:  # a lone surrogate, which the event's JSON may carry as "\ud800"
+            raise InvalidJSON("Request body is not valid UTF-8.") from None
+    if isinstance(raw, (bytes, bytearray)):
+        return bytes(raw)
+    raise InvalidRequest("Request body must be a string.")
 
 
 def _is_ping(http: HttpEvent) -> bool:

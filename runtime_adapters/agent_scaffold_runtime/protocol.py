@@ -17,7 +17,9 @@ from .errors import InvalidJSON, InvalidRequest, PayloadTooLarge
 SESSION_HEADER = "X-Amzn-Bedrock-AgentCore-Runtime-Session-Id"
 ANONYMOUS_USER = "anonymous"
 SESSION_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,255}$"
-_SESSION_ID_RE = re.compile(SESSION_ID_PATTERN)
+#: Matched with ``fullmatch``: ``$`` alone also matches before a trailing newline, and a session id is
+#: echoed into a response header, where a newline would break the response.
+_SESSION_ID_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,255}")
 _FIELDS = ("prompt", "session_id", "stream", "context")
 
 
@@ -52,9 +54,16 @@ def parse_body(body: bytes | str, limits: Limits, *, session_header: str | None 
     if not raw.strip():
         raise InvalidJSON('Request body is empty; send a JSON object such as {"prompt": "Hello"}.')
     try:
-        payload = json.loads(raw)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        # Strict UTF-8 (RFC 8259), decoded here: json.loads(bytes) would let surrogate bytes through.
+        payload = json.loads(raw.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        raise InvalidJSON("Request body is not valid UTF-8.") from None
+    except json.JSONDecodeError as exc:
         raise InvalidJSON(f"Request body is not valid JSON: {exc}") from None
+    except RecursionError:
+        raise InvalidJSON("Request body is nested too deeply to parse.") from None
+    except ValueError:  # an integer over Python's digit limit (sys.get_int_max_str_digits)
+        raise InvalidJSON("Request body holds a number too long to parse.") from None
     return parse_payload(payload, limits, session_header=session_header)
 
 
@@ -78,7 +87,7 @@ def parse_payload(payload: Any, limits: Limits, *, session_header: str | None = 
     if session_id is not None:
         if not isinstance(session_id, str):
             raise InvalidRequest(f"Field 'session_id' must be a string, not {_json_type(session_id)}.")
-        if not _SESSION_ID_RE.match(session_id):
+        if not _SESSION_ID_RE.fullmatch(session_id):
             raise InvalidRequest(
                 "Field 'session_id' must be 1-256 characters of letters, digits, '.', '_', ':' or '-', "
                 "starting with a letter or digit."
@@ -89,7 +98,29 @@ def parse_payload(payload: Any, limits: Limits, *, session_header: str | None = 
     context = payload.get("context", {})
     if not isinstance(context, dict):
         raise InvalidRequest(f"Field 'context' must be a JSON object, not {_json_type(context)}.")
+    _check_text(payload)
     return InvocationRequest(prompt=prompt, session_id=session_id, stream=stream, context=context)
+
+
+def _check_text(payload: dict[str, Any]) -> None:
+    """Every string (and key) must be encodable as UTF-8: JSON lets ``"\\ud800"`` through as a lone
+    surrogate, which fails later, in a log line or the model call, as a 500. Iterative, so a context nested
+    as deep as the parser allows cannot overflow the stack here."""
+    pending: list[Any] = [payload]
+    while pending:
+        value = pending.pop()
+        if isinstance(value, dict):
+            pending.extend(value.keys())
+            pending.extend(value.values())
+        elif isinstance(value, list):
+            pending.extend(value)
+        elif isinstance(value, str):
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                raise InvalidRequest(
+                    "Request text must be valid Unicode: it holds a lone surrogate (such as \\ud800)."
+                ) from None
 
 
 def wants_stream(request: InvocationRequest, accept_header: str | None) -> bool:
@@ -129,6 +160,7 @@ REPLY_SCHEMA: dict[str, Any] = {
                 "cycles": {"type": "integer"},
                 "duration_s": {"type": "number"},
                 "tool_calls": {"type": "object", "additionalProperties": {"type": "integer"}},
+                "tool_trajectory": {"type": "array", "items": {"type": "object"}},
             },
         },
     },

@@ -23,6 +23,9 @@ class AgentReply:
     cycles: int = 0
     duration_s: float = 0.0
     tool_calls: dict[str, int] = field(default_factory=dict)
+    #: The tools called, in order: ``{"name", "input", "status"}`` each (no outputs, which may hold data the
+    #: caller should not see), so evaluations can check the trajectory over any transport.
+    tool_trajectory: tuple[dict[str, Any], ...] = ()
 
     @classmethod
     def from_result(cls, result: Any, *, session_id: str) -> AgentReply:
@@ -44,6 +47,7 @@ class AgentReply:
                 name: int(tool["execution_stats"]["call_count"])
                 for name, tool in (summary.get("tool_usage") or {}).items()
             },
+            tool_trajectory=tuple(_tool_trajectory(summary.get("traces") or [])),
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -56,6 +60,7 @@ class AgentReply:
                 "cycles": self.cycles,
                 "duration_s": self.duration_s,
                 "tool_calls": dict(self.tool_calls),
+                "tool_trajectory": [dict(call) for call in self.tool_trajectory],
             },
         }
 
@@ -70,6 +75,7 @@ class AgentReply:
             cycles=metrics.get("cycles", 0),
             duration_s=metrics.get("duration_s", 0.0),
             tool_calls=dict(metrics.get("tool_calls") or {}),
+            tool_trajectory=tuple(dict(call) for call in metrics.get("tool_trajectory") or ()),
         )
 
 
@@ -80,3 +86,30 @@ def new_session_id() -> str:
 
 def _message_text(message: Any) -> str:
     return "".join(block["text"] for block in (message or {}).get("content", []) if "text" in block)
+
+
+def _tool_trajectory(traces: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The ``toolUse`` blocks of the model's messages in the metrics traces, in call order, with the status
+    of each call's ``toolResult`` (``success``/``error``). A call without a tool trace was cancelled by a hook
+    before it ran, which Strands answers with an error result."""
+    calls: list[dict[str, Any]] = []
+    statuses: dict[str, str] = {}
+
+    def walk(trace: dict[str, Any]) -> None:
+        message = trace.get("message") or {}
+        for block in message.get("content") or ():
+            if "toolUse" in block:
+                use = block["toolUse"]
+                calls.append({"id": use.get("toolUseId"), "name": use.get("name"), "input": use.get("input")})
+            elif "toolResult" in block:
+                result = block["toolResult"]
+                statuses[str(result.get("toolUseId"))] = str(result.get("status", "success"))
+        for child in trace.get("children") or ():
+            walk(child)
+
+    for trace in traces:
+        walk(trace)
+    return [
+        {"name": call["name"], "input": call["input"], "status": statuses.get(str(call["id"]), "error")}
+        for call in calls
+    ]

@@ -84,7 +84,16 @@ class AgentService:
     def authenticate(
         self, headers: Mapping[str, str], request_context: Mapping[str, Any] | None = None
     ) -> Principal:
+        """For synchronous targets (Lambda): a key fetch, when one is needed, blocks this thread."""
         return self.authenticator.authenticate(headers, request_context)
+
+    async def authenticate_async(self, headers: Mapping[str, str]) -> Principal:
+        """For servers: an authenticator that may fetch keys awaits them, so the event loop never waits on
+        the identity provider (``/ping`` and callers with cached keys go on while a fetch runs)."""
+        verify = getattr(self.authenticator, "authenticate_async", None)
+        if verify is not None:
+            return cast(Principal, await verify(headers))
+        return self.authenticator.authenticate(headers)
 
     def accept(
         self, principal: Principal, request: InvocationRequest, headers: Mapping[str, str], started: float

@@ -119,8 +119,10 @@ def running_dev(project: Path, *args: str, **env: str) -> Iterator[DevServer]:
         server.output.append(out or "")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser() -> Iterator[Browser]:
+    """One Chromium for tests/dev, closed when the package is done: Playwright's sync API keeps an event
+    loop running in the main thread while it is open, which later tests' ``asyncio.run`` would trip over."""
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield chromium

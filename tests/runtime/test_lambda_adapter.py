@@ -68,7 +68,9 @@ def test_base64_bodies_are_decoded(name: str) -> None:
 def test_ping(name: str) -> None:
     response = handler(with_method_and_path(load_event(name), "GET", "/ping"), None)
     assert response["statusCode"] == 200
-    assert json.loads(response["body"]) == {"status": "Healthy"}
+    body = json.loads(response["body"])
+    assert body["status"] == "Healthy"
+    assert isinstance(body["time_of_last_update"], int)
 
 
 def test_stage_prefixed_paths_route_to_invocations() -> None:

@@ -64,17 +64,31 @@ class JwtVerifier:
     ) -> Principal:
         return self.verify(bearer_token(headers, self.config.max_token_bytes))
 
+    async def authenticate_async(
+        self, headers: Mapping[str, str], request_context: Mapping[str, Any] | None = None
+    ) -> Principal:
+        """``authenticate`` for an event loop: a key fetch is awaited, never run on the loop's thread."""
+        try:
+            token = bearer_token(headers, self.config.max_token_bytes)
+            alg, kid = self._checked_header(token)
+            jwk = await self.keys.key_async(kid)
+            return self._principal(self._claims_with(token, alg, kid, jwk))
+        except AuthError as error:
+            logger.info("JWT rejected (%s): %s", error.status, error.message)
+            raise
+
     def verify(self, token: str) -> Principal:
         """The principal for a valid token; ``AuthError`` (401/403) otherwise."""
         try:
-            claims = self._verified_claims(token)
-            principal = self._principal(claims)
+            alg, kid = self._checked_header(token)
+            principal = self._principal(self._claims_with(token, alg, kid, self.keys.key(kid)))
         except AuthError as error:
             logger.info("JWT rejected (%s): %s", error.status, error.message)
             raise
         return principal
 
-    def _verified_claims(self, token: str) -> dict[str, Any]:
+    def _checked_header(self, token: str) -> tuple[str, str]:
+        """Structural checks that need no key: size, shape, an allowed algorithm, a key id."""
         if len(token) > self.config.max_token_bytes:
             raise AuthError.invalid_token("The token is too large.")
         if not token.isascii() or not _JWT_SHAPE.fullmatch(token):
@@ -87,7 +101,9 @@ class JwtVerifier:
             raise AuthError.invalid_token("The token uses an unsupported critical header.")
         if not isinstance(kid, str) or not kid or len(kid) > 256:
             raise AuthError.invalid_token("The token does not name a signing key.")
-        jwk = self.keys.key(kid)
+        return alg, kid
+
+    def _claims_with(self, token: str, alg: str, kid: str, jwk: Mapping[str, Any] | None) -> dict[str, Any]:
         if jwk is None:
             raise AuthError.invalid_token("The token's signing key is not known.")
         kty, crv = _KEY_FOR_ALG[alg]
@@ -116,6 +132,7 @@ class JwtVerifier:
             raise AuthError.invalid_token(_describe(error)) from None
         except Exception:  # a broken key or signature encoding must still be a 401, never a 500
             raise AuthError.invalid_token(BAD_SIGNATURE) from None
+        check_numeric_dates(claims)
         return claims
 
     def _principal(self, claims: dict[str, Any]) -> Principal:
@@ -149,14 +166,19 @@ class JwtVerifier:
 
 
 def bearer_token(headers: Mapping[str, str], max_bytes: int) -> str:
-    """The token from ``Authorization: Bearer <token>``; header names are matched case-insensitively."""
-    value = None
-    for name, raw in headers.items():
-        if name.lower() == "authorization":
-            value = raw
-            break
-    if value is None:
+    """The token from ``Authorization: Bearer <token>``; header names are matched case-insensitively.
+
+    Exactly one ``Authorization`` header is accepted. Servers hand over every header line (Starlette's
+    ``Headers.items()`` lists repeats), Lambda joins repeats with commas (HTTP API, Function URL, and the
+    REST API's ``multiValueHeaders`` as parsed by the adapter): a second header, or a comma (never part of a
+    token68 value), is refused, so no proxy and no adapter can disagree about which one was checked.
+    """
+    values = [raw for name, raw in headers.items() if name.lower() == "authorization"]
+    if not values:
         raise AuthError.missing_bearer()
+    if len(values) > 1 or "," in values[0]:
+        raise AuthError.invalid_token("Send exactly one Authorization header with one Bearer token.")
+    value = values[0]
     if len(value) > max_bytes + 64:
         raise AuthError.invalid_token("The token is too large.")
     scheme, _, token = value.strip().partition(" ")
@@ -166,6 +188,15 @@ def bearer_token(headers: Mapping[str, str], max_bytes: int) -> str:
     if not token:
         raise AuthError.invalid_token("The Bearer token is empty.")
     return token
+
+
+def check_numeric_dates(claims: Mapping[str, Any]) -> None:
+    """``exp``, ``nbf`` and ``iat`` are JSON numbers (RFC 7519 NumericDate); PyJWT also accepts numeric
+    strings (it calls ``int()``), which no conforming issuer sends: refuse them."""
+    for name in ("exp", "nbf", "iat"):
+        value = claims.get(name)
+        if value is not None and (not isinstance(value, (int, float)) or isinstance(value, bool)):
+            raise AuthError.invalid_token("The token has a malformed claim.")
 
 
 def _header(token: str) -> dict[str, Any]:

@@ -1,0 +1,1 @@
+"""``scaffold loadtest``: Locust against the agent; see docs/eval.md."""
