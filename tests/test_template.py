@@ -319,7 +319,7 @@ def test_toml_parses_with_the_right_dependencies(rendered: Callable[[str], Path]
     assert meta["description"] == data["description"]
     assert meta["requires-python"] == ">=3.10"
     assert meta["optional-dependencies"] == {
-        "test": ["pytest>=8", "httpx>=0.27", "agent-scaffold-runtime[evals]>=0.1.0,<0.2"]
+        "test": ["pytest>=8", "httpx>=0.27", "agent-scaffold-runtime[evals]>=0.1.0,<0.2", "ruff>=0.6"]
     }
     assert pyproject["tool"]["hatch"]["build"]["targets"]["wheel"]["packages"] == [pkg, "runtime_adapters"]
     assert pyproject["tool"]["pytest"]["ini_options"]["testpaths"] == ["tests"]

@@ -126,6 +126,7 @@ def test_dependencies_follow_the_features(projects: dict[str, Path], name: str) 
         "pytest>=8",
         "httpx>=0.27",
         "agent-scaffold-runtime[evals]>=0.1.0,<0.2",
+        "ruff>=0.6",
     ]
 
 

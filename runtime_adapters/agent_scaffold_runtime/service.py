@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 from .auth import Authenticator, build_authenticator
+from .config_check import check_configuration
 from .errors import AdapterError, from_agent_failure
 from .identity import Principal
 from .protocol import InvocationRequest, Limits
@@ -65,6 +66,7 @@ class AgentService:
         self.authenticator = authenticator or build_authenticator(
             str(defaults.get("auth", "none")), None, defaults, target=target
         )
+        check_configuration(defaults)  # a missing setting stops the start, naming its variable
         self.telemetry = TelemetryConfig.from_env(defaults=defaults)
         setup_telemetry(self.telemetry)
         configure_json_logging(os.environ.get("AGENT_LOG_LEVEL") or log_level)

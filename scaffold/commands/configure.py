@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from ..data_args import parse_data
 from ..project import locate_project
 from ._common import project_option
+
+if TYPE_CHECKING:
+    from ..lifecycle.questionnaire import Missing
 
 EPILOG = """\b
 Examples:
@@ -24,7 +29,9 @@ Examples:
 The project is re-rendered at its current template version with the new answers and only the
 difference is merged (copier update): your edits stay, conflicts are marked inline and listed.
 The project must be committed in git with no uncommitted changes. An answer that makes new
-questions relevant (auth=jwt) needs their answers in the same command.
+questions relevant (auth=jwt) needs their answers: in a terminal you are asked for them, otherwise
+pass them in the same command (the error lists every missing one). A list question also takes a bare
+value or a comma-separated list: targets=local, targets=local,lambda.
 
 \b
 Exit codes: 0 changed (or nothing to change); 1 conflicts to resolve, or the template failed;
@@ -47,11 +54,12 @@ def configure(
     project_dir: Path | None,
 ) -> None:
     """Set template answers (KEY=VALUE; lists as YAML: targets='[local,lambda]') and update the project."""
-    from ..lifecycle.changes import change_answers
+    from ..lifecycle.changes import change_answers, requested_answers
     from ..lifecycle.report import describe, raise_for_conflicts
 
     project = locate_project(project_dir)
-    data = parse_data(assignments)
+    interactive = not as_json and sys.stdin.isatty() and sys.stdout.isatty()
+    data = requested_answers(project, parse_data(assignments), ask=_prompt if interactive else None)
     changes = {key: value for key, value in data.items() if project.answers.get(key) != value}
     if not changes:
         click.echo(f"{project.project_name} already has {', '.join(assignments)}; nothing to change.")
@@ -72,3 +80,9 @@ def configure(
         else describe(outcome, f"Set {settings}", f"set {settings}")
     )
     raise_for_conflicts(outcome)
+
+
+def _prompt(missing: Missing, help_text: str) -> str:
+    """Ask for one answer the change needs, in the terminal: why first, then the question's help."""
+    click.echo(f"{missing.question}: {missing.reason}.", err=True)
+    return str(click.prompt(help_text or missing.question, default="", show_default=False, err=True))

@@ -6,24 +6,29 @@ import json
 import os
 import shlex
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from .. import __version__
+from ..answer_check import check_answers, questions_in
 from ..data_args import build_answers
 from ..names import validate_project_name
 from ..project import Project, load_project
 from ..rendering import create_project
 from ..targets import try_commands
 
+if TYPE_CHECKING:
+    from ..lifecycle.sources import Resolved
+
 EPILOG = """\b
 Examples:
   scaffold new weather-agent                       # ask the template's questions (in a terminal)
   scaffold new weather-agent --defaults            # every default: offline model, all targets
   scaffold new weather-agent -t local -t agentcore --data model_provider=bedrock
+  scaffold new weather-agent --defaults --data targets=local,lambda   # a list: YAML or comma-separated
   scaffold new weather-agent --data targets='[local,lambda]' --output ~/src --json
   scaffold new weather-agent --template ./acme-layer         # an organisation layer (docs/platform-teams.md)
   scaffold new weather-agent --template https://git.example.com/agent-template.git@v2.0.0
@@ -46,7 +51,7 @@ Exit codes: 0 created; 2 bad name, answer or occupied destination (nothing is wr
     "data_items",
     multiple=True,
     metavar="KEY=VALUE",
-    help="Answer a template question; repeatable. Lists use YAML: targets='[local,lambda]'.",
+    help="Answer a template question; repeatable. Lists: targets=local,lambda or targets='[local,lambda]'.",
 )
 @click.option(
     "--target",
@@ -99,7 +104,7 @@ def new(
     plan = git_plan(destination, enabled=not no_git)
     template = resolve_new(template_source)
     check_forced(template.forced, data, template.display)
-    data = {**template.forced, **data}
+    data = check_answers({**template.forced, **data}, _questions(template))
     interactive = not defaults and sys.stdin.isatty() and sys.stdout.isatty()
     message = f"Create {name} with agent-scaffold {__version__} ({template.display})"
 
@@ -120,12 +125,40 @@ def new(
             finalize=finalize,
         )
     project = load_project(destination)
+    for note in unset_settings(project.answers):
+        click.echo(f"Note: {note}", err=True)
     if as_json:
         summary = {**json_summary(project), "template": template.display, "git": plan.state}
         click.echo(json.dumps(summary, indent=2, ensure_ascii=False, default=str))
     else:
         click.echo(next_steps(project))
         click.echo(plan.note(name))
+
+
+def _questions(template: Resolved) -> dict[str, Any]:
+    """The template's questions where a local copy is at hand (a remote template is not fetched twice)."""
+    local = template.plain_copy or Path(template.src_path)
+    return questions_in(local) if local.is_dir() else {}
+
+
+# An answer that needs a follow-up setting: (question, value) -> (setting answer, run-time variable).
+_FOLLOW_UPS = {
+    ("memory", "s3"): ("session_bucket", "AGENT_SESSION_BUCKET"),
+    ("memory", "agentcore"): ("memory_id", "AGENT_MEMORY_ID"),
+    ("guardrails", "bedrock"): ("guardrail_id", "AGENT_GUARDRAIL_ID"),
+}
+
+
+def unset_settings(answers: Mapping[str, Any]) -> list[str]:
+    """One sentence per answer whose setting was left empty: the agent refuses to start until it is set."""
+    notes = []
+    for (question, value), (setting, variable) in _FOLLOW_UPS.items():
+        if answers.get(question) == value and not str(answers.get(setting) or "").strip():
+            notes.append(
+                f"{question}={value} has no {setting}: the agent will not start until {variable} is set "
+                f"(or run `scaffold configure {setting}=...`)."
+            )
+    return notes
 
 
 def json_summary(project: Project) -> dict[str, Any]:

@@ -35,6 +35,7 @@ class Template:
     description: str
     parameters: Json = field(default_factory=dict)
     conditions: Json = field(default_factory=dict)
+    rules: Json = field(default_factory=dict)  # parameter assertions checked before anything is created
     resources: Json = field(default_factory=dict)
     outputs: Json = field(default_factory=dict)
     metadata: Json = field(default_factory=dict)
@@ -48,6 +49,7 @@ class Template:
         for key, section in (
             ("Metadata", self.metadata),
             ("Parameters", self.parameters),
+            ("Rules", self.rules),
             ("Conditions", self.conditions),
             ("Resources", self.resources),
             ("Outputs", self.outputs),
@@ -96,15 +98,31 @@ def log_retention_parameter() -> Json:
     )
 
 
+def checkov_skip(resource: Json, *skips: tuple[str, str]) -> Json:
+    """``resource`` with checkov checks that do not apply suppressed in its Metadata, each with its reason
+    (checkov reads ``Metadata.checkov.skip``), so a reviewer sees every exception next to the resource."""
+    listed = resource.setdefault("Metadata", {}).setdefault("checkov", {}).setdefault("skip", [])
+    listed.extend({"id": check, "comment": reason} for check, reason in skips)
+    return resource
+
+
+LOG_GROUP_KMS = (
+    "CKV_AWS_158",
+    "CloudWatch Logs encrypts every log group at rest; a customer managed KMS key (and its key policy) is "
+    "an organisation-wide choice this template does not make for you.",
+)
+
+
 def log_group(name: str, retention_parameter: str) -> Json:
     """A log group with a retention, created by the stack so the role can be scoped to it. ``Retain`` keeps
     logs a deleted stack leaves behind for the retention period instead of deleting them with it."""
-    return {
+    group: Json = {
         "Type": "AWS::Logs::LogGroup",
         "DeletionPolicy": "Retain",
         "UpdateReplacePolicy": "Retain",
         "Properties": {"LogGroupName": sub(name), "RetentionInDays": ref(retention_parameter)},
     }
+    return checkov_skip(group, LOG_GROUP_KMS)
 
 
 def role(

@@ -5,8 +5,8 @@ ECR, port 8000, the artifact's CPU architecture, a non-root user, awslogs to the
 ``AGENT_*`` environment, a container health check on ``/ping``); the task role (``execution_policy``, what
 the agent calls) and the execution role (``task_execution_policy``: pull this one repository, write this
 one log group); an Application Load Balancer in ``LoadBalancerSubnetIds`` with a target group checking
-``/ping``, a listener (HTTPS when ``CertificateArn`` is given, else HTTP) and security groups that admit the
-tasks' port from the load balancer only; the service in ``ServiceSubnetIds``.
+``/ping``, an HTTPS listener (``CertificateArn``, TLS 1.2+; plain HTTP only with ``AllowHttp=true``) and
+security groups that admit the tasks' port from the load balancer only; the service in ``ServiceSubnetIds``.
 
 ``auth=iam`` is refused: nothing in front of this service verifies SigV4, and the IAM authenticator would
 trust a header any client can send (see ``runtime_adapters/auth/iam.py``).
@@ -174,7 +174,10 @@ def build(project: Project, artifact: Artifact) -> Template:
     )
     memory_env = _MEMORY_ENVIRONMENT.get(answer(answers, "memory", "file"), {})
     environment = with_overrides(agent_environment(answers), {**memory_env, **store.environment})
-    resources["Cluster"] = {"Type": "AWS::ECS::Cluster", "Properties": {}}
+    resources["Cluster"] = {
+        "Type": "AWS::ECS::Cluster",
+        "Properties": {"ClusterSettings": [{"Name": "containerInsights", "Value": "enabled"}]},
+    }
     resources["TaskDefinition"] = {
         "Type": "AWS::ECS::TaskDefinition",
         "Properties": {

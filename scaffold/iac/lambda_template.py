@@ -32,6 +32,7 @@ from .cfn import (
     Json,
     Template,
     artifact_metadata,
+    checkov_skip,
     code_parameters,
     get_att,
     log_group,
@@ -47,6 +48,29 @@ from .sessions import session_store
 
 TARGET = "lambda"
 ALIAS = "live"
+# checkov's Lambda checks that do not fit an agent behind an HTTPS endpoint, each with its reason.
+_FUNCTION_SKIPS = (
+    (
+        "CKV_AWS_115",
+        "Reserved concurrency carves capacity out of the account's shared pool; how much to set aside is a "
+        "per-account decision (set it on the stack when you know it).",
+    ),
+    (
+        "CKV_AWS_116",
+        "A dead-letter queue only receives failed asynchronous invocations; this function is invoked "
+        "synchronously through its URL, and a caller sees every failure as an HTTP status.",
+    ),
+    (
+        "CKV_AWS_117",
+        "The agent calls public AWS endpoints and model APIs; inside a VPC it would need NAT or VPC "
+        "endpoints the template cannot know. Put it in one by adding VpcConfig for your network.",
+    ),
+    (
+        "CKV_AWS_173",
+        "Lambda encrypts environment variables at rest with an AWS managed key; they hold only settings "
+        "(the AGENT_* answers), never secrets.",
+    ),
+)
 PYTHON_MINORS = range(10, 15)  # python3.10 .. python3.14, Lambda's supported Python runtimes
 MEMORY_MB = 1024  # Strands and boto3 import faster with more CPU, which Lambda ties to memory
 TIMEOUT_SECONDS = 130  # the agent's own request timeout (AGENT_REQUEST_TIMEOUT_SECONDS, 120) plus margin
@@ -117,21 +141,24 @@ def build(project: Project, artifact: Artifact) -> Template:
     resources["FunctionRole"] = role(
         "lambda.amazonaws.com", {"agent": policy}, description=f"Execution role of {project.project_name}"
     )
-    resources["Function"] = {
-        "Type": "AWS::Lambda::Function",
-        "Properties": {
-            "Description": f"{project.project_name} (agent-scaffold)",
-            "Architectures": [architecture(artifact)],
-            "Runtime": _runtime(artifact),
-            "Handler": artifact.entrypoint,
-            "Code": {"S3Bucket": ref(CODE_BUCKET), "S3Key": ref(CODE_KEY)},
-            "Role": get_att("FunctionRole", "Arn"),
-            "MemorySize": MEMORY_MB,
-            "Timeout": TIMEOUT_SECONDS,
-            "Environment": {"Variables": with_overrides(agent_environment(answers), store.environment)},
-            "LoggingConfig": {"LogGroup": ref("LogGroup"), "LogFormat": "Text"},
+    resources["Function"] = checkov_skip(
+        {
+            "Type": "AWS::Lambda::Function",
+            "Properties": {
+                "Description": f"{project.project_name} (agent-scaffold)",
+                "Architectures": [architecture(artifact)],
+                "Runtime": _runtime(artifact),
+                "Handler": artifact.entrypoint,
+                "Code": {"S3Bucket": ref(CODE_BUCKET), "S3Key": ref(CODE_KEY)},
+                "Role": get_att("FunctionRole", "Arn"),
+                "MemorySize": MEMORY_MB,
+                "Timeout": TIMEOUT_SECONDS,
+                "Environment": {"Variables": with_overrides(agent_environment(answers), store.environment)},
+                "LoggingConfig": {"LogGroup": ref("LogGroup"), "LogFormat": "Text"},
+            },
         },
-    }
+        *_FUNCTION_SKIPS,
+    )
     resources["FunctionVersion"] = {
         "Type": "AWS::Lambda::Version",
         "Properties": {"FunctionName": ref("Function"), "Description": sub(f"${{{CODE_KEY}}}")},
@@ -166,6 +193,15 @@ def _add_url(template: Template, auth: UrlAuth) -> None:
             "InvokeMode": "BUFFERED",  # the Python runtime cannot stream; the adapter buffers SSE
         },
     }
+    if auth.auth_type == "NONE":
+        checkov_skip(
+            resources["FunctionUrl"],
+            (
+                "CKV_AWS_258",
+                "The function authenticates callers itself (auth=jwt verifies bearer tokens) or the project "
+                "chose auth=none; auth=iam gets AuthType AWS_IAM.",
+            ),
+        )
     resources["FunctionUrlPermission"] = {
         "Type": "AWS::Lambda::Permission",
         "Properties": {

@@ -11,10 +11,12 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .cfn import Json, get_att, parameter, ref
+from .cfn import Json, checkov_skip, get_att, parameter, ref, sub
 from .environment import answer
 
 BUCKET = "SessionBucket"
+BUCKET_POLICY = "SessionBucketPolicy"
+NONCURRENT_VERSION_DAYS = 30  # versioning undoes a bad write; old versions go after this many days
 MEMORY = "SessionMemory"
 MEMORY_NAME_PARAMETER = "SessionMemoryName"
 MEMORY_EVENT_EXPIRY_DAYS = 30
@@ -51,13 +53,55 @@ def _s3(answers: Mapping[str, Any], package_name: str) -> SessionStore:
                 "RestrictPublicBuckets": True,
             },
             "OwnershipControls": {"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]},
+            "VersioningConfiguration": {"Status": "Enabled"},
+            "LifecycleConfiguration": {
+                "Rules": [
+                    {
+                        "Id": "ExpireOldSessionVersions",
+                        "Status": "Enabled",
+                        "NoncurrentVersionExpiration": {"NoncurrentDays": NONCURRENT_VERSION_DAYS},
+                        "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": 1},
+                    }
+                ]
+            },
         },
     }
+    checkov_skip(
+        bucket,
+        (
+            "CKV_AWS_18",
+            "Server access logs need a second bucket to receive them; the role's object access is logged by "
+            "CloudTrail data events where an organisation enables them.",
+        ),
+    )
     return SessionStore(
-        resources={BUCKET: bucket},
+        resources={BUCKET: bucket, BUCKET_POLICY: tls_only_policy(BUCKET)},
         environment={"AGENT_SESSION_BUCKET": ref(BUCKET)},
         session_bucket=f"${{{BUCKET}}}",
     )
+
+
+def tls_only_policy(bucket: str) -> Json:
+    """A bucket policy refusing every request made without TLS (``aws:SecureTransport`` false)."""
+    return {
+        "Type": "AWS::S3::BucketPolicy",
+        "Properties": {
+            "Bucket": ref(bucket),
+            "PolicyDocument": {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {
+                        "Sid": "DenyRequestsWithoutTls",
+                        "Effect": "Deny",
+                        "Principal": "*",
+                        "Action": "s3:*",
+                        "Resource": [get_att(bucket, "Arn"), sub(f"${{{bucket}.Arn}}/*")],
+                        "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+                    }
+                ],
+            },
+        },
+    }
 
 
 def _agentcore(answers: Mapping[str, Any], package_name: str) -> SessionStore:

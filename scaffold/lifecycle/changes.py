@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from ..answer_check import check_answers, questions_of
 from ..errors import BadInput
 from ..project import Project
 from .builtin import repo_path
@@ -22,6 +23,7 @@ from .engine import Outcome, Progress, apply
 from .fetch import checkout, is_remote
 from .gitutil import run_git
 from .project_template import ProjectTemplate, project_template
+from .questionnaire import Asker, missing_answers, refuse_missing
 from .sources import check_forced
 
 FIXED_KEYS = ("project_name", "package_name")
@@ -49,12 +51,7 @@ def template_questions(template: ProjectTemplate) -> dict[str, Any]:
             text = config.read_text(encoding="utf-8") if config else ""
     else:
         text = _show(["-C", str(Path(template.src_path).expanduser())], template.commit)
-    loaded = yaml.safe_load(text) or {}
-    return (
-        {str(k): v for k, v in loaded.items() if not str(k).startswith("_")}
-        if isinstance(loaded, dict)
-        else {}
-    )
+    return questions_of(yaml.safe_load(text) or {})
 
 
 def _show(repo_args: list[str], commit: str) -> str:
@@ -65,7 +62,26 @@ def _show(repo_args: list[str], commit: str) -> str:
     return ""
 
 
-def check_request(project: Project, template: ProjectTemplate, data: Mapping[str, Any]) -> None:
+def requested_answers(project: Project, data: Mapping[str, Any], ask: Asker | None = None) -> dict[str, Any]:
+    """``data`` checked against the project's template and in the types its questions declare; with
+    ``ask`` (a terminal), completed with the answers the change still needs, asked one by one."""
+    template = project_template(project)
+    checked = check_request(project, template, data)
+    if ask is None:
+        return checked
+    questions = template_questions(template)
+    for _round in range(len(questions)):  # an answer can make further questions relevant
+        missing = missing_answers(project.root, checked, template.commit)
+        if not missing:
+            break
+        for item in missing:
+            question = questions.get(item.question)
+            help_text = question.get("help", "") if isinstance(question, dict) else ""
+            checked[item.question] = ask(item, str(help_text))
+    return checked
+
+
+def check_request(project: Project, template: ProjectTemplate, data: Mapping[str, Any]) -> dict[str, Any]:
     fixed = [key for key in data if key in FIXED_KEYS and data[key] != project.answers.get(key)]
     if fixed:
         raise BadInput(
@@ -74,12 +90,7 @@ def check_request(project: Project, template: ProjectTemplate, data: Mapping[str
         )
     if template.forced:
         check_forced(template.forced, data, f"the organisation layer {template.layer_name}")
-    questions = template_questions(template)
-    unknown = sorted(key for key in data if key not in questions)
-    if questions and unknown:
-        raise BadInput(
-            f"The template has no question {unknown[0]!r}; its questions are: {', '.join(sorted(questions))}."
-        )
+    return check_answers(data, template_questions(template))
 
 
 def blocking_deployments(project: Project, removed: list[str]) -> list[Deployment]:
@@ -110,9 +121,12 @@ def change_answers(
     progress: Progress | None = None,
     warn: Progress | None = None,
 ) -> Outcome:
-    """Apply ``data`` to ``project`` at its current template version (see the module docstring)."""
+    """Apply ``data`` to ``project`` at its current template version (see the module docstring).
+
+    Every answer the change still needs is named in one error (``questionnaire.missing_answers``).
+    """
     template = project_template(project)
-    check_request(project, template, data)
+    data = check_request(project, template, data)
     if "targets" in data:
         removed = [t for t in project.targets if t not in list(data["targets"] or [])]
         blocking = blocking_deployments(project, removed)
@@ -124,6 +138,9 @@ def change_answers(
                     f"Warning: {item.target} is {item.label} and stays deployed: removing the target deletes "
                     f"no cloud resources, and {item.state_file} is kept. Delete them yourself when done."
                 )
+    missing = missing_answers(project.root, data, template.commit)
+    if missing:
+        raise refuse_missing(missing, data)
     return apply(
         project.root,
         data={**data},

@@ -4,10 +4,14 @@ Every image installs the same locked requirements the zip is built from (``--onl
 the lock is complete), precompiles bytecode, and runs as a non-root user (uid 10001). AgentCore requires
 arm64; when telemetry is on, the command runs under ``opentelemetry-instrument`` so an OpenTelemetry
 distro (ADOT on AgentCore) sets up tracing before the app starts.
+
+Server images carry a ``HEALTHCHECK`` on ``/ping`` run with the image's own Python (slim images have no
+curl or wget); the Lambda image has no server to probe, so it says ``HEALTHCHECK NONE`` explicitly.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -16,6 +20,8 @@ from ..protocols import agentcore_protocol
 from .targets import OTEL_LAUNCHER, telemetry_on
 
 UID = 10001
+HEALTH_PATH = "/ping"
+HEALTH_OPTIONS = "--interval=30s --timeout=5s --start-period=60s --retries=3"
 
 
 @dataclass(frozen=True)
@@ -123,12 +129,26 @@ def render(project: Project, target: str, python: str, docker_platform: str) -> 
     port = agentcore_protocol(project).port if target == "agentcore" else recipe.port
     if port is not None:
         lines.append(f"EXPOSE {port}")
+    lines.append(healthcheck(port))  # every protocol's server answers GET /ping on its port
     if otel and recipe.wrap_entrypoint:
         lines.append(f"ENTRYPOINT {_exec_form(recipe.wrap_entrypoint)}")
     elif otel:
         command = [OTEL_LAUNCHER, *command]
     lines.append(f"CMD {_exec_form(command)}")
     return "\n".join(lines) + "\n"
+
+
+def health_probe(port: int) -> list[str]:
+    """A probe of ``/ping`` with the image's Python: exit 0 on a 200, non-zero on anything else."""
+    url = f"http://127.0.0.1:{port}{HEALTH_PATH}"
+    code = f"import sys, urllib.request; sys.exit(urllib.request.urlopen('{url}', timeout=4).status != 200)"
+    return ["python", "-c", code]
+
+
+def healthcheck(port: int | None) -> str:
+    if port is None:
+        return "HEALTHCHECK NONE"
+    return f"HEALTHCHECK {HEALTH_OPTIONS} CMD {json.dumps(health_probe(port))}"
 
 
 def _exec_form(argv: list[str]) -> str:

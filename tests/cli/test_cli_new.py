@@ -251,3 +251,97 @@ def test_missing_template_is_a_clear_error(cli_in_process, tmp_path):
     assert result.exit_code == ExitCode.FAILURE
     assert "Template not found" in result.stderr
     assert entries(tmp_path) == []
+
+
+@pytest.mark.parametrize(
+    ("value", "targets"),
+    [
+        ("local", ["local"]),
+        ("local,lambda", ["local", "lambda"]),
+        (" local , fastapi ", ["local", "fastapi"]),
+    ],
+)
+def test_a_bare_value_answers_a_list_question(cli_in_process, tmp_path, value, targets):
+    result = cli_in_process(
+        ["new", "bare-agent", "--defaults", "-o", str(tmp_path), "--data", f"targets={value}"]
+    )
+
+    assert result.exit_code == 0, result.output
+    assert sorted(read_answers(tmp_path / "bare-agent")["targets"]) == sorted(targets)
+
+
+def test_a_mapping_for_a_list_question_is_one_clear_line(cli_in_process, tmp_path):
+    result = cli_in_process(
+        ["new", "map-agent", "--defaults", "-o", str(tmp_path), "--data", "targets={a: 1}"]
+    )
+
+    assert result.exit_code == ExitCode.BAD_INPUT
+    assert result.stderr == (
+        "Error: targets takes a list of values, got {'a': 1}. Example: --data targets='[local,lambda]'\n"
+    )
+    assert entries(tmp_path) == []
+
+
+def test_an_unknown_data_key_is_refused_naming_the_valid_ones(cli_in_process, tmp_path):
+    result = cli_in_process(["new", "typo-agent", "--defaults", "-o", str(tmp_path), "--data", "foo=bar"])
+
+    assert result.exit_code == ExitCode.BAD_INPUT
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith(
+        "Error: The template has no question 'foo'; its questions are: auth, aws_region,"
+    )
+    assert "package_name" not in lines[0]  # computed, not answerable
+    assert entries(tmp_path) == []
+
+
+def test_an_unknown_key_is_refused_by_a_custom_template_too(cli_in_process, tmp_path):
+    template = tmp_path / "tiny-template"
+    template.mkdir()
+    (template / "copier.yml").write_text(
+        "project_name:\n  type: str\ngreeting:\n  type: str\n  default: hi\n"
+    )
+    output = tmp_path / "out"
+
+    result = cli_in_process(
+        ["new", "tiny", "--template", str(template), "-o", str(output), "-d", "greting=hey"]
+    )
+
+    assert result.exit_code == ExitCode.BAD_INPUT
+    assert result.stderr == (
+        "Error: The template has no question 'greting'; its questions are: greeting, project_name.\n"
+    )
+    assert not output.exists()
+
+
+def test_an_answer_whose_setting_is_left_empty_is_named_at_creation(cli_in_process, tmp_path):
+    result = cli_in_process(
+        ["new", "s3-agent", "--defaults", "-o", str(tmp_path), "-t", "local", "-d", "memory=s3"]
+    )
+
+    assert result.exit_code == 0, result.output
+    assert result.stderr == (
+        "Note: memory=s3 has no session_bucket: the agent will not start until AGENT_SESSION_BUCKET is set "
+        "(or run `scaffold configure session_bucket=...`).\n"
+    )
+
+
+def test_no_note_when_the_setting_is_answered(cli_in_process, tmp_path):
+    result = cli_in_process(
+        [
+            "new",
+            "s3-agent",
+            "--defaults",
+            "-o",
+            str(tmp_path),
+            "-t",
+            "local",
+            "-d",
+            "memory=s3",
+            "-d",
+            "session_bucket=b1",
+        ]
+    )
+
+    assert result.exit_code == 0, result.output
+    assert result.stderr == ""

@@ -105,9 +105,15 @@ def configure(project: Any, **settings: Any) -> None:
 class Network:
     vpc_id: str
     subnet_ids: list[str]
+    certificate_arn: str
 
     def settings(self) -> dict[str, Any]:
-        return {"vpc_id": self.vpc_id, "subnet_ids": self.subnet_ids, "assign_public_ip": True}
+        return {
+            "vpc_id": self.vpc_id,
+            "subnet_ids": self.subnet_ids,
+            "assign_public_ip": True,
+            "certificate_arn": self.certificate_arn,
+        }
 
 
 def make_network(moto: Any) -> Network:
@@ -119,7 +125,8 @@ def make_network(moto: Any) -> Network:
         ]["SubnetId"]
         for n, zone in ((1, "a"), (2, "b"))
     ]
-    return Network(vpc, subnets)
+    certificate = moto.client("acm").request_certificate(DomainName="agent.example.com")["CertificateArn"]
+    return Network(vpc, subnets, certificate)
 
 
 def push_image(moto: Any, repository: str, tag: str) -> None:
@@ -211,7 +218,7 @@ def test_deploy_status_no_change_changes_drift_and_destroy(project, moto, calls)
     ]
     assert steps["image"]["reason"] == "given: used as it is"
     outputs = outcome["outputs"]
-    assert outputs["url"].startswith("http://") and outputs["url"].endswith(".elb.amazonaws.com")
+    assert outputs["url"].startswith("https://") and outputs["url"].endswith(".elb.amazonaws.com")
     assert (outputs["stack"], outputs["image"], outputs["log_group"]) == (STACK, IMAGE, LOG_GROUP)
 
     stack = our_stack(moto)
@@ -602,3 +609,83 @@ def test_a_rerun_after_a_failure_resumes_and_converges(
     calls.clear()
     engine_deploy(project, "fastapi", moto.options, progress=QUIET)
     assert changes(calls) == [], "after converging, a redeploy changes nothing"
+
+
+# -- HTTPS by default ----------------------------------------------------------------------------------------
+
+
+def listener(moto: Any) -> dict[str, Any]:
+    elb = moto.client("elbv2")
+    (balancer,) = elb.describe_load_balancers()["LoadBalancers"]
+    (found,) = elb.describe_listeners(LoadBalancerArn=balancer["LoadBalancerArn"])["Listeners"]
+    return found
+
+
+def test_the_load_balancer_listens_on_https_with_tls_1_2_or_later(project, moto, calls):
+    network = make_network(moto)
+    push_image(moto, "agent", "abc")
+    configure(project, image=IMAGE, **network.settings())
+
+    result = deploy(project, moto)
+
+    assert result.exit_code == 0, result.output
+    found = listener(moto)
+    assert (found["Port"], found["Protocol"]) == (443, "HTTPS")
+    assert found["SslPolicy"] == "ELBSecurityPolicy-TLS13-1-2-2021-06"
+    assert found["Certificates"][0]["CertificateArn"] == network.certificate_arn
+    assert parameters(our_stack(moto))["AllowHttp"] == "false"
+    assert "Warning" not in result.stderr
+
+
+def test_without_a_certificate_or_allow_http_it_refuses_with_exit_2(project, moto, calls):
+    push_image(moto, "agent", "abc")
+    settings = {**make_network(moto).settings(), "certificate_arn": ""}
+    configure(project, image=IMAGE, **settings)
+
+    result = deploy(project, moto, "--plan")
+
+    assert result.exit_code == ExitCode.BAD_INPUT, result.output
+    assert result.stderr == (
+        "Error: The fastapi load balancer serves HTTPS: set certificate_arn (an ACM certificate for your "
+        "domain) in [tool.scaffold.deploy.fastapi] in pyproject.toml, or allow_http = true to serve plain "
+        "HTTP (tokens and prompts then travel unencrypted).\n"
+    )
+    assert changes(calls) == []
+
+
+def test_a_certificate_arn_that_is_not_acm_is_refused(project, moto, calls):
+    push_image(moto, "agent", "abc")
+    settings = {**make_network(moto).settings(), "certificate_arn": "my-cert"}
+    configure(project, image=IMAGE, **settings)
+
+    result = deploy(project, moto, "--plan")
+
+    assert result.exit_code == ExitCode.BAD_INPUT, result.output
+    assert (
+        "certificate_arn in [tool.scaffold.deploy.fastapi] in pyproject.toml must be an ACM" in result.stderr
+    )
+
+
+def test_plain_http_is_an_opt_in_the_plan_warns_about(project, moto, calls):
+    push_image(moto, "agent", "abc")
+    settings = {**make_network(moto).settings(), "certificate_arn": "", "allow_http": True}
+    configure(project, image=IMAGE, **settings)
+
+    planned = deploy(project, moto, "--plan")
+
+    assert planned.exit_code == 0, planned.output
+    warning = (
+        "Warning: allow_http = true in [tool.scaffold.deploy.fastapi] in pyproject.toml: the load balancer "
+        "serves plain HTTP on port 80, so bearer tokens and prompts travel unencrypted; set certificate_arn "
+        "for HTTPS."
+    )
+    assert warning in planned.stderr.splitlines()
+    assert changes(calls) == []
+
+    applied = deploy(project, moto)
+
+    assert applied.exit_code == 0, applied.output
+    assert warning in applied.stderr.splitlines()
+    found = listener(moto)
+    assert (found["Port"], found["Protocol"]) == (80, "HTTP")
+    assert parameters(our_stack(moto))["AllowHttp"] == "true"

@@ -141,6 +141,7 @@ def test_fastapi_task_definition() -> None:
     ingress = template["Resources"]["ServiceSecurityGroup"]["Properties"]["SecurityGroupIngress"]
     assert ingress == [
         {
+            "Description": "The load balancer to the agent's port",
             "IpProtocol": "tcp",
             "FromPort": 8000,
             "ToPort": 8000,

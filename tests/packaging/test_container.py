@@ -3,6 +3,7 @@ message (exit code 4) when there is neither a Docker engine nor CodeBuild to bui
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -16,7 +17,7 @@ from moto import mock_aws
 
 from scaffold.packaging.codebuild import build_with_codebuild
 from scaffold.packaging.container import ContainerContext, build_container_context
-from scaffold.packaging.dockerfiles import render
+from scaffold.packaging.dockerfiles import health_probe, render
 from scaffold.packaging.image_build import CodeBuildOptions
 from scaffold.packaging.progress import Steps
 from scaffold.project import Project
@@ -171,3 +172,67 @@ def test_codebuild_gets_the_context_and_a_buildspec_for_the_image_platform(tmp_p
     session.client("s3").download_file("contexts", f"scaffold/contexts/{'ab' * 32}.zip", str(uploaded))
     with zipfile.ZipFile(uploaded) as archive:
         assert sorted(archive.namelist()) == ["Dockerfile", "app/main.py"]
+
+
+# -- HEALTHCHECK ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("target", "port"), [("agentcore", 8080), ("fastapi", 8000)])
+def test_server_images_probe_ping_with_their_own_python(target: str, port: int) -> None:
+    dockerfile = render(project(), target, "3.12", "linux/arm64")
+
+    (line,) = instructions(dockerfile, "HEALTHCHECK")
+    options, _, command = line.removeprefix("HEALTHCHECK ").partition(" CMD ")
+    assert options == "--interval=30s --timeout=5s --start-period=60s --retries=3"
+    assert json.loads(command) == health_probe(port)
+    assert f"http://127.0.0.1:{port}/ping" in command and "curl" not in command
+
+
+def test_the_lambda_image_has_no_server_to_probe_and_says_so() -> None:
+    assert instructions(render(project(), "lambda", "3.12", "linux/arm64"), "HEALTHCHECK") == [
+        "HEALTHCHECK NONE"
+    ]
+
+
+def _probe(port: int) -> int:
+    """Run the probe as the image runs it (``python -c``), against 127.0.0.1:``port``."""
+    argv = health_probe(port)
+    return subprocess.run([sys.executable, *argv[1:]], capture_output=True, timeout=60).returncode
+
+
+def test_the_probe_passes_on_a_healthy_ping_and_fails_otherwise() -> None:
+    from agent_scaffold_runtime.fastapi_adapter import create_app
+    from agent_scaffold_runtime.loader import AgentRef
+    from fastapi import FastAPI, Response
+
+    from tests.support.servers import free_port, serving
+
+    with serving(create_app(AgentRef("tests.support.demo_core"))) as url:
+        assert _probe(int(url.rsplit(":", 1)[1])) == 0
+
+    failing = FastAPI()
+    failing.get("/ping")(lambda: Response(status_code=503))
+    with serving(failing) as url:
+        assert _probe(int(url.rsplit(":", 1)[1])) != 0
+
+    assert _probe(free_port()) != 0  # nothing listening
+
+
+def test_checkov_passes_the_generated_dockerfiles(tmp_path: Path) -> None:
+    for target in ("agentcore", "fastapi", "lambda"):
+        (tmp_path / target).mkdir()
+        (tmp_path / target / "Dockerfile").write_text(render(project("otlp"), target, "3.12", "linux/arm64"))
+    checkov = shutil.which("checkov", path=str(Path(sys.executable).parent)) or shutil.which("checkov")
+    assert checkov, "checkov is a test dependency: pip install -e '.[test]'"
+    result = subprocess.run(
+        [checkov, "-d", str(tmp_path), "--framework", "dockerfile", "--quiet", "--compact", "--skip-download",
+         "-o", "json"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )  # fmt: skip
+
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    report = json.loads(result.stdout)
+    assert report["results"].get("failed_checks", []) == []
+    assert report["summary"]["resource_count"] == 3 and report["summary"]["passed"] > 0

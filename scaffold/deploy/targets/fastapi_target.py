@@ -21,6 +21,8 @@ Settings, under ``[tool.scaffold.deploy.fastapi]`` in pyproject.toml::
     subnet_ids = ["subnet-…", "subnet-…"]   # the load balancer's: public, two or more AZs
     service_subnet_ids = []                  # the tasks' (private, with a route to ECR); default subnet_ids
     assign_public_ip = false                 # true when the tasks run in public subnets
+    certificate_arn = "arn:aws:acm:…"        # the load balancer's HTTPS certificate (TLS 1.2+)
+    allow_http = false                       # true: plain HTTP on port 80 instead (the plan warns)
 
 The engine calls ``artifact_options`` only when deploying, so that is where the image and the network are
 checked (and a build context written); for destroy and status ``resources`` gives models that only name
@@ -35,6 +37,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+import click
 
 from ...errors import BadInput
 from ...iac import fastapi_template
@@ -65,6 +69,7 @@ _ECR_IMAGE = re.compile(
 )
 _REPOSITORY_NAME = re.compile(r"^[a-z0-9]+(?:[._/-][a-z0-9]+)*$")
 _CODEBUILD_KEYS = ("repository", "codebuild_project", "codebuild_bucket")
+_ACM_CERTIFICATE = re.compile(r"^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate/[A-Za-z0-9-]+$")
 
 
 def _packaging_context(project: Project, target: str, *, arch: str, python_version: str | None) -> Any:
@@ -118,7 +123,8 @@ class FastApiDeployer:
         "desired_count": 1,
         "task_cpu": 512,
         "task_memory": 1024,
-        "certificate_arn": "",  # an ACM certificate: the load balancer listens on HTTPS
+        "certificate_arn": "",  # an ACM certificate: the load balancer listens on HTTPS (TLS 1.2+)
+        "allow_http": False,  # without a certificate, serve plain HTTP: an explicit, warned-about opt-in
         "allowed_cidr": "0.0.0.0/0",
         "ready_timeout_s": 1800,  # the bounded wait for the stack
     }
@@ -147,6 +153,7 @@ class FastApiDeployer:
                 f"The fastapi target needs a VPC: set vpc_id and subnet_ids (two or more subnets in "
                 f"different Availability Zones, for the load balancer) in {SETTINGS}."
             )
+        _check_listener(settings)
         self._image = self._desired_image(inputs)
         return None
 
@@ -279,6 +286,29 @@ def _check_image_source(settings: TargetSettings, scope: Scope) -> None:
         raise BadInput(f"Building the image on CodeBuild also needs {', '.join(missing)} in {SETTINGS}.")
 
 
+def _check_listener(settings: TargetSettings) -> None:
+    """HTTPS unless plain HTTP is asked for by name: callers send bearer tokens to this load balancer."""
+    certificate = settings["certificate_arn"]
+    if certificate:
+        if not _ACM_CERTIFICATE.match(certificate):
+            raise BadInput(
+                f"certificate_arn in {SETTINGS} must be an ACM certificate ARN "
+                f"(arn:aws:acm:<region>:<account>:certificate/<id>), not {certificate!r}."
+            )
+        return
+    if settings["allow_http"] is not True:
+        raise BadInput(
+            f"The fastapi load balancer serves HTTPS: set certificate_arn (an ACM certificate for your "
+            f"domain) in {SETTINGS}, or allow_http = true to serve plain HTTP (tokens and prompts then "
+            "travel unencrypted)."
+        )
+    click.echo(
+        f"Warning: allow_http = true in {SETTINGS}: the load balancer serves plain HTTP on port 80, so "
+        "bearer tokens and prompts travel unencrypted; set certificate_arn for HTTPS.",
+        err=True,
+    )
+
+
 def _registry(scope: Scope) -> str:
     suffix = ".cn" if scope.partition == "aws-cn" else ""
     return f"{scope.account_id}.dkr.ecr.{scope.region}.amazonaws.com{suffix}"
@@ -353,6 +383,7 @@ def _parameters(template: dict[str, Any], settings: TargetSettings, image: Conta
         "TaskCpu": str(settings["task_cpu"]),
         "TaskMemory": str(settings["task_memory"]),
         "CertificateArn": settings["certificate_arn"],
+        "AllowHttp": "true" if settings["allow_http"] and not settings["certificate_arn"] else "false",
         "AllowedCidr": settings["allowed_cidr"],
     }
     values = {name: str(spec["Default"]) for name, spec in declared.items() if "Default" in spec}
