@@ -100,6 +100,14 @@ class KeyStore:
         """Load the discovery document and keys now (e.g. at server start) instead of on the first token."""
         self._current()
 
+    def forget(self) -> None:
+        """Drop the keys, the parsed keys and the fetch clock (after a SnapStart restore): the next token
+        fetches again, since the snapshot's keys and monotonic timestamps belong to another time."""
+        with self._lock:
+            self._snapshot = None
+            self._last_attempt = None
+            self._parsed = {}
+
     def key(self, kid: str) -> Jwk | None:
         """The verification key ``kid``, refetching the JWKS for an unknown id at most once per window."""
         found = self._current().keys.get(kid)
