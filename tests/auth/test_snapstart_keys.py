@@ -1,4 +1,4 @@
-"""After a SnapStart restore the Lambda handler fetches the issuer's keys again, never trusting the snapshot's.
+"""After a SnapStart restore the Lambda handler fetches the issuer's keys again, never the snapshot's.
 
 A snapshot can be resumed weeks after it was taken: the keys it cached may have been rotated or revoked,
 and its monotonic timestamps belong to another boot. The handler's after-restore hook drops them.

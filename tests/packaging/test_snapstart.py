@@ -1,4 +1,4 @@
-"""SnapStart, simulated on the packaged zip: init, the before-snapshot hooks, a restore, then the first answer.
+"""SnapStart, simulated on the packaged zip: init, before-snapshot hooks, a restore, then the first answer.
 
 Lambda takes the snapshot after the init phase and its before-snapshot hooks; a restored environment runs
 the after-restore hooks and then its first invoke. A fresh process with only the zip and the runtime's own
