@@ -16,6 +16,7 @@ from .commands.invoke import invoke_command
 from .commands.logs import logs
 from .commands.new import new
 from .commands.package import package
+from .commands.rollback import rollback
 from .commands.run import run
 from .commands.serve import serve
 from .commands.status import status
@@ -59,7 +60,7 @@ def cli() -> None:
     """Create, run and serve Strands agents: one portable core, thin adapters per target."""
 
 
-for _command in (new, run, serve, invoke_command, package, deploy, status, logs, destroy):
+for _command in (new, run, serve, invoke_command, package, deploy, status, logs, rollback, destroy):
     cli.add_command(_command)
 for _command in (target, configure, update, check_update, template):
     cli.add_command(_command)
