@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from ...errors import BadInput
+from ...iac import lambda_features
 from ...project import Project
 from ..artifacts import ArtifactInfo
 from ..config import TargetSettings, answer
@@ -27,7 +28,6 @@ from ..models import (
 from ..naming import ALIAS
 from ..policies import execution_policy, trust_policy
 from ..state import DeployState
-from . import lambda_features
 from .base import ArtifactOptions, DeployedInvoke, TargetInputs
 from .lambda_frontends import DISCOVERY_SUFFIX, FRONTENDS
 
@@ -47,7 +47,8 @@ class LambdaDeployer:
         "memory_mb": 1024,
         "timeout_s": 150,  # above the agent's own request timeout (120 s), so it answers 504 itself
         "frontend": "function_url",  # or http_api (lambda_frontends.py)
-        "web_adapter_layer_version": 25,  # the Lambda Web Adapter layer a streaming function runs on
+        # the Lambda Web Adapter layer a streaming function runs on
+        "web_adapter_layer_version": lambda_features.DEFAULT_LAYER_VERSION,
     }
 
     def check(self, project: Project, settings: TargetSettings) -> None:
@@ -60,7 +61,7 @@ class LambdaDeployer:
         jwt_api = settings["frontend"] == "http_api" and answer(project, "auth") == "jwt"
         if jwt_api and not answer(project, "jwt_discovery_url").endswith(DISCOVERY_SUFFIX):
             raise BadInput(f"frontend=http_api needs a jwt_discovery_url ending in {DISCOVERY_SUFFIX}.")
-        lambda_features.check(project, settings)
+        lambda_features.check(project, settings["frontend"])
 
     def artifact_options(self, inputs: TargetInputs) -> ArtifactOptions:
         return ArtifactOptions(

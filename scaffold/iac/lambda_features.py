@@ -11,15 +11,15 @@
 
 from __future__ import annotations
 
-from ...errors import BadInput
-from ...project import Project
-from ..config import TargetSettings
+from ..errors import BadInput
+from ..project import Project
 
 #: The Lambda Web Adapter's public layers (published by AWS Labs in every commercial Region).
 WEB_ADAPTER_ACCOUNT = "753240598075"
 WEB_ADAPTER_LAYERS = {"arm64": "LambdaAdapterLayerArm64", "x86_64": "LambdaAdapterLayerX86"}
 WEB_ADAPTER_PORT = "8080"
 STREAM_HANDLER = "run.sh"
+DEFAULT_LAYER_VERSION = 25
 SNAPSTART_NOTES = (
     "SnapStart: each published version is initialised once and snapshotted (the agent is imported then);"
     " new environments resume from the snapshot.",
@@ -41,8 +41,9 @@ def snapstart(project: Project) -> bool:
     return bool(project.answers.get("lambda_snapstart", False))
 
 
-def check(project: Project, settings: TargetSettings) -> None:
-    if streaming(project) and settings["frontend"] != "function_url":
+def check(project: Project, frontend: str) -> None:
+    """Refuse what cannot run: streaming through API Gateway, or SnapStart with the Web Adapter."""
+    if streaming(project) and frontend != "function_url":
         raise BadInput(
             "lambda_streaming needs frontend=function_url: API Gateway does not stream Lambda responses "
             '(set frontend = "function_url", or answer lambda_streaming=false with scaffold configure).'
@@ -54,7 +55,7 @@ def check(project: Project, settings: TargetSettings) -> None:
         )
 
 
-def web_adapter_layer(region: str, partition: str, arch: str, version: int) -> str:
+def web_adapter_layer(region: str, partition: str, arch: str, version: int = DEFAULT_LAYER_VERSION) -> str:
     return f"arn:{partition}:lambda:{region}:{WEB_ADAPTER_ACCOUNT}:layer:{WEB_ADAPTER_LAYERS[arch]}:{version}"
 
 
