@@ -143,6 +143,7 @@ def _record(function: str, qualifier: str, config: dict[str, Any]) -> Record:
         "qualifier": qualifier,
         "url": config["FunctionUrl"],
         "auth_type": config["AuthType"],
+        "invoke_mode": config.get("InvokeMode") or "BUFFERED",
     }
 
 
