@@ -57,7 +57,9 @@ class FunctionUrlHandler(Handler[FunctionUrl]):
 
     def inspect(self, record: Record, ctx: DeployContext) -> Observed | None:
         found = _get_url(record["function"], record["qualifier"], ctx)
-        return None if found is None else Observed(record=record, detail=str(found["AuthType"]))
+        if found is None:
+            return None
+        return Observed(record=record, detail=f"{found['AuthType']} {found.get('InvokeMode') or 'BUFFERED'}")
 
 
 @register("lambda_permission")
