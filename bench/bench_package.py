@@ -80,9 +80,9 @@ print(elapsed)
 """
 
 
-def runtime_stand_in(destination: Path) -> Path:
+def runtime_stand_in(destination: Path, names: Sequence[str] = RUNTIME_SDK) -> Path:
     """boto3 and friends as the Lambda runtime has them: installed and compiled to bytecode."""
-    for name in RUNTIME_SDK:
+    for name in names:
         dist = metadata.distribution(name)
         for file in dist.files or ():
             source = Path(str(dist.locate_file(file)))

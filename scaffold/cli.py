@@ -19,6 +19,7 @@ from .commands.loadtest import loadtest
 from .commands.logs import logs
 from .commands.new import new
 from .commands.package import package
+from .commands.rollback import rollback
 from .commands.run import run
 from .commands.serve import serve
 from .commands.status import status
@@ -64,7 +65,7 @@ def cli() -> None:
 
 for _command in (new, run, serve, dev, invoke_command, eval_command, loadtest):
     cli.add_command(_command)
-for _command in (package, deploy, status, logs, destroy):
+for _command in (package, deploy, status, logs, rollback, destroy):
     cli.add_command(_command)
 for _command in (target, configure, update, check_update, template):
     cli.add_command(_command)

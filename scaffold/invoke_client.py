@@ -34,6 +34,7 @@ class InvokeRequest:
     session_id: str | None = None
     stream: bool = True
     timeout_s: float = DEFAULT_TIMEOUT_S
+    bearer_token: str | None = None
 
     def payload(self) -> dict[str, Any]:
         body: dict[str, Any] = {"prompt": self.prompt, "stream": self.stream}
@@ -42,7 +43,10 @@ class InvokeRequest:
         return body
 
     def headers(self) -> dict[str, str]:
-        return {"Accept": EVENT_STREAM if self.stream else "application/json"}
+        headers = {"Accept": EVENT_STREAM if self.stream else "application/json"}
+        if self.bearer_token:
+            headers["Authorization"] = f"Bearer {self.bearer_token}"
+        return headers
 
 
 @dataclass(frozen=True)
@@ -77,15 +81,22 @@ def _has_valid_port(url: str) -> bool:
     return True
 
 
-def invoke(request: InvokeRequest, on_text: Callable[[str], None]) -> InvokeResult:
-    """POST the prompt; stream text chunks to ``on_text``; return the final reply."""
+def invoke(
+    request: InvokeRequest, on_text: Callable[[str], None], *, auth: httpx.Auth | None = None
+) -> InvokeResult:
+    """POST the prompt; stream text chunks to ``on_text``; return the final reply.
+
+    ``auth`` signs or decorates the request (SigV4 for an ``AWS_IAM`` function URL, a bearer token).
+    """
     import httpx
 
     timeout = httpx.Timeout(request.timeout_s, connect=min(request.timeout_s, _CONNECT_TIMEOUT_S))
+    body = json.dumps(request.payload()).encode("utf-8")
+    headers = {**request.headers(), "Content-Type": "application/json"}
     try:
         with (
-            httpx.Client(timeout=timeout) as client,
-            client.stream("POST", request.url, json=request.payload(), headers=request.headers()) as response,
+            httpx.Client(timeout=timeout, auth=auth) as client,
+            client.stream("POST", request.url, content=body, headers=headers) as response,
         ):
             if not response.is_success:
                 response.read()

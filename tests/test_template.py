@@ -152,6 +152,8 @@ def expected_files(data: dict[str, Any]) -> set[str]:
         paths += FEATURE_FILES.get((question, data[question]), [])
     for protocol in data.get("protocols") or []:
         paths += PROTOCOL_FILES[protocol]
+    if "lambda" in data["targets"] and data.get("lambda_streaming"):
+        paths += ["{pkg}/entrypoints/lambda_stream_app.py", "tests/test_lambda_stream.py"]
     return {path.format(pkg=pkg) for path in paths}
 
 
@@ -183,6 +185,8 @@ def test_defaults(rendered: Callable[[str], Path]) -> None:
         "model_id": "offline",
         "targets": ALL_TARGETS,
         "python_version": "3.12",
+        "lambda_streaming": False,
+        "lambda_snapstart": True,  # on by default where the Python version allows it (3.12+)
         "aws_region": "us-east-1",
         "auth": "none",
         "memory": "file",

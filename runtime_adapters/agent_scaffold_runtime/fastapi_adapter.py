@@ -7,7 +7,7 @@ either; FastAPI adds the OpenAPI document (``/openapi.json``, ``/docs``).
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
 from typing import Any
 
 from fastapi import FastAPI, Request, WebSocket
@@ -74,15 +74,27 @@ _PING_RESPONSE: dict[str, Any] = {
 }
 
 
+#: Reads the platform's verified request context (the caller's IAM identity) from a request's headers.
+RequestContext = Callable[[Mapping[str, str]], Mapping[str, Any] | None]
+
+
 def create_app(
     agent: AgentSource,
     *,
     title: str = "agent",
     defaults: Mapping[str, Any] | None = None,
     limits: Limits | None = None,
+    target: str = "fastapi",
+    request_context: RequestContext | None = None,
 ) -> FastAPI:
-    service = AgentService(agent, target="fastapi", defaults=defaults, limits=limits)
-    if isinstance(service.authenticator, IamAuthenticator):
+    """The ASGI app; ``target`` names it in traces and logs.
+
+    ``request_context`` is for platforms that verify the caller before the app and pass the result in a
+    header no client can set (Lambda Web Adapter's ``x-amzn-request-context``): only with it may
+    ``auth=iam`` be used, since IAM identity is whatever that platform verified.
+    """
+    service = AgentService(agent, target=target, defaults=defaults, limits=limits)
+    if isinstance(service.authenticator, IamAuthenticator) and request_context is None:
         # IAM identity is only as good as the platform that verified the SigV4 signature and passes the
         # caller on; in front of a plain container nothing does, so any client could claim any user.
         raise AuthConfigError(
@@ -126,7 +138,8 @@ def create_app(
         started = time.monotonic()
         principal = None
         try:
-            principal = await service.authenticate_async(request.headers)
+            context = request_context(request.headers) if request_context is not None else None
+            principal = await service.authenticate_async(request.headers, context)
             invocation = parse_body(
                 await request.body(), service.limits, session_header=request.headers.get(SESSION_HEADER)
             )

@@ -13,12 +13,15 @@ On each model call the first rule that applies decides the turn:
 4. **Echo.** Otherwise it answers ``You said: <prompt>``.
 
 Text streams one word per chunk. Usage counts one token per whitespace-separated word, so tests can assert
-exact numbers.
+exact numbers. ``AGENT_OFFLINE_CHUNK_DELAY_MS`` (default 0) paces the chunks like a remote model would, to
+see streaming at work (a playground, a streaming Lambda, a load test); the words and usage stay the same.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
+import os
 import re
 import shlex
 from collections.abc import AsyncGenerator, AsyncIterable, Iterator
@@ -38,9 +41,18 @@ _PAIR_RE = re.compile(r"""(\w+)=("[^"]*"|'[^']*'|\S+)""")
 class OfflineModel(Model):
     """See the module docstring for the rules; ``model_id`` is only reported back."""
 
-    def __init__(self, *, model_id: str = "offline", script: list[dict[str, Any]] | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        model_id: str = "offline",
+        script: list[dict[str, Any]] | None = None,
+        chunk_delay_ms: float | None = None,
+    ) -> None:
         self.config: dict[str, Any] = {"model_id": model_id}
         self._script = list(script or [])
+        if chunk_delay_ms is None:
+            chunk_delay_ms = _delay_from_env(os.environ.get("AGENT_OFFLINE_CHUNK_DELAY_MS") or "0")
+        self._chunk_delay = max(chunk_delay_ms, 0.0) / 1000
 
     def update_config(self, **model_config: Any) -> None:
         if "script" in model_config:
@@ -76,6 +88,8 @@ class OfflineModel(Model):
         else:
             events, output_tokens = _text_events(str(turn.get("text", "")))
         for event in events:
+            if self._chunk_delay and "contentBlockDelta" in event:
+                await asyncio.sleep(self._chunk_delay)
             yield event
         yield {
             "metadata": {
@@ -100,6 +114,15 @@ class OfflineModel(Model):
             if name not in already_called and re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", prompt):
                 return {"tool": name, "input": _arguments(prompt, name, spec)}
         return {"text": f"You said: {prompt}"}
+
+
+def _delay_from_env(value: str) -> float:
+    try:
+        return float(value)
+    except ValueError:
+        raise ValueError(
+            f"AGENT_OFFLINE_CHUNK_DELAY_MS must be a number of milliseconds; got {value!r}."
+        ) from None
 
 
 def _text_events(text: str) -> tuple[list[StreamEvent], int]:

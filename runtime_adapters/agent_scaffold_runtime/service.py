@@ -87,13 +87,16 @@ class AgentService:
         """For synchronous targets (Lambda): a key fetch, when one is needed, blocks this thread."""
         return self.authenticator.authenticate(headers, request_context)
 
-    async def authenticate_async(self, headers: Mapping[str, str]) -> Principal:
+    async def authenticate_async(
+        self, headers: Mapping[str, str], request_context: Mapping[str, Any] | None = None
+    ) -> Principal:
         """For servers: an authenticator that may fetch keys awaits them, so the event loop never waits on
-        the identity provider (``/ping`` and callers with cached keys go on while a fetch runs)."""
+        the identity provider (``/ping`` and callers with cached keys go on while a fetch runs).
+        ``request_context`` is what a platform in front verified (the Lambda Web Adapter's IAM caller)."""
         verify = getattr(self.authenticator, "authenticate_async", None)
         if verify is not None:
             return cast(Principal, await verify(headers))
-        return self.authenticator.authenticate(headers)
+        return self.authenticator.authenticate(headers, request_context)
 
     def accept(
         self, principal: Principal, request: InvocationRequest, headers: Mapping[str, str], started: float

@@ -137,6 +137,7 @@ def deploy(
             session.aws.account_id,
             steps,
             artifact.to_json() if artifact else None,
+            notes=session.deployer.notes(session.inputs) if hasattr(session.deployer, "notes") else [],
         )
         if plan_only or (
             plan.changes

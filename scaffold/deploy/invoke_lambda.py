@@ -7,6 +7,9 @@ credentials, carrying the same request the Function URL would deliver.
 * ``AGENT_AUTH=iam``: a direct payload (``{"prompt": …}``). IAM already authorised this call, and the handler
   names every direct invoker ``lambda-direct-invoke``: a client could put any caller into a URL event's
   ``requestContext.authorizer.iam``, so we never forge one.
+* A streaming function (``lambda_streaming``, URL in ``RESPONSE_STREAM`` mode): its function URL over HTTP,
+  signed with SigV4 for ``AWS_IAM`` (the caller is then whoever signed) or with the bearer token, so the
+  chunks are printed as the function writes them.
 """
 
 from __future__ import annotations
@@ -15,12 +18,13 @@ import json
 import time
 import uuid
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from ..errors import ServerError
 from ..invoke_client import SESSION_HEADER, InvokeResult, error_detail, follow_events, reply_from_json
 from .aws import AwsContext, aws_errors
-from .errors import NotDeployed
+from .errors import NoCredentials, NotDeployed
 from .state import DeployState
 from .targets.base import DeployedInvoke
 
@@ -30,6 +34,9 @@ SOURCE = "The lambda target"
 def invoke_function(
     state: DeployState, aws: AwsContext, call: DeployedInvoke, on_text: Callable[[str], None]
 ) -> InvokeResult:
+    url = state.resources.get("function_url", {})
+    if url.get("invoke_mode") == "RESPONSE_STREAM":
+        return _invoke_streaming_url(url, aws, call, on_text)
     function = state.resources.get("function", {}).get("name")
     alias = state.resources.get("alias", {}).get("name")
     if not function or not alias:
@@ -56,6 +63,23 @@ def invoke_function(
         reply = reply_from_json(body, on_text, source=SOURCE)
         return InvokeResult(reply=reply, session_id=reply.get("session_id"))
     return parse_http_response(body, on_text)
+
+
+def _invoke_streaming_url(
+    url: dict[str, Any], aws: AwsContext, call: DeployedInvoke, on_text: Callable[[str], None]
+) -> InvokeResult:
+    from ..invoke_client import invocation_url, invoke
+    from .sigv4 import SigV4
+
+    request = replace(call.request, url=invocation_url(str(url["url"])))
+    if url.get("auth_type") == "AWS_IAM":
+        credentials = aws.session.get_credentials()
+        if credentials is None:
+            raise NoCredentials("No AWS credentials to sign the request to the function URL with.")
+        return invoke(request, on_text, auth=SigV4(credentials.get_frozen_credentials(), aws.region))
+    if call.token:
+        request = replace(request, bearer_token=call.token)
+    return invoke(request, on_text)
 
 
 def function_url_event(call: DeployedInvoke) -> dict[str, Any]:

@@ -149,6 +149,8 @@ class LambdaFunction(Resource):
     log_group: str
     tags: dict[str, str]
     description: str = ""
+    layers: tuple[str, ...] = ()  # layer version ARNs (the Lambda Web Adapter for a streaming function)
+    snap_start: bool = False  # SnapStart on published versions (Python 3.12+)
 
 
 @dataclass(frozen=True)
@@ -169,10 +171,11 @@ class FunctionUrl(Resource):
     function_name: str
     qualifier: str
     auth_type: str  # AWS_IAM | NONE
+    invoke_mode: str = "BUFFERED"  # or RESPONSE_STREAM (a streaming function behind the Lambda Web Adapter)
 
     @property
     def display_name(self) -> str:
-        return f"{self.function_name}:{self.qualifier} ({self.auth_type})"
+        return f"{self.function_name}:{self.qualifier} ({self.auth_type}, {self.invoke_mode})"
 
 
 @dataclass(frozen=True)

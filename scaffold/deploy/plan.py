@@ -84,6 +84,7 @@ class Plan:
     account_id: str
     steps: list[Step]
     artifact: dict[str, Any] | None = None
+    notes: list[str] = field(default_factory=list)  # what the reader must know about this deployment
 
     @property
     def changes(self) -> list[Step]:
@@ -109,6 +110,7 @@ class Plan:
             f"Plan to {verb} {self.project} ({self.target}) in {self.region}, account {self.account_id}:"
         ]
         lines += [f"  {step.describe()}" for step in self.steps]
+        lines += [f"Note: {note}" for note in self.notes]
         lines.append(self.summary() + ".")
         return "\n".join(lines)
 
@@ -121,6 +123,7 @@ class Plan:
             "artifact": self.artifact,
             "steps": [step.to_json() for step in self.steps],
             "counts": self.counts(),
+            "notes": self.notes,
         }
 
 

@@ -12,6 +12,9 @@ with ``jwt`` every request is authenticated by the handler's own JWT check (``AG
 agent runs; with ``none`` nothing is, which suits only a demo.
 
 The version's description is the code key, so a new artifact publishes a new version and moves the alias.
+With ``lambda_snapstart`` the function has ``SnapStart: ApplyOn=PublishedVersions`` (that version is the
+snapshot the alias serves); with ``lambda_streaming`` it runs behind the Lambda Web Adapter layer
+(``lambda_features``) and the URL streams (``InvokeMode: RESPONSE_STREAM``).
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from dataclasses import dataclass
 
 from ..errors import BadInput
 from ..project import Project
+from . import lambda_features
 from .artifact import Artifact, architecture, code_key, python_minor
 from .cfn import (
     ACCOUNT,
@@ -114,6 +118,8 @@ def build(project: Project, artifact: Artifact) -> Template:
     auth = _URL_AUTH.get(answer(answers, "auth", "none"))
     if auth is None:
         raise BadInput(f"Unknown auth answer {answers.get('auth')!r}; expected none, jwt or iam.")
+    lambda_features.check(project, "function_url")
+    streaming = lambda_features.streaming(project)
     store = session_store(answers, project.package_name)
     template = Template(
         description=f"{project.project_name}: Strands agent on AWS Lambda, Function URL auth {auth.note}",
@@ -159,6 +165,15 @@ def build(project: Project, artifact: Artifact) -> Template:
         },
         *_FUNCTION_SKIPS,
     )
+    properties = resources["Function"]["Properties"]
+    if lambda_features.snapstart(project):
+        properties["SnapStart"] = {"ApplyOn": "PublishedVersions"}
+    if streaming:
+        layer = lambda_features.web_adapter_layer(
+            "${AWS::Region}", "${AWS::Partition}", architecture(artifact)
+        )
+        properties["Layers"] = [sub(layer)]
+        properties["Environment"]["Variables"].update(lambda_features.streaming_environment())
     resources["FunctionVersion"] = {
         "Type": "AWS::Lambda::Version",
         "Properties": {"FunctionName": ref("Function"), "Description": sub(f"${{{CODE_KEY}}}")},
@@ -171,7 +186,7 @@ def build(project: Project, artifact: Artifact) -> Template:
             "Name": ALIAS,
         },
     }
-    _add_url(template, auth)
+    _add_url(template, auth, "RESPONSE_STREAM" if streaming else "BUFFERED")
     template.output("FunctionUrl", get_att("FunctionUrl", "FunctionUrl"), f"HTTPS endpoint ({auth.note})")
     template.output("FunctionArn", get_att("Function", "Arn"), "The function (unqualified ARN).")
     template.output("AliasArn", ref("LiveAlias"), f"The '{ALIAS}' alias the URL invokes.")
@@ -179,7 +194,7 @@ def build(project: Project, artifact: Artifact) -> Template:
     return template
 
 
-def _add_url(template: Template, auth: UrlAuth) -> None:
+def _add_url(template: Template, auth: UrlAuth, invoke_mode: str) -> None:
     resources = template.resources
     resources["FunctionUrl"] = {
         "Type": "AWS::Lambda::Url",
@@ -190,7 +205,7 @@ def _add_url(template: Template, auth: UrlAuth) -> None:
             "TargetFunctionArn": get_att("Function", "Arn"),
             "Qualifier": ALIAS,
             "AuthType": auth.auth_type,
-            "InvokeMode": "BUFFERED",  # the Python runtime cannot stream; the adapter buffers SSE
+            "InvokeMode": invoke_mode,  # RESPONSE_STREAM only behind the Lambda Web Adapter
         },
     }
     if auth.auth_type == "NONE":

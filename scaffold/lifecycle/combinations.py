@@ -22,6 +22,7 @@ AgentCore memory with lambda (lambda-iam-s3, lambda-jwt-acm), bedrock guardrails
 with agentcore (everything); every protocol behind jwt with an A2A runtime (everything) and an MCP runtime
 with iam (agentcore-iam). ``everything`` also uses the longest project name, so every optional file is
 checked against the line-length limit; agentcore-iam and lambda-iam-s3 take the other two Python versions.
+lambda-jwt-acm streams (``lambda_streaming``); the others keep the buffered handler, SnapStart on by default.
 
 For a layer, forced answers replace the curated values (duplicates collapse); for any template, a choice
 value still uncovered (a layer's own question, another template's questions) gets one more combination.
@@ -106,6 +107,8 @@ COMBINATIONS: dict[str, dict[str, Any]] = {
         "memory_id": "",  # set at deploy time with AGENT_MEMORY_ID
         "guardrails": "none",
         "telemetry": "otlp",
+        "lambda_streaming": True,  # the streaming app with JWT (SnapStart is covered by the defaults)
+        "lambda_snapstart": False,
     },
     "iam-mixed": {
         "targets": ["agentcore", "lambda", "local"],

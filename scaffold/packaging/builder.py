@@ -24,7 +24,7 @@ from .lock import project_dependencies, resolve
 from .progress import Progress, Steps
 from .selection import Selection, select_files
 from .sizes import check_unzipped, check_zipped
-from .targets import AGENTCORE_LAUNCHER, ZIP, PackageTarget, SizeLimits, package_target
+from .targets import ZIP, Launcher, PackageTarget, SizeLimits, package_target
 
 BUILD_VERSION = 1  # bump when the zip layout changes, so old index entries stop matching
 BUILD_DIR = Path(".scaffold", "build")
@@ -186,15 +186,15 @@ def _unless_too_old(
     return ()
 
 
-def _project_sizes(selection: Selection, launcher: str | None) -> dict[str, int]:
+def _project_sizes(selection: Selection, launcher: Launcher | None) -> dict[str, int]:
     sizes = {file.rel: file.size for file in selection.files}
     if launcher is not None:
-        if AGENTCORE_LAUNCHER in sizes:
+        if launcher.name in sizes:
             raise PackagingError(
-                f"The project has its own {AGENTCORE_LAUNCHER}, the name of the launcher packaging generates "
-                "for AgentCore; rename it, or list it in .scaffoldignore."
+                f"The project has its own {launcher.name}, the name of the launcher packaging generates "
+                "for this target; rename it, or list it in .scaffoldignore."
             )
-        sizes[AGENTCORE_LAUNCHER] = len(launcher.encode())
+        sizes[launcher.name] = len(launcher.text.encode())
     return sizes
 
 
@@ -215,7 +215,7 @@ def _input_key(
     layer: DepsLayer,
     left_out: tuple[str, ...],
     selection: Selection,
-    launcher: str | None,
+    launcher: Launcher | None,
     interpreter: Interpreter | None,
 ) -> str:
     inputs = {
@@ -225,19 +225,19 @@ def _input_key(
         "python": python,
         "layer": layer.key,
         "left_out": left_out,
-        "launcher": launcher,
+        "launcher": [launcher.name, launcher.text, launcher.executable] if launcher else None,
         "bytecode": interpreter.version if interpreter else None,
         "files": [(file.rel, file.digest(), file.executable) for file in selection.files],
     }
     return hashlib.sha256(json.dumps(inputs, sort_keys=True).encode()).hexdigest()
 
 
-def _project_entries(selection: Selection, launcher: str | None, staging: Path) -> list[Entry]:
+def _project_entries(selection: Selection, launcher: Launcher | None, staging: Path) -> list[Entry]:
     entries = [Entry(file.rel, file.path, file.executable) for file in selection.files]
     if launcher is not None:
-        path = staging / AGENTCORE_LAUNCHER
-        path.write_text(launcher, encoding="utf-8")
-        entries.append(Entry(AGENTCORE_LAUNCHER, path))
+        path = staging / launcher.name
+        path.write_text(launcher.text, encoding="utf-8")
+        entries.append(Entry(launcher.name, path, launcher.executable))
     return entries
 
 

@@ -63,10 +63,51 @@ def _apigatewayv2_lists_authorizers() -> None:
     ApiGatewayV2Response.get_authorizers = get_authorizers  # type: ignore[attr-defined]
 
 
+def _lambda_records_snapstart_and_uses_public_layers() -> None:
+    """moto reports SnapStart as always off and refuses a layer version of another account; AWS records a
+    function's ``SnapStart.ApplyOn`` (optimising published versions) and lets any account use a public
+    layer, such as the Lambda Web Adapter's. Teach moto both; nothing else about it is changed."""
+    from moto.awslambda.models import LambdaFunction
+
+    original_init = LambdaFunction.__init__
+    original_update = LambdaFunction.update_configuration
+    original_configuration = LambdaFunction.get_configuration
+    original_layers = LambdaFunction._get_layers_data
+
+    def init(self: Any, account_id: str, spec: dict[str, Any], *args: Any, **kwargs: Any) -> None:
+        self._snap_start = (spec.get("SnapStart") or {}).get("ApplyOn", "None")
+        original_init(self, account_id, spec, *args, **kwargs)
+
+    def update_configuration(self: Any, updates: dict[str, Any]) -> dict[str, Any]:
+        if "SnapStart" in updates:
+            self._snap_start = updates["SnapStart"].get("ApplyOn", "None")
+        return original_update(self, updates)
+
+    def get_configuration(self: Any, on_create: bool = False) -> dict[str, Any]:
+        configuration = original_configuration(self, on_create)
+        apply_on = getattr(self, "_snap_start", "None")
+        published = str(configuration.get("Version")) != "$LATEST"
+        status = "On" if apply_on == "PublishedVersions" and published else "Off"
+        configuration["SnapStart"] = {"ApplyOn": apply_on, "OptimizationStatus": status}
+        return configuration
+
+    def layers(self: Any, arns: list[str]) -> list[dict[str, Any]]:
+        return [
+            original_layers(self, [arn])[0] if f":{self.account_id}:" in arn else {"Arn": arn, "CodeSize": 0}
+            for arn in arns
+        ]
+
+    LambdaFunction.__init__ = init  # type: ignore[method-assign]
+    LambdaFunction.update_configuration = update_configuration  # type: ignore[method-assign]
+    LambdaFunction.get_configuration = get_configuration  # type: ignore[method-assign]
+    LambdaFunction._get_layers_data = layers  # type: ignore[method-assign]
+
+
 @pytest.fixture(scope="session")
 def moto_url() -> Iterator[str]:
     _agentcore_updates_finish()
     _apigatewayv2_lists_authorizers()
+    _lambda_records_snapstart_and_uses_public_layers()
     with moto_server(REGION) as url, pytest.MonkeyPatch.context() as env:
         env.delenv("SCAFFOLD_BEARER_TOKEN", raising=False)
         yield url

@@ -99,6 +99,13 @@ ANSWER_SETS: Mapping[str, dict[str, Any]] = {
         "model_provider": "anthropic",
         "model_id": "claude-sonnet-4",
     },
+    "lambda-snapstart": {"lambda_snapstart": True},
+    "lambda-streaming-jwt": {
+        "lambda_streaming": True,
+        "auth": "jwt",
+        "jwt_discovery_url": DISCOVERY_URL,
+        "jwt_allowed_clients": "web-client",
+    },
 }
 
 

@@ -211,3 +211,25 @@ def test_export_from_a_really_generated_project(tmp_path: Path) -> None:
     assert env["AGENT_SESSION_BUCKET"] == "real-sessions"
     assert env["AGENT_MODEL_ID"] == "us.anthropic.claude-sonnet-4-20250514-v1:0"
     assert written[0].name == "real-agent-lambda.template.json"
+
+
+def test_snapstart_applies_to_the_published_version_the_alias_serves() -> None:
+    resources = body("lambda", "lambda-snapstart")["Resources"]
+    assert resources["Function"]["Properties"]["SnapStart"] == {"ApplyOn": "PublishedVersions"}
+    assert resources["LiveAlias"]["Properties"]["FunctionVersion"] == {
+        "Fn::GetAtt": ["FunctionVersion", "Version"]
+    }
+    assert "SnapStart" not in body("lambda")["Resources"]["Function"]["Properties"]  # off unless answered
+
+
+def test_a_streaming_function_runs_behind_the_web_adapter_and_its_url_streams() -> None:
+    resources = body("lambda", "lambda-streaming-jwt", entrypoint="run.sh")["Resources"]
+    function = resources["Function"]["Properties"]
+    assert function["Handler"] == "run.sh"
+    layer = "arn:${AWS::Partition}:lambda:${AWS::Region}:753240598075:layer:LambdaAdapterLayerArm64:25"
+    assert function["Layers"] == [{"Fn::Sub": layer}]
+    variables = function["Environment"]["Variables"]
+    assert variables["AWS_LAMBDA_EXEC_WRAPPER"] == "/opt/bootstrap"
+    assert variables["AWS_LWA_INVOKE_MODE"] == "response_stream"
+    assert resources["FunctionUrl"]["Properties"]["InvokeMode"] == "RESPONSE_STREAM"
+    assert body("lambda")["Resources"]["FunctionUrl"]["Properties"]["InvokeMode"] == "BUFFERED"

@@ -138,6 +138,15 @@ class KeyStore:
         """Load the discovery document and keys now (e.g. at server start) instead of on the first token."""
         self.key(None)
 
+    def forget(self) -> None:
+        """Drop the keys, the parsed keys and the fetch clock (after a SnapStart restore): the next token
+        fetches again, since the snapshot's keys and monotonic timestamps belong to another time."""
+        with self._lock:
+            self._snapshot = None
+            self._last_attempt = None
+            self._inflight = None  # a fetch thread does not survive a snapshot
+            self._parsed = {}
+
     def key(self, kid: str | None) -> Jwk | None:
         """The verification key ``kid``, waiting (on this thread) for a fetch when one is needed."""
         found = self.lookup(kid)

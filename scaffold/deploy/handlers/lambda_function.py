@@ -21,7 +21,17 @@ from ..models import LambdaAlias, LambdaFunction
 from ..state import Record
 from .base import Handler, Observed, register
 
-_CONFIG_FIELDS = ("role_arn", "handler", "runtime", "memory_mb", "timeout_s", "environment", "log_group")
+_CONFIG_FIELDS = (
+    "role_arn",
+    "handler",
+    "runtime",
+    "memory_mb",
+    "timeout_s",
+    "environment",
+    "log_group",
+    "layers",
+    "snap_start",
+)
 _ROLE_PROPAGATION_S = 90.0  # a new IAM role can take a few seconds before Lambda may assume it
 
 
@@ -57,6 +67,8 @@ class FunctionHandler(Handler[LambdaFunction]):
             "environment": ctx.resolve(res.environment),
             "code_sha256": res.code_sha256,
             "log_group": res.log_group,
+            "layers": list(res.layers),
+            "snap_start": res.snap_start,
             "published": True,
         }
 
@@ -128,6 +140,8 @@ class FunctionHandler(Handler[LambdaFunction]):
             "Timeout": res.timeout_s,
             "Environment": {"Variables": ctx.resolve(res.environment)},
             "LoggingConfig": {"LogFormat": "Text", "LogGroup": res.log_group},
+            "Layers": list(res.layers),
+            "SnapStart": {"ApplyOn": "PublishedVersions" if res.snap_start else "None"},
         }
 
 
@@ -206,6 +220,8 @@ def _comparable(configuration: dict[str, Any]) -> dict[str, Any]:
         "code_sha256": hex_sha256(configuration.get("CodeSha256")),
         "log_group": (configuration.get("LoggingConfig") or {}).get("LogGroup")
         or f"/aws/lambda/{configuration.get('FunctionName')}",
+        "layers": [layer.get("Arn") for layer in configuration.get("Layers") or []],
+        "snap_start": (configuration.get("SnapStart") or {}).get("ApplyOn") == "PublishedVersions",
     }
 
 

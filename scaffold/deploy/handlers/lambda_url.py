@@ -20,25 +20,27 @@ class FunctionUrlHandler(Handler[FunctionUrl]):
         found = _get_url(res.function_name, res.qualifier, ctx)
         if found is None:
             return None
-        return Observed(
-            record=_record(res.function_name, res.qualifier, found), actual={"auth_type": found["AuthType"]}
-        )
+        actual = {"auth_type": found["AuthType"], "invoke_mode": found.get("InvokeMode") or "BUFFERED"}
+        return Observed(record=_record(res.function_name, res.qualifier, found), actual=actual)
 
     def desired(self, res: FunctionUrl, ctx: DeployContext) -> dict[str, Any]:
-        return {"auth_type": res.auth_type}
+        return {"auth_type": res.auth_type, "invoke_mode": res.invoke_mode}
 
     def create(self, res: FunctionUrl, ctx: DeployContext) -> Record:
         created = ctx.client("lambda").create_function_url_config(
             FunctionName=res.function_name,
             Qualifier=res.qualifier,
             AuthType=res.auth_type,
-            InvokeMode="BUFFERED",  # the Python managed runtime buffers; SSE arrives as one body
+            InvokeMode=res.invoke_mode,  # BUFFERED: SSE arrives as one body; RESPONSE_STREAM: as written
         )
         return _record(res.function_name, res.qualifier, created)
 
     def update(self, res: FunctionUrl, observed: Observed, changes: list[str], ctx: DeployContext) -> Record:
         updated = ctx.client("lambda").update_function_url_config(
-            FunctionName=res.function_name, Qualifier=res.qualifier, AuthType=res.auth_type
+            FunctionName=res.function_name,
+            Qualifier=res.qualifier,
+            AuthType=res.auth_type,
+            InvokeMode=res.invoke_mode,
         )
         return _record(res.function_name, res.qualifier, updated)
 
@@ -55,7 +57,9 @@ class FunctionUrlHandler(Handler[FunctionUrl]):
 
     def inspect(self, record: Record, ctx: DeployContext) -> Observed | None:
         found = _get_url(record["function"], record["qualifier"], ctx)
-        return None if found is None else Observed(record=record, detail=str(found["AuthType"]))
+        if found is None:
+            return None
+        return Observed(record=record, detail=f"{found['AuthType']} {found.get('InvokeMode') or 'BUFFERED'}")
 
 
 @register("lambda_permission")
@@ -141,6 +145,7 @@ def _record(function: str, qualifier: str, config: dict[str, Any]) -> Record:
         "qualifier": qualifier,
         "url": config["FunctionUrl"],
         "auth_type": config["AuthType"],
+        "invoke_mode": config.get("InvokeMode") or "BUFFERED",
     }
 
 

@@ -25,8 +25,11 @@ DISCOVERY_SUFFIX = "/.well-known/openid-configuration"
 def function_url(inputs: TargetInputs) -> list[Resource]:
     function = inputs.names.function
     auth_type = "NONE" if answer(inputs.project, "auth") == "jwt" else "AWS_IAM"
+    mode = "RESPONSE_STREAM" if inputs.project.answers.get("lambda_streaming") else "BUFFERED"
     resources: list[Resource] = [
-        FunctionUrl(key="function_url", function_name=function, qualifier=ALIAS, auth_type=auth_type)
+        FunctionUrl(
+            key="function_url", function_name=function, qualifier=ALIAS, auth_type=auth_type, invoke_mode=mode
+        )
     ]
     if auth_type == "NONE":
         resources += [

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from ...errors import BadInput
+from ...iac import lambda_features
 from ...project import Project
 from ..artifacts import ArtifactInfo
 from ..config import TargetSettings, answer
@@ -46,6 +47,8 @@ class LambdaDeployer:
         "memory_mb": 1024,
         "timeout_s": 150,  # above the agent's own request timeout (120 s), so it answers 504 itself
         "frontend": "function_url",  # or http_api (lambda_frontends.py)
+        # the Lambda Web Adapter layer a streaming function runs on
+        "web_adapter_layer_version": lambda_features.DEFAULT_LAYER_VERSION,
     }
 
     def check(self, project: Project, settings: TargetSettings) -> None:
@@ -58,6 +61,7 @@ class LambdaDeployer:
         jwt_api = settings["frontend"] == "http_api" and answer(project, "auth") == "jwt"
         if jwt_api and not answer(project, "jwt_discovery_url").endswith(DISCOVERY_SUFFIX):
             raise BadInput(f"frontend=http_api needs a jwt_discovery_url ending in {DISCOVERY_SUFFIX}.")
+        lambda_features.check(project, settings["frontend"])
 
     def artifact_options(self, inputs: TargetInputs) -> ArtifactOptions:
         return ArtifactOptions(
@@ -68,6 +72,9 @@ class LambdaDeployer:
     def resources(self, inputs: TargetInputs, artifact: ArtifactInfo | None) -> list[Resource]:
         names, scope, project = inputs.names, inputs.scope, inputs.project
         env = agent_environment(project, self.name, inputs.settings)
+        layer = self._web_adapter_layer(inputs)
+        if layer:
+            env = {**lambda_features.streaming_environment(), **env}
         log_group_arn = (
             f"arn:{scope.partition}:logs:{scope.region}:{scope.account_id}:log-group:{names.lambda_log_group}"
         )
@@ -130,6 +137,8 @@ class LambdaDeployer:
                 log_group=names.lambda_log_group,
                 tags=names.tags,
                 description=f"{project.project_name} agent (agent-scaffold)",
+                layers=(layer,) if layer else (),
+                snap_start=lambda_features.snapstart(project),
             ),
             LambdaAlias(
                 key="alias", function_name=names.function, name=ALIAS, version=Ref("function", "version")
@@ -137,6 +146,22 @@ class LambdaDeployer:
         ]
         resources += FRONTENDS[inputs.settings["frontend"]](inputs)
         return resources
+
+    def notes(self, inputs: TargetInputs) -> list[str]:
+        """What the plan tells the reader about SnapStart's limits and the streaming layer."""
+        return lambda_features.notes(inputs.project, self._web_adapter_layer(inputs))
+
+    @staticmethod
+    def _web_adapter_layer(inputs: TargetInputs) -> str | None:
+        if not lambda_features.streaming(inputs.project):
+            return None
+        scope, settings = inputs.scope, inputs.settings
+        return lambda_features.web_adapter_layer(
+            scope.region,
+            scope.partition,
+            settings["architecture"],
+            int(settings["web_adapter_layer_version"]),
+        )
 
     def outputs(self, state: DeployState) -> dict[str, str]:
         found = state.resources
@@ -162,6 +187,8 @@ class LambdaDeployer:
 
     @staticmethod
     def _handler(project: Project, artifact: ArtifactInfo | None) -> str:
+        if lambda_features.streaming(project):
+            return lambda_features.STREAM_HANDLER
         given = artifact.entrypoint[0] if artifact and artifact.entrypoint else ""
         if _HANDLER.match(given) and not given.endswith(".py"):
             return given
