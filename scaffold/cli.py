@@ -9,6 +9,7 @@ from __future__ import annotations
 import click
 
 from . import __version__
+from .commands.ci import ci
 from .commands.configure import configure
 from .commands.deploy import deploy
 from .commands.destroy import destroy
@@ -61,7 +62,7 @@ def cli() -> None:
 
 for _command in (new, run, serve, invoke_command, package, deploy, status, logs, destroy):
     cli.add_command(_command)
-for _command in (target, configure, update, check_update, template):
+for _command in (target, configure, update, check_update, template, ci):
     cli.add_command(_command)
 
 
