@@ -82,7 +82,7 @@ def _lambda_statements(project: str, package: str) -> list[Statement]:
     return [
         statement("ManageTheFunction", manage, functions),
         statement("ManageTheHttpApi", gateway, apis),
-        statement("TagTheHttpApi", ["apigateway:TagResource", "apigateway:POST"], tags),
+        statement("TagTheHttpApi", ["apigateway:POST", "apigateway:PUT"], tags),  # tags are POST/PUT /tags/{arn}
         *_log_groups(f"/aws/lambda/{project}"),
     ]
 
