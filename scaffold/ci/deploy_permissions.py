@@ -47,7 +47,9 @@ def _code_bucket(project: str) -> list[Statement]:
     ]  # fmt: skip
     return [
         statement("ManageTheCodeBucket", manage, [bucket]),
-        statement("ReadAndWriteArtifacts", ["s3:PutObject", "s3:GetObject", "s3:DeleteObject"], [f"{bucket}/*"]),
+        statement(
+            "ReadAndWriteArtifacts", ["s3:PutObject", "s3:GetObject", "s3:DeleteObject"], [f"{bucket}/*"]
+        ),
     ]
 
 
@@ -67,8 +69,9 @@ def _log_groups(prefix: str) -> list[Statement]:
 def _lambda_statements(project: str, package: str) -> list[Statement]:
     functions = [f"{_LAMBDA}{project}", f"{_LAMBDA}{project}:*", f"{_LAMBDA}{project}-*"]
     manage = [
-        "lambda:CreateFunction", "lambda:GetFunction", "lambda:GetFunctionConfiguration", "lambda:DeleteFunction",
-        "lambda:UpdateFunctionCode", "lambda:UpdateFunctionConfiguration", "lambda:PublishVersion",
+        "lambda:CreateFunction", "lambda:GetFunction", "lambda:GetFunctionConfiguration",
+        "lambda:DeleteFunction", "lambda:UpdateFunctionCode", "lambda:UpdateFunctionConfiguration",
+        "lambda:PublishVersion",
         "lambda:ListVersionsByFunction", "lambda:CreateAlias", "lambda:GetAlias", "lambda:UpdateAlias",
         "lambda:DeleteAlias", "lambda:CreateFunctionUrlConfig", "lambda:GetFunctionUrlConfig",
         "lambda:UpdateFunctionUrlConfig", "lambda:DeleteFunctionUrlConfig", "lambda:AddPermission",
@@ -82,7 +85,8 @@ def _lambda_statements(project: str, package: str) -> list[Statement]:
     return [
         statement("ManageTheFunction", manage, functions),
         statement("ManageTheHttpApi", gateway, apis),
-        statement("TagTheHttpApi", ["apigateway:POST", "apigateway:PUT"], tags),  # tags are POST/PUT /tags/{arn}
+        # API Gateway tags are POST/PUT on /tags/{arn}; there is no apigateway:TagResource action.
+        statement("TagTheHttpApi", ["apigateway:POST", "apigateway:PUT"], tags),
         *_log_groups(f"/aws/lambda/{project}"),
     ]
 

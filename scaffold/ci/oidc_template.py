@@ -52,7 +52,7 @@ def build(project: str, package: str, target: str, repository: str | None = None
         REPOSITORY: repository_parameter,
         PROVIDER_ARN: parameter(
             "String",
-            "ARN of the account's existing GitHub OIDC provider; empty creates one (an account has at most one).",
+            "ARN of the account's existing GitHub OIDC provider; empty creates one (one per account).",
             Default="",
         ),
         BOUNDARY: parameter(

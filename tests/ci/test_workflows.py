@@ -138,6 +138,6 @@ def test_a_custom_install_command_replaces_the_default() -> None:
 
 
 def test_the_default_install_is_this_version_in_both_the_command_and_the_template() -> None:
-    assert DEFAULT_SCAFFOLD_INSTALL == f"python -m pip install agent-scaffold=={__version__}"
+    assert f"python -m pip install agent-scaffold=={__version__}" == DEFAULT_SCAFFOLD_INSTALL
     questions = yaml.safe_load((builtin_template() / "copier.yml").read_text(encoding="utf-8"))
     assert questions["scaffold_install"]["default"] == DEFAULT_SCAFFOLD_INSTALL
