@@ -176,8 +176,10 @@ def test_defaults(rendered: Callable[[str], Path]) -> None:
         "memory": "file",
         "guardrails": "none",
         "telemetry": "none",
+        "ci": "none",
     }
     assert (project / "my_agent" / "agent.py").is_file()
+    assert not (project / ".github").exists()
 
 
 @pytest.mark.parametrize("name", list(ANSWER_SETS))

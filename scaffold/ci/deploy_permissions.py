@@ -48,7 +48,9 @@ def _code_bucket(project: str) -> list[Statement]:
     return [
         statement("ManageTheCodeBucket", manage, [bucket]),
         statement(
-            "ReadAndWriteArtifacts", ["s3:PutObject", "s3:GetObject", "s3:DeleteObject"], [f"{bucket}/*"]
+            "ReadAndWriteArtifacts",
+            ["s3:PutObject", "s3:GetObject", "s3:DeleteObject", "s3:AbortMultipartUpload"],
+            [f"{bucket}/*"],
         ),
     ]
 

@@ -10,8 +10,10 @@ where an organisation requires it.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
+from ..errors import BadInput
 from ..iac.cfn import Template, get_att, parameter, ref, substitute
 from ..iac.policies import document
 from .deploy_permissions import deploy_statements
@@ -21,6 +23,7 @@ AUDIENCE = "sts.amazonaws.com"
 # GitHub's intermediate certificate thumbprints as AWS documents them; IAM no longer checks them for this
 # issuer, but the property keeps older partitions and tools happy.
 THUMBPRINTS = ["6938fd4d98bab03faadb97b34396831e3780aea1", "1c58a3a8518e8759bf075b76b750d4f2df264fcd"]
+REPOSITORY_PATTERN = "^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$"
 SUBJECTS = ("ref:refs/heads/main", "environment:staging", "environment:production")
 
 REPOSITORY = "GitHubRepository"
@@ -44,9 +47,11 @@ def build(project: str, package: str, target: str, repository: str | None = None
     repository_parameter = parameter(
         "String",
         "The GitHub repository (owner/name) whose workflows may assume the deploy role.",
-        AllowedPattern="^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$",
+        AllowedPattern=REPOSITORY_PATTERN,
     )
     if repository:
+        if not re.match(REPOSITORY_PATTERN, repository):
+            raise BadInput(f"--repo must be a GitHub OWNER/NAME (e.g. my-org/my-agent); got {repository!r}.")
         repository_parameter["Default"] = repository
     template.parameters = {
         REPOSITORY: repository_parameter,

@@ -65,15 +65,22 @@ def github(
     from ..ci import github as generator
     from ..ci import oidc_template as oidc
 
+    if repo and oidc_template is None:
+        raise click.UsageError(
+            "--repo sets the OIDC template's repository: use it with --oidc-template FILE."
+        )
     project = locate_project(project_dir)
     settings = generator.settings_from_answers(
         project.answers, target=target, scaffold_install=scaffold_install
     )
-    outcomes = generator.write_workflows(project.root, generator.render_workflows(settings), force=force)
+    workflows = generator.render_workflows(settings)
+    role_template = None  # built before anything is written, so bad input leaves no file behind
     if oidc_template is not None:
         body = oidc.build(project.project_name, project.package_name, settings.ci_target, repo)
-        path = oidc_template if oidc_template.is_absolute() else Path.cwd() / oidc_template
-        outcomes.append(generator.write_unless_edited(path, oidc.to_text(body), force=force))
+        role_template = (oidc_template.resolve(), oidc.to_text(body))
+    outcomes = generator.write_workflows(project.root, workflows, force=force)
+    if role_template is not None:
+        outcomes.append(generator.write_unless_edited(*role_template, force=force))
     files = [{"path": str(item.path), "outcome": item.outcome} for item in outcomes]
     if as_json:
         click.echo(json.dumps({"target": settings.ci_target, "files": files}, indent=2))

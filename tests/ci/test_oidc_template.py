@@ -5,6 +5,7 @@ permissions boundary, and permissions scoped to the project's own resources."""
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -178,3 +179,19 @@ def test_the_command_writes_the_template_for_the_projects_ci_target(
     body = json.loads(path.read_text())
     assert body["Parameters"]["GitHubRepository"]["Default"] == "o/r"
     assert "(lambda)" in body["Description"]
+
+
+def test_a_malformed_repository_is_refused_before_anything_is_written(
+    lambda_project: Path, tmp_path: Path
+) -> None:
+    project = Path(shutil.copytree(lambda_project, tmp_path / "demo-agent"))
+    shutil.rmtree(project / ".github")
+    path = tmp_path / "role.json"
+    args = ["ci", "github", "--project", str(project), "--oidc-template", str(path)]
+    result = run_cli(*args, "--repo", "my-org")
+    assert result.exit_code == 2
+    assert result.output.strip() == (
+        "Error: --repo must be a GitHub OWNER/NAME (e.g. my-org/my-agent); got 'my-org'."
+    )
+    assert not path.exists() and not (project / ".github").exists()
+    assert run_cli("ci", "github", "--project", str(lambda_project), "--repo", "o/r").exit_code == 2
