@@ -59,7 +59,7 @@ def test_checkov_finds_no_failed_check(templates: dict[str, Path]) -> None:
     for report in reports:
         assert report["check_type"] == "cloudformation"
         assert report["summary"]["failed"] == 0 and report["summary"]["parsing_errors"] == 0
-        assert report["summary"]["passed"] > 0
+        assert report["summary"]["passed"] >= 9 and report["summary"]["skipped"] == 0
 
 
 def test_checkov_would_catch_a_wildcard_role(templates: dict[str, Path], tmp_path: Path) -> None:
@@ -79,11 +79,14 @@ def test_checkov_would_catch_a_wildcard_role(templates: dict[str, Path], tmp_pat
     assert json.loads(result.stdout)["summary"]["failed"] > 0
 
 
-def test_every_checkov_suppression_has_a_reason(templates: dict[str, Path]) -> None:
+def test_no_checkov_check_is_suppressed(templates: dict[str, Path]) -> None:
+    """Nothing to explain: a future suppression must come with a reason, and this test changes with it."""
     for path in templates.values():
-        for name, resource in json.loads(path.read_text())["Resources"].items():
-            for skip in resource.get("Metadata", {}).get("checkov", {}).get("skip", []):
-                assert len(skip["comment"]) > 40, f"{name}: {skip}"
+        body = json.loads(path.read_text())
+        skipped = [
+            name for name, resource in body["Resources"].items() if "checkov" in resource.get("Metadata", {})
+        ]
+        assert skipped == [] and "checkov" not in body.get("Metadata", {})
 
 
 def test_only_this_repositorys_main_branch_and_environments_may_assume_the_role(
