@@ -97,3 +97,15 @@ def test_the_oidc_template_file_is_kept_when_edited(project: Path, tmp_path: Pat
     again = run_cli("ci", "github", "--project", str(project), "--oidc-template", str(path), "--json")
     assert _outcomes(again.stdout)["role.json"] == "kept"
     assert path.read_text(encoding="utf-8") == "{}\n"
+
+
+def test_template_validation_reads_github_expressions_as_workflow_syntax(project: Path) -> None:
+    """`scaffold template validate` flags unrendered Jinja: ``${{ ... }}`` is not, ``{{ x }}`` still is."""
+    from scaffold.lifecycle.validate import leftover_syntax
+
+    workflow = project / WORKFLOWS[1]
+    assert "${{ vars.AWS_DEPLOY_ROLE_ARN }}" in workflow.read_text(encoding="utf-8")
+    assert [item for item in leftover_syntax(project) if item.startswith(".github/")] == []
+    workflow.write_text(workflow.read_text(encoding="utf-8") + "# {{ project_name }} ${{ github.sha }}\n")
+    found = [item for item in leftover_syntax(project) if item.startswith(".github/")]
+    assert found == [f"{WORKFLOWS[1]}:{len(workflow.read_text().splitlines())}: {{{{"]
