@@ -9,6 +9,7 @@ from __future__ import annotations
 import click
 
 from . import __version__
+from .commands.ci import ci
 from .commands.configure import configure
 from .commands.deploy import deploy
 from .commands.destroy import destroy
@@ -67,7 +68,7 @@ for _command in (new, run, serve, dev, invoke_command, eval_command, loadtest):
     cli.add_command(_command)
 for _command in (package, deploy, status, logs, rollback, destroy):
     cli.add_command(_command)
-for _command in (target, configure, update, check_update, template):
+for _command in (target, configure, update, check_update, template, ci):
     cli.add_command(_command)
 
 

@@ -193,8 +193,10 @@ def test_defaults(rendered: Callable[[str], Path]) -> None:
         "guardrails": "none",
         "telemetry": "none",
         "protocols": [],  # HTTP and /ws only; agentcore_protocol is asked only when there are protocols
+        "ci": "none",
     }
     assert (project / "my_agent" / "agent.py").is_file()
+    assert not (project / ".github").exists()
 
 
 @pytest.mark.parametrize("name", list(ANSWER_SETS))

@@ -159,6 +159,11 @@ def _check(case: CaseResult, temp: Path, say: Progress) -> None:
     say(f"{case.name}: {verdict} (ruff {case.ruff.label}, tests: {counts})")
 
 
+# GitHub Actions expressions (``${{ github.ref }}`` in .github/workflows/) are the workflow's own syntax,
+# written on purpose by the template's ci answer: not Jinja left unrendered.
+GITHUB_EXPRESSION = re.compile(r"\$\{\{[^{}]*\}\}")
+
+
 def leftover_syntax(project: Path) -> list[str]:
     """``path:line: marker`` for each unrendered Jinja delimiter in a generated text file."""
     found: list[str] = []
@@ -171,6 +176,7 @@ def leftover_syntax(project: Path) -> list[str]:
         except (UnicodeDecodeError, OSError):
             continue  # binary files carry no template syntax worth reporting
         for number, line in enumerate(text.splitlines(), start=1):
+            line = GITHUB_EXPRESSION.sub("", line)
             markers = [marker for marker in UNRENDERED if marker in line]
             if markers:
                 found.append(f"{relative.as_posix()}:{number}: {markers[0]}")

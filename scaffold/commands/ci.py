@@ -1,0 +1,99 @@
+"""``scaffold ci github``: GitHub Actions workflows (and, on request, the AWS OIDC role) for a project.
+
+The work is in ``scaffold.ci``; this module maps options to it and reports which files were written,
+left unchanged, or kept because the user edited them (``--force`` replaces those).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from ..project import locate_project
+from ._common import project_option
+
+EPILOG = """\b
+Examples:
+  scaffold ci github                                  # .github/workflows/scaffold-{test,deliver}.yml
+  scaffold ci github --target lambda                  # the target CI deploys (agentcore or lambda)
+  scaffold ci github --oidc-template ci-role.json --repo my-org/my-agent
+  scaffold ci github --scaffold-install "pip install git+https://github.com/my-org/agent-scaffold@v0.1.0"
+  scaffold ci github --force --json                   # replace edited files; {"files": [...]}
+
+\b
+Pull requests run the tests and, when evals/ has cases, `scaffold eval`. A push to main packages,
+deploys to the "staging" environment and invokes it with "ping"; the "production" job promotes the
+staging artifact after a reviewer approves (give the production environment required reviewers).
+AWS access is GitHub OIDC: set the repository variable AWS_DEPLOY_ROLE_ARN to the role from the
+--oidc-template stack. A workflow that exists with other content is kept unless --force; so is the
+template file. See docs/ci.md.
+
+\b
+Exit codes: 0 done (kept files are listed); 2 bad input (no deployable target, not in a project)."""
+
+
+@click.group("ci", short_help="Generate a CI pipeline for the project.")
+def ci() -> None:
+    """Generate CI pipelines: GitHub Actions workflows and the AWS role they assume."""
+
+
+@ci.command("github", epilog=EPILOG, short_help="GitHub Actions: test, stage, promote.")
+@click.option("--target", "-t", type=click.Choice(["agentcore", "lambda"]), help="The target CI deploys.")
+@click.option("--scaffold-install", metavar="COMMAND", help="How CI installs agent-scaffold.")
+@click.option(
+    "--oidc-template",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE",
+    help="Also write a CloudFormation template for the GitHub OIDC provider and the deploy role.",
+)
+@click.option("--repo", metavar="OWNER/NAME", help="Default GitHubRepository of the OIDC template.")
+@click.option("--force", is_flag=True, help="Replace files that were edited since they were generated.")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as one JSON object.")
+@project_option
+def github(
+    target: str | None,
+    scaffold_install: str | None,
+    oidc_template: Path | None,
+    repo: str | None,
+    force: bool,
+    as_json: bool,
+    project_dir: Path | None,
+) -> None:
+    """Write GitHub Actions workflows into the project's .github/workflows/."""
+    from ..ci import github as generator
+    from ..ci import oidc_template as oidc
+
+    if repo and oidc_template is None:
+        raise click.UsageError(
+            "--repo sets the OIDC template's repository: use it with --oidc-template FILE."
+        )
+    project = locate_project(project_dir)
+    settings = generator.settings_from_answers(
+        project.answers, target=target, scaffold_install=scaffold_install
+    )
+    workflows = generator.render_workflows(settings)
+    role_template = None  # built before anything is written, so bad input leaves no file behind
+    if oidc_template is not None:
+        body = oidc.build(project.project_name, project.package_name, settings.ci_target, repo)
+        role_template = (oidc_template.resolve(), oidc.to_text(body))
+    outcomes = generator.write_workflows(project.root, workflows, force=force)
+    if role_template is not None:
+        outcomes.append(generator.write_unless_edited(*role_template, force=force))
+    files = [{"path": str(item.path), "outcome": item.outcome} for item in outcomes]
+    if as_json:
+        click.echo(json.dumps({"target": settings.ci_target, "files": files}, indent=2))
+    else:
+        for item in outcomes:
+            click.echo(f"{item.outcome:<9} {_shown(item.path, project.root)}")
+    kept = [item for item in outcomes if item.outcome == generator.KEPT]
+    if kept:
+        click.echo(f"{len(kept)} edited file(s) kept; rerun with --force to replace them.", err=True)
+
+
+def _shown(path: Path, root: Path) -> str:
+    try:
+        return str(path.relative_to(root))
+    except ValueError:
+        return str(path)
