@@ -24,11 +24,7 @@ Examples:
 The project is re-rendered at its current template version with the new answers and only the
 difference is merged (copier update): your edits stay, conflicts are marked inline and listed.
 The project must be committed in git with no uncommitted changes. An answer that makes new
-questions relevant (auth=jwt) needs their answers in the same command.
-
-\b
-Exit codes: 0 changed (or nothing to change); 1 conflicts to resolve, or the template failed;
-2 bad answer, uncommitted changes, or a deployed target would be removed (nothing is changed)."""
+questions relevant (auth=jwt) needs their answers in the same command."""
 
 
 @click.command("configure", epilog=EPILOG, short_help="Change template answers (auth, memory, ...).")

@@ -8,12 +8,11 @@ from pathlib import Path
 import click
 
 from ..deploy.cli_options import aws_options, choose_target, confirmation, json_option, target_option
-from ..deploy.errors import DEPLOY_EXIT_CODES
 from ..errors import Interrupted
 from ..project import locate_project
 from ._common import project_option
 
-EPILOG = f"""\b
+EPILOG = """\b
 Examples:
   scaffold deploy --target lambda              # build, plan, apply; prints the Function URL
   scaffold deploy --target agentcore --plan    # show what would change; change nothing
@@ -23,9 +22,7 @@ Examples:
 \b
 What was created is recorded in .scaffold/state/<target>.json. A rerun after a failure resumes
 where it stopped; a rerun with no change makes no change in AWS. Plans that delete something ask
-first (--yes skips the question). Settings: [tool.scaffold.deploy.<target>] in pyproject.toml.
-
-{DEPLOY_EXIT_CODES}"""
+first (--yes skips the question). Settings: [tool.scaffold.deploy.<target>] in pyproject.toml."""
 
 
 @click.command("deploy", epilog=EPILOG, short_help="Deploy the agent to AWS (lambda, agentcore or fastapi).")

@@ -32,12 +32,7 @@ Dependencies are resolved and installed for the target platform with uv (never c
 environment); the lock is kept in .scaffold/locks/ and reused until pyproject.toml changes (--upgrade
 resolves again). Files come from the project root minus built-in exclusions and .scaffoldignore
 (gitignore syntax); secrets (.env*, *.pem, *.key, id_rsa*, .aws/, credentials, ...) are never packaged
-and are listed as held back. Artifacts go to .scaffold/build/<target>/, named by their content hash.
-
-\b
-Exit codes: 0 packaged; 1 failure (resolve, install, build); 2 bad input (target, format, arch);
-3 over a service size limit (the largest contributors are listed);
-4 a tool is missing (uv; Docker engine or CodeBuild for --build)."""
+and are listed as held back. Artifacts go to .scaffold/build/<target>/, named by their content hash."""
 
 
 @click.command("package", epilog=EPILOG, short_help="Build the deployable artifact for a target.")

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
+from ..aws_idioms import error_code
 from .errors import DeployFailed, NoCredentials
 
 if TYPE_CHECKING:
@@ -125,32 +126,9 @@ def _shared_loader(data_path: str | None) -> Any:
     return create_loader(data_path)
 
 
-def error_code(exc: BaseException) -> str:
-    response = getattr(exc, "response", None)
-    if isinstance(response, dict):
-        return str(response.get("Error", {}).get("Code", ""))
-    return ""
-
-
-NOT_FOUND_CODES = frozenset(
-    {
-        "NoSuchEntity",
-        "NoSuchBucket",
-        "NoSuchKey",
-        "NotFound",
-        "404",
-        "ResourceNotFoundException",
-        "ResourceNotFound",
-        "NotFoundException",  # API Gateway
-    }
-)
 _CREDENTIAL_CODES = frozenset(
     {"InvalidClientTokenId", "UnrecognizedClientException", "ExpiredToken", "ExpiredTokenException"}
 )
-
-
-def is_not_found(exc: BaseException) -> bool:
-    return error_code(exc) in NOT_FOUND_CODES
 
 
 @contextmanager

@@ -9,8 +9,9 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
+from ..aws_idioms import is_not_found
 from ..errors import BadInput
-from .aws import AwsContext, aws_errors, is_not_found
+from .aws import AwsContext, aws_errors
 
 _DURATION = re.compile(r"^(\d+)\s*([smhd])$")
 _UNIT_S = {"s": 1, "m": 60, "h": 3600, "d": 86400}

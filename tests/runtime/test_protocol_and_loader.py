@@ -7,6 +7,7 @@ import pytest
 from runtime_adapters.errors import InvalidRequest, from_agent_failure
 from runtime_adapters.loader import AgentRef
 from runtime_adapters.protocol import Limits, parse_payload, wants_stream
+from runtime_adapters.streaming import run_to_reply
 
 
 def test_limits_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -52,7 +53,7 @@ def test_throttling_maps_to_429_and_other_failures_hide_details() -> None:
 def test_agent_ref_imports_lazily_and_checks_the_module() -> None:
     ref = AgentRef("tests.support.demo_core")
     assert not ref.is_loaded
-    assert ref.call("u", "hi").text == "You said: hi"
+    assert run_to_reply(ref.stream("u", "hi")).text == "You said: hi"
     assert ref.is_loaded
     with pytest.raises(ImportError, match="must define stream_agent"):
         AgentRef("json").load()
