@@ -72,7 +72,7 @@ class RuntimeHandler(Handler[AgentRuntime]):
         found = _get(record["id"], ctx)
         if found is None:
             return None
-        return Observed(record=record, detail=str(found.get("status")))
+        return Observed(record=record, actual=found, detail=str(found.get("status")))
 
     def _wait(self, res: AgentRuntime, runtime_id: str, ctx: DeployContext) -> Record:
         latest: dict[str, Any] = {}
@@ -149,7 +149,11 @@ class EndpointHandler(Handler[RuntimeEndpoint]):
 
     def inspect(self, record: Record, ctx: DeployContext) -> Observed | None:
         found = _get_endpoint(record["runtime_id"], record["name"], ctx)
-        return None if found is None else Observed(record=record, detail=str(found.get("status")))
+        if found is None:
+            return None
+        version = found.get("targetVersion") or found.get("liveVersion")
+        actual = {"version": version, "status": found.get("status")}
+        return Observed(record=record, actual=actual, detail=str(found.get("status")))
 
     def _wait(self, res: RuntimeEndpoint, runtime_id: str, version: str, ctx: DeployContext) -> Record:
         latest: dict[str, Any] = {}

@@ -92,7 +92,10 @@ class StackHandler(Handler[CloudFormationStack]):
         if stack is None or stack["StackStatus"] == GONE:
             return None
         status = str(stack["StackStatus"])
-        return Observed(record=record, detail=_NOTES.get(status, status))
+        body = ctx.client("cloudformation").get_template(StackName=stack["StackId"]).get("TemplateBody")
+        values = {p["ParameterKey"]: p.get("ParameterValue", "") for p in stack.get("Parameters", [])}
+        actual = {"status": READY if status in USABLE else status, "template": digest(body), **values}
+        return Observed(record=record, actual=actual, detail=_NOTES.get(status, status))
 
     def _deploy(self, res: CloudFormationStack, ctx: DeployContext) -> Record:
         started = time.monotonic()

@@ -55,7 +55,10 @@ class HttpApiHandler(Handler[HttpApi]):
 
     def inspect(self, record: Record, ctx: DeployContext) -> Observed | None:
         api = _get_api(record["id"], ctx)
-        return None if api is None else Observed(record=record, detail=str(api.get("ApiEndpoint", "")))
+        if api is None:
+            return None
+        actual = _comparable(_parts(api["ApiId"], ctx))
+        return Observed(record=record, actual=actual, detail=str(api.get("ApiEndpoint", "")))
 
     def _converge(self, res: HttpApi, api: dict[str, Any], ctx: DeployContext) -> Record:
         """Make each missing or different piece, in dependency order; leave the right ones alone."""

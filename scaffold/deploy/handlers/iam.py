@@ -16,21 +16,7 @@ from .base import Handler, Observed, register, tag_list, tags_to_dict
 @register("iam_role")
 class RoleHandler(Handler[IamRole]):
     def observe(self, res: IamRole, record: Record | None, ctx: DeployContext) -> Observed | None:
-        iam = ctx.client("iam")
-        found = if_found(iam.get_role, RoleName=res.name)
-        if found is None:
-            return None
-        role = found["Role"]
-        inline = if_found(iam.get_role_policy, RoleName=res.name, PolicyName=res.policy_name)
-        policy = inline["PolicyDocument"] if inline else None
-        return Observed(
-            record=_record(res.name, role["Arn"], res.policy_name),
-            actual={
-                "trust_policy": _document(role.get("AssumeRolePolicyDocument")),
-                "policy": _document(policy),
-            },
-            owned=ctx.names.owns(tags_to_dict(role.get("Tags"))),
-        )
+        return self.inspect(_record(res.name, "", res.policy_name), ctx)
 
     def predict(self, res: IamRole, ctx: DeployContext) -> Record | None:
         return _record(
@@ -78,11 +64,20 @@ class RoleHandler(Handler[IamRole]):
         return deleted(iam.delete_role, RoleName=name)
 
     def inspect(self, record: Record, ctx: DeployContext) -> Observed | None:
-        found = if_found(ctx.client("iam").get_role, RoleName=record["name"])
+        iam, name, policy_name = ctx.client("iam"), record["name"], record["policy_name"]
+        found = if_found(iam.get_role, RoleName=name)
         if found is None:
             return None
         role = found["Role"]
-        return Observed(record=record, owned=ctx.names.owns(tags_to_dict(role.get("Tags"))))
+        inline = if_found(iam.get_role_policy, RoleName=name, PolicyName=policy_name)
+        return Observed(
+            record=_record(name, role["Arn"], policy_name),
+            actual={
+                "trust_policy": _document(role.get("AssumeRolePolicyDocument")),
+                "policy": _document(inline["PolicyDocument"] if inline else None),
+            },
+            owned=ctx.names.owns(tags_to_dict(role.get("Tags"))),
+        )
 
 
 def _record(name: str, arn: str, policy_name: str) -> Record:

@@ -98,8 +98,13 @@ class FunctionHandler(Handler[LambdaFunction]):
         found = if_found(ctx.client("lambda").get_function, FunctionName=record["name"])
         if found is None:
             return None
-        state = found["Configuration"].get("State") or "Active"
-        return Observed(record=record, owned=ctx.names.owns(found.get("Tags")), detail=str(state))
+        configuration = found["Configuration"]
+        return Observed(
+            record=record,
+            actual=_comparable(configuration),
+            owned=ctx.names.owns(found.get("Tags")),
+            detail=str(configuration.get("State") or "Active"),
+        )
 
     def _configuration(self, res: LambdaFunction, ctx: DeployContext) -> dict[str, Any]:
         return {
@@ -148,7 +153,11 @@ class AliasHandler(Handler[LambdaAlias]):
         alias = if_found(ctx.client("lambda").get_alias, FunctionName=record["function"], Name=record["name"])
         if alias is None:
             return None
-        return Observed(record=record, detail=f"version {alias['FunctionVersion']}")
+        return Observed(
+            record=record,
+            actual={"version": alias["FunctionVersion"]},
+            detail=f"version {alias['FunctionVersion']}",
+        )
 
 
 def _alias_record(function: str, alias: dict[str, Any]) -> Record:

@@ -49,7 +49,9 @@ class FunctionUrlHandler(Handler[FunctionUrl]):
 
     def inspect(self, record: Record, ctx: DeployContext) -> Observed | None:
         found = _get_url(record["function"], record["qualifier"], ctx)
-        return None if found is None else Observed(record=record, detail=str(found["AuthType"]))
+        if found is None:
+            return None
+        return Observed(record=record, actual={"auth_type": found["AuthType"]}, detail=str(found["AuthType"]))
 
 
 @register("lambda_permission")

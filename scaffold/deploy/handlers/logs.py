@@ -64,7 +64,9 @@ class LogGroupHandler(Handler[LogGroup]):
 
     def inspect(self, record: Record, ctx: DeployContext) -> Observed | None:
         found = _describe(record["name"], ctx)
-        return None if found is None else Observed(record=record)
+        if found is None:
+            return None
+        return Observed(record=record, actual={"retention_days": found.get("retentionInDays")})
 
 
 def _service_made(name: str, tags: dict[str, str]) -> bool:

@@ -64,7 +64,10 @@ class MemoryHandler(Handler[AgentCoreMemory]):
 
     def inspect(self, record: Record, ctx: DeployContext) -> Observed | None:
         found = _get(record["id"], ctx)
-        return None if found is None else Observed(record=record, detail=str(found.get("status")))
+        if found is None:
+            return None
+        actual = {"event_expiry_days": found.get("eventExpiryDuration")}
+        return Observed(record=record, actual=actual, detail=str(found.get("status")))
 
     def _wait(self, name: str, memory_id: str, ctx: DeployContext) -> Record:
         latest: dict[str, Any] = {}
