@@ -16,6 +16,7 @@ EPILOG = """\b
 Examples:
   scaffold deploy --target lambda              # build, plan, apply; prints the Function URL
   scaffold deploy --target agentcore --plan    # show what would change; change nothing
+  scaffold deploy -t lambda --plan --offline   # the same from the recorded state alone (CI review)
   scaffold deploy -t fastapi --image 123456789012.dkr.ecr.us-east-1.amazonaws.com/agent:v1
   scaffold deploy -t lambda --region eu-west-1 --profile prod --json
 
@@ -29,6 +30,11 @@ first (--yes skips the question). Settings: [tool.scaffold.deploy.<target>] in p
 @target_option(help="Where to deploy.")
 @click.option("--plan", "plan_only", is_flag=True, help="Print the plan and change nothing.")
 @click.option(
+    "--offline",
+    is_flag=True,
+    help="With --plan: plan from the recorded state alone, no AWS call (also when no credentials are found).",
+)
+@click.option(
     "--image",
     metavar="URI",
     help="fastapi: run this image (ECR, this account and Region) instead of the image setting.",
@@ -40,6 +46,7 @@ first (--yes skips the question). Settings: [tool.scaffold.deploy.<target>] in p
 def deploy(
     target: str | None,
     plan_only: bool,
+    offline: bool,
     image: str | None,
     region: str | None,
     profile: str | None,
@@ -53,6 +60,8 @@ def deploy(
     from ..deploy.engine import deploy as run_deploy
     from ..deploy.progress import Progress
 
+    if offline and not plan_only:
+        raise click.UsageError("--offline plans only: use it with --plan.")
     project = locate_project(project_dir)
     target = choose_target(project, target)
     progress = Progress(quiet=as_json and plan_only)
@@ -62,6 +71,7 @@ def deploy(
             target,
             AwsOptions(region, profile, endpoint_url),
             plan_only=plan_only,
+            offline=offline,
             confirm=confirmation(yes),
             progress=progress,
             overrides={"image": image} if image else None,
@@ -70,6 +80,8 @@ def deploy(
         raise Interrupted(
             "Deploy cancelled: every completed step is recorded; run it again to resume."
         ) from None
+    if outcome.notice:
+        click.echo(outcome.notice, err=True)
     if as_json:
         click.echo(json.dumps(outcome.to_json() if not plan_only else outcome.plan.to_json(), indent=2))
         return

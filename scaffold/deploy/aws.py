@@ -101,6 +101,14 @@ class AwsContext:
             )
         return self._clients[service]
 
+    def has_credentials(self) -> bool:
+        """Whether boto3's credential chain finds any (env, profile, SSO, container, instance), without
+        calling an AWS API: an offline plan is made instead when it finds none."""
+        try:
+            return self.session.get_credentials() is not None
+        except NoCredentials:  # the profile named does not exist
+            return False
+
     @cached_property
     def identity(self) -> dict[str, str]:
         with aws_errors("read the caller identity (sts get-caller-identity)"):

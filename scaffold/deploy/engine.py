@@ -16,12 +16,13 @@ from ..errors import BadInput, TargetNotEnabled
 from ..project import Project
 from . import artifacts
 from .aws import AwsContext, aws_errors
-from .config import answer, load_settings
+from .config import TargetSettings, answer, load_settings
 from .context import DeployContext
 from .errors import NotDeployed
 from .executor import execute
 from .lock import DeployLock
 from .naming import Names
+from .offline import UNKNOWN_ACCOUNT, plan_from_state
 from .plan import Action, Plan, plan_deploy, plan_destroy
 from .policies import Scope
 from .progress import Progress
@@ -48,6 +49,7 @@ class Outcome:
     applied: bool
     outputs: dict[str, str] = field(default_factory=dict)
     duration_s: float = 0.0
+    notice: str = ""  # one line worth telling (an offline plan made because no credentials were found)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -81,6 +83,21 @@ def open_target(
     need_state: bool,
     overrides: Mapping[str, Any] | None = None,
 ) -> Session:
+    deployer, settings, state = _read_project(project, target, need_state=need_state, overrides=overrides)
+    aws = AwsContext(
+        region=_region(project, options, state), profile=options.profile, endpoint_url=options.endpoint_url
+    )
+    if state is not None:
+        check_matches(state, region=aws.region, account_id=aws.account_id)
+    names = Names(project.project_name, project.package_name, target, aws.account_id, aws.region)
+    inputs = TargetInputs(project, settings, names, Scope(aws.partition, aws.region, aws.account_id))
+    return Session(project, target, deployer, state, aws, inputs)
+
+
+def _read_project(
+    project: Project, target: str, *, need_state: bool, overrides: Mapping[str, Any] | None
+) -> tuple[TargetDeployer, TargetSettings, DeployState | None]:
+    """The target's deployer, its checked settings and its recorded state: everything that needs no AWS."""
     deployer = deployer_for(target)
     if not project.has_target(target):
         enabled = ", ".join(project.targets) or "none"
@@ -95,15 +112,49 @@ def open_target(
             f"{project.project_name} has no recorded {target} deployment; "
             f"run: scaffold deploy --target {target}"
         )
+    return deployer, settings, state
+
+
+def _region(project: Project, options: AwsOptions, state: DeployState | None) -> str:
     region = options.region or (state.region if state else None) or answer(project, "aws_region") or None
     if not region:
         raise BadInput("No AWS region: pass --region or answer aws_region in the project.")
-    aws = AwsContext(region=region, profile=options.profile, endpoint_url=options.endpoint_url)
-    if state is not None:
-        check_matches(state, region=region, account_id=aws.account_id)
-    names = Names(project.project_name, project.package_name, target, aws.account_id, region)
-    inputs = TargetInputs(project, settings, names, Scope(aws.partition, region, aws.account_id))
-    return Session(project, target, deployer, state, aws, inputs)
+    return str(region)
+
+
+def plan_offline(
+    project: Project,
+    target: str,
+    options: AwsOptions,
+    *,
+    progress: Progress | None = None,
+    overrides: Mapping[str, Any] | None = None,
+) -> Outcome:
+    """The plan from the recorded state alone (``offline.plan_offline``): no AWS call at all."""
+    started = time.monotonic()
+    progress = progress or Progress()
+    deployer, settings, state = _read_project(project, target, need_state=False, overrides=overrides)
+    region = _region(project, options, state)
+    account = state.account_id if state else UNKNOWN_ACCOUNT
+    names = Names(project.project_name, project.package_name, target, account, region)
+    partition = (
+        "aws-cn" if region.startswith("cn-") else "aws-us-gov" if region.startswith("us-gov-") else "aws"
+    )
+    inputs = TargetInputs(project, settings, names, Scope(partition, region, account))
+    session = Session(project, target, deployer, state, AwsContext(region=region), inputs)
+    artifact = _build(session, progress)
+    ctx = session.context(progress)  # its AWS context is never asked for a client
+    steps = plan_from_state(deployer.resources(inputs, artifact), state, ctx)
+    plan = Plan(
+        project.project_name,
+        target,
+        region,
+        account,
+        steps,
+        artifact.to_json() if artifact else None,
+        offline=True,
+    )
+    return Outcome(plan, applied=False, duration_s=time.monotonic() - started)
 
 
 def deploy(
@@ -112,13 +163,22 @@ def deploy(
     options: AwsOptions,
     *,
     plan_only: bool = False,
+    offline: bool = False,
     confirm: Confirm | None = None,
     progress: Progress | None = None,
     overrides: Mapping[str, Any] | None = None,
 ) -> Outcome:
-    """``overrides``: settings given on the command line (``--image``), over pyproject.toml's."""
+    """``overrides``: settings given on the command line (``--image``), over pyproject.toml's. A plan is made
+    offline (from the recorded state alone) when asked, or when no AWS credentials are found."""
     started = time.monotonic()
     progress = progress or Progress()
+    if plan_only and (
+        offline or not AwsContext(region="us-east-1", profile=options.profile).has_credentials()
+    ):
+        outcome = plan_offline(project, target, options, progress=progress, overrides=overrides)
+        if not offline:
+            outcome.notice = "No AWS credentials found: planning offline, from the recorded state only."
+        return outcome
     lock: AbstractContextManager[Any] = nullcontext() if plan_only else DeployLock(project.root, target)
     with lock:
         session = open_target(project, target, options, need_state=False, overrides=overrides)
