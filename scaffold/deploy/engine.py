@@ -13,11 +13,11 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ..errors import BadInput, TargetNotEnabled
+from ..packaging.artifact import Artifact
 from ..project import Project
 from . import artifacts
 from .aws import AwsContext, aws_errors
 from .config import TargetSettings, answer, load_settings
-from .context import DeployContext
 from .errors import NotDeployed
 from .executor import execute
 from .lock import DeployLock
@@ -28,7 +28,7 @@ from .policies import Scope
 from .progress import Progress
 from .state import DeployState, check_matches, load_state, new_state, now
 from .targets import deployer_for
-from .targets.base import DeployedInvoke, TargetDeployer, TargetInputs
+from .targets.base import DeployedInvoke, Target, TargetDeployer
 
 if TYPE_CHECKING:
     from ..invoke_client import InvokeResult
@@ -60,21 +60,6 @@ class Outcome:
         }
 
 
-@dataclass
-class Session:
-    """One target of one project, opened against AWS."""
-
-    project: Project
-    target: str
-    deployer: TargetDeployer
-    state: DeployState | None
-    aws: AwsContext
-    inputs: TargetInputs
-
-    def context(self, progress: Progress) -> DeployContext:
-        return DeployContext(aws=self.aws, names=self.inputs.names, progress=progress)
-
-
 def open_target(
     project: Project,
     target: str,
@@ -82,7 +67,7 @@ def open_target(
     *,
     need_state: bool,
     overrides: Mapping[str, Any] | None = None,
-) -> Session:
+) -> Target:
     deployer, settings, state = _read_project(project, target, need_state=need_state, overrides=overrides)
     aws = AwsContext(
         region=_region(project, options, state), profile=options.profile, endpoint_url=options.endpoint_url
@@ -90,8 +75,8 @@ def open_target(
     if state is not None:
         check_matches(state, region=aws.region, account_id=aws.account_id)
     names = Names(project.project_name, project.package_name, target, aws.account_id, aws.region)
-    inputs = TargetInputs(project, settings, names, Scope(aws.partition, aws.region, aws.account_id))
-    return Session(project, target, deployer, state, aws, inputs)
+    scope = Scope(aws.partition, aws.region, aws.account_id)
+    return Target(project, target, settings, names, scope, deployer, state, aws)
 
 
 def _read_project(
@@ -140,18 +125,18 @@ def plan_offline(
     partition = (
         "aws-cn" if region.startswith("cn-") else "aws-us-gov" if region.startswith("us-gov-") else "aws"
     )
-    inputs = TargetInputs(project, settings, names, Scope(partition, region, account))
-    session = Session(project, target, deployer, state, AwsContext(region=region), inputs)
+    scope = Scope(partition, region, account)
+    # Its AWS context is never asked for a client: nothing here calls AWS.
+    session = Target(project, target, settings, names, scope, deployer, state, AwsContext(region=region))
     artifact = _build(session, progress)
-    ctx = session.context(progress)  # its AWS context is never asked for a client
-    steps = plan_from_state(deployer.resources(inputs, artifact), state, ctx)
+    steps = plan_from_state(deployer.resources(session, artifact), state, session.context(progress))
     plan = Plan(
         project.project_name,
         target,
         region,
         account,
         steps,
-        artifact.to_json() if artifact else None,
+        artifact.summary() if artifact else None,
         offline=True,
     )
     return Outcome(plan, applied=False, duration_s=time.monotonic() - started)
@@ -186,7 +171,7 @@ def deploy(
             project.root, project.project_name, target, session.aws.region, session.aws.account_id
         )
         artifact = _build(session, progress)
-        resources = session.deployer.resources(session.inputs, artifact)
+        resources = session.deployer.resources(session, artifact)
         ctx = session.context(progress)
         with aws_errors(f"read the current {target} deployment"):
             steps = plan_deploy(resources, state, ctx)
@@ -196,7 +181,7 @@ def deploy(
             session.aws.region,
             session.aws.account_id,
             steps,
-            artifact.to_json() if artifact else None,
+            artifact.summary() if artifact else None,
         )
         if plan_only or (
             plan.changes
@@ -231,7 +216,7 @@ def destroy(
         state = session.state
         assert state is not None
         ctx = session.context(progress)
-        resources = session.deployer.resources(session.inputs, None)
+        resources = session.deployer.resources(session, None)
         with aws_errors(f"read the current {target} deployment"):
             steps = plan_destroy(resources, state, ctx)
         plan = Plan(project.project_name, target, state.region, state.account_id, steps)
@@ -261,15 +246,15 @@ def log_source(project: Project, target: str, options: AwsOptions) -> tuple[AwsC
     return session.aws, group
 
 
-def _build(session: Session, progress: Progress) -> artifacts.ArtifactInfo | None:
-    options = session.deployer.artifact_options(session.inputs)
+def _build(session: Target, progress: Progress) -> Artifact | None:
+    options = session.deployer.artifact_options(session)
     if options is None:
         return None
     started = time.monotonic()
-    progress.line(f"Building the {session.target} artifact ({options.arch}) …")
+    progress.line(f"Building the {session.name} artifact ({options.arch}) …")
     built = artifacts.build(
         session.project,
-        session.target,
+        session.name,
         arch=options.arch,
         python_version=options.python_version,
         progress=progress,

@@ -10,8 +10,8 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from ...errors import BadInput
+from ...packaging.artifact import Artifact
 from ...project import Project
-from ..artifacts import ArtifactInfo
 from ..config import TargetSettings, answer
 from ..environment import agent_environment
 from ..models import (
@@ -27,7 +27,7 @@ from ..models import (
 from ..naming import ALIAS
 from ..policies import execution_policy, trust_policy
 from ..state import DeployState
-from .base import ArtifactOptions, DeployedInvoke, TargetInputs
+from .base import ArtifactOptions, DeployedInvoke, Target
 from .lambda_frontends import DISCOVERY_SUFFIX, FRONTENDS
 
 if TYPE_CHECKING:
@@ -59,13 +59,13 @@ class LambdaDeployer:
         if jwt_api and not answer(project, "jwt_discovery_url").endswith(DISCOVERY_SUFFIX):
             raise BadInput(f"frontend=http_api needs a jwt_discovery_url ending in {DISCOVERY_SUFFIX}.")
 
-    def artifact_options(self, inputs: TargetInputs) -> ArtifactOptions:
+    def artifact_options(self, inputs: Target) -> ArtifactOptions:
         return ArtifactOptions(
             arch=inputs.settings["architecture"],
             python_version=answer(inputs.project, "python_version") or None,
         )
 
-    def resources(self, inputs: TargetInputs, artifact: ArtifactInfo | None) -> list[Resource]:
+    def resources(self, inputs: Target, artifact: Artifact | None) -> list[Resource]:
         names, scope, project = inputs.names, inputs.scope, inputs.project
         env = agent_environment(project, self.name, inputs.settings)
         log_group_arn = (
@@ -161,8 +161,8 @@ class LambdaDeployer:
         return invoke_function(state, aws, call, on_text)
 
     @staticmethod
-    def _handler(project: Project, artifact: ArtifactInfo | None) -> str:
-        given = artifact.entrypoint[0] if artifact and artifact.entrypoint else ""
+    def _handler(project: Project, artifact: Artifact | None) -> str:
+        given = artifact.entrypoint if artifact else ""
         if _HANDLER.match(given) and not given.endswith(".py"):
             return given
         return f"{project.module('entrypoints.lambda_handler')}.handler"
