@@ -3,8 +3,7 @@
 * ``if_found``: a read or delete call whose "not found" error means ``None``, not a failure. Each service
   says "not found" its own way (``NoSuchEntity``, ``ResourceNotFoundException``, a CloudFormation
   ``ValidationError`` that "does not exist", ...); ``is_not_found`` knows them all.
-* ``every``: all items of a listing, through boto3's paginator when the service defines one, else by
-  following the ``nextToken``/``NextToken`` the service returns.
+* ``every``: all items of a listing, through boto3's paginator.
 * ``wait_until``: a bounded poll: read a status until it is ready, fail fast on a failed one, and raise
   ``WaitTimeout`` (exit code 9, ``scaffold.exit_codes``) once the deadline passes. ``sleep`` and ``clock``
   are injectable so waiting is testable without real time passing.
@@ -75,22 +74,10 @@ def deleted(call: Callable[..., Any], /, *, also: Collection[str] = (), **params
 
 
 def every(client: Any, operation: str, items: str, /, **params: Any) -> Iterator[Any]:
-    """Every ``items`` entry of ``operation``'s pages: boto3's paginator where the service has one, else
-    following the token the service returns (``nextToken`` or ``NextToken``)."""
-    if client.can_paginate(operation):
-        for page in client.get_paginator(operation).paginate(**params):
-            yield from page.get(items, [])
-        return
-    call = getattr(client, operation)
-    token_name, token = "", None
-    while True:
-        page = call(**params, **({token_name: token} if token else {}))
+    """Every ``items`` entry of all of ``operation``'s pages, through boto3's paginator (every listing
+    scaffold makes has one, so no token is followed by hand)."""
+    for page in client.get_paginator(operation).paginate(**params):
         yield from page.get(items, [])
-        token_name, token = next(
-            ((name, page[name]) for name in ("nextToken", "NextToken") if page.get(name)), ("", None)
-        )
-        if not token:
-            return
 
 
 def wait_until(

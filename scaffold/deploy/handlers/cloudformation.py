@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from ...aws_idioms import if_found
+from ...aws_idioms import every, if_found
 from ...iac.stack import StackResult, deploy_stack, failure_reasons
 from ..context import DeployContext
 from ..errors import DeployFailed
@@ -185,8 +185,9 @@ def _retained(cloudformation: Any, stack_id: str) -> list[tuple[str, str]]:
     resources = body.get("Resources", {}) if isinstance(body, dict) else {}
     kept = {name for name, spec in resources.items() if spec.get("DeletionPolicy") == "Retain"}
     found = []
-    for page in cloudformation.get_paginator("list_stack_resources").paginate(StackName=stack_id):
-        for summary in page.get("StackResourceSummaries", []):
-            if summary["LogicalResourceId"] in kept and summary.get("PhysicalResourceId"):
-                found.append((str(summary["ResourceType"]), str(summary["PhysicalResourceId"])))
+    for summary in every(
+        cloudformation, "list_stack_resources", "StackResourceSummaries", StackName=stack_id
+    ):
+        if summary["LogicalResourceId"] in kept and summary.get("PhysicalResourceId"):
+            found.append((str(summary["ResourceType"]), str(summary["PhysicalResourceId"])))
     return found
