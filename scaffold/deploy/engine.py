@@ -21,8 +21,8 @@ from .config import TargetSettings, answer, load_settings
 from .errors import NotDeployed
 from .executor import execute
 from .lock import DeployLock
-from .naming import Names
-from .offline import UNKNOWN_ACCOUNT, plan_from_state
+from .naming import UNKNOWN_ACCOUNT, Names
+from .offline import plan_from_state
 from .plan import Action, Plan, plan_deploy, plan_destroy
 from .policies import Scope
 from .progress import Progress

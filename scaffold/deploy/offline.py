@@ -16,7 +16,6 @@ from .models import UNKNOWN, Resource
 from .plan import EXTERNAL, RETIRED, VOLATILE, Action, Step, delete_step
 from .state import DeployState
 
-UNKNOWN_ACCOUNT = "?"
 NAME_FREE = "whether the name is free"
 STILL_THERE = "whether it still exists unchanged"
 NOT_TRACKED = "its properties (recorded before scaffold tracked them)"

@@ -79,7 +79,10 @@ def test_since_takes_durations_and_iso_times():
 @pytest.mark.parametrize(
     ("command", "options"),
     [
-        ("deploy", ["--target", "--plan", "--offline", "--region", "--profile", "--endpoint-url", "--yes", "--json"]),
+        (
+            "deploy",
+            ["--target", "--plan", "--offline", "--region", "--profile", "--endpoint-url", "--yes", "--json"],
+        ),
         ("status", ["--target", "--region", "--profile", "--endpoint-url", "--json"]),
         ("logs", ["--target", "--since", "--limit", "--filter", "--follow", "--json"]),
         ("destroy", ["--target", "--plan", "--yes", "--json"]),

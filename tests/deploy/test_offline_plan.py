@@ -10,7 +10,7 @@ import pytest
 from scaffold.deploy.state import state_path
 from scaffold.errors import ExitCode
 
-from .conftest import run_cli
+from .conftest import PROJECT, run_cli
 
 UNKNOWN = "? unknown without AWS"
 
@@ -53,6 +53,7 @@ def test_without_credentials_or_state_everything_is_a_create_marked_unknown(
     assert text.stderr.count(notice) == 1
     lines = text.stdout.splitlines()
     assert "offline" in lines[0] and "account ?" in lines[0]
+    assert f"s3_bucket            scaffold-{PROJECT}-?" in text.stdout  # its name depends on the account
     assert len(lines) > 3
     assert all(line.startswith("  + create") and UNKNOWN in line for line in lines[1:-1])
     assert calls.made == []
