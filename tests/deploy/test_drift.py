@@ -14,6 +14,14 @@ from scaffold.deploy.state import load_state
 from scaffold.errors import ExitCode
 
 from .conftest import PROJECT, Moto, run_cli
+from .test_fastapi_lifecycle import (
+    IMAGE,
+    STACK,
+    configure,
+    make_network,
+    moto_reports_list_parameters_as_aws_does,  # noqa: F401 - autouse fixture
+    push_image,
+)
 
 
 def deploy(project, moto, target, *extra):
@@ -147,3 +155,37 @@ def test_a_state_recorded_before_drift_tracking_is_judged_on_presence_only(proje
     _configure(MemorySize=2048)(moto, project)
 
     assert status(project, moto, "lambda").exit_code == 0
+
+
+def test_status_names_a_stack_parameter_changed_out_of_band(project, moto):
+    network = make_network(moto)
+    for tag in ("abc", "def"):
+        push_image(moto, "agent", tag)
+    configure(project, image=IMAGE, **network.settings())
+    assert deploy(project, moto, "fastapi").exit_code == 0
+    assert status(project, moto, "fastapi").exit_code == 0
+
+    cloudformation = moto.client("cloudformation")
+    stack = cloudformation.describe_stacks(StackName=STACK)["Stacks"][0]
+    cloudformation.update_stack(
+        StackName=STACK,
+        UsePreviousTemplate=True,
+        Parameters=[
+            {"ParameterKey": p["ParameterKey"], "ParameterValue": "def"}
+            if p["ParameterKey"] == "ImageTag"
+            else {"ParameterKey": p["ParameterKey"], "UsePreviousValue": True}
+            for p in stack["Parameters"]
+        ],
+        Capabilities=["CAPABILITY_IAM"],
+    )
+
+    report = status(project, moto, "fastapi", "--json")
+
+    assert report.exit_code == ExitCode.DRIFT, report.output
+    by_key = {resource["key"]: resource for resource in json.loads(report.stdout)["resources"]}
+    assert by_key["stack"]["drift"] == ["ImageTag"]
+    repaired = deploy(project, moto, "fastapi", "--json")
+    assert repaired.exit_code == 0, repaired.output
+    steps = {step["key"]: step for step in json.loads(repaired.stdout)["plan"]["steps"]}
+    assert steps["stack"]["action"] == "update" and steps["stack"]["changes"] == ["ImageTag"]
+    assert status(project, moto, "fastapi").exit_code == 0
