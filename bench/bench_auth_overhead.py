@@ -304,7 +304,7 @@ def environ(values: Mapping[str, str | None]) -> Iterator[None]:
 @contextlib.contextmanager
 def quiet_request_log() -> Iterator[None]:
     """The two refused check requests would print WARNING log lines on stderr; they are expected."""
-    package_logger = logging.getLogger("runtime_adapters")
+    package_logger = logging.getLogger("agent_scaffold_runtime")
     level = package_logger.level
     package_logger.setLevel(logging.ERROR)
     try:
@@ -351,8 +351,8 @@ def _lambda_part(
     sys.path.insert(0, str(project.root))  # the project's own (vendored) runtime_adapters and package
     import importlib
 
-    lambda_adapter = importlib.import_module("runtime_adapters.lambda_adapter")
-    loader = importlib.import_module("runtime_adapters.loader")
+    lambda_adapter = importlib.import_module("agent_scaffold_runtime.lambda_adapter")
+    loader = importlib.import_module("agent_scaffold_runtime.loader")
     settings = importlib.import_module(f"{project.package}.settings")
 
     token = issuer.access_token()

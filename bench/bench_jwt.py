@@ -6,7 +6,7 @@ after a warm-up; in the same run ``build_authenticator("none")`` handles the sam
 difference is what JWT verification adds. Each call is timed on its own with ``time.perf_counter_ns``.
 
 Also printed: the first call on a cold cache (discovery + JWKS fetch from the local server; PyJWT already
-imported), and fresh-process import times of ``runtime_adapters.auth`` and of ``jwt`` (which the package
+imported), and fresh-process import times of ``agent_scaffold_runtime.auth`` and of ``jwt`` (which the package
 imports only on the first token).
 
     .venv/bin/python bench/bench_jwt.py [--calls N] [--json]
@@ -111,9 +111,8 @@ def main() -> dict[str, Any]:
 
     for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
         os.environ[name] = "testing"
+    from agent_scaffold_runtime.auth import JwtVerifier, build_authenticator
     from moto.server import ThreadedMotoServer
-
-    from runtime_adapters.auth import JwtVerifier, build_authenticator
 
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
@@ -165,9 +164,9 @@ def main() -> dict[str, Any]:
         "target_added_p99_ms": TARGET_ADDED_P99_MS,
         "meets_target": added_p99 <= TARGET_ADDED_P99_MS,
         "jwt_first_call_cold_cache_ms": cold_ms,
-        "import_runtime_adapters_auth_ms": fresh_import_ms("runtime_adapters.auth"),
+        "import_runtime_adapters_auth_ms": fresh_import_ms("agent_scaffold_runtime.auth"),
         "import_auth_after_lambda_adapter_ms": fresh_import_ms(
-            "runtime_adapters.auth", after="runtime_adapters.lambda_adapter"
+            "agent_scaffold_runtime.auth", after="agent_scaffold_runtime.lambda_adapter"
         ),
         "import_jwt_ms": fresh_import_ms("jwt"),
     }
@@ -197,7 +196,7 @@ def main() -> dict[str, Any]:
         )
         print(f"first jwt call, cold cache (discovery + JWKS over local HTTP): {cold_ms:.2f} ms")
         print(
-            "fresh-process import of runtime_adapters.auth: "
+            "fresh-process import of agent_scaffold_runtime.auth: "
             f"{report['import_runtime_adapters_auth_ms']:.1f} ms alone, "
             f"{report['import_auth_after_lambda_adapter_ms']:.1f} ms after the Lambda adapter; "
             f"jwt {report['import_jwt_ms']:.1f} ms (imported on the first token only)"

@@ -61,6 +61,7 @@ COMMAND_CODES: dict[str, tuple[ExitCode, ...]] = {
     "new": _LIFECYCLE,
     "run": (_OK, _FAIL, _BAD),
     "serve": (_OK, _FAIL, _BAD),
+    "dev": (_OK, _FAIL, _BAD),
     "invoke": (_OK, _FAIL, _BAD, ExitCode.NOT_DEPLOYED, ExitCode.CREDENTIALS),
     "package": (_OK, _FAIL, _BAD, ExitCode.TOO_LARGE, ExitCode.TOOL_MISSING, ExitCode.TIMEOUT),
     "deploy": (
@@ -98,6 +99,8 @@ COMMAND_CODES: dict[str, tuple[ExitCode, ...]] = {
 #: What a code means for one command, where the general meaning would mislead.
 COMMAND_MEANINGS: dict[tuple[str, ExitCode], str] = {
     ("run", _OK): "success (any other code is the agent's own)",
+    ("dev", _OK): "success (any other code is the server's own)",
+    ("serve", _OK): "success (any other code is the server's own)",
     ("invoke", _FAIL): "failure (server error, failed stream, no connection, an AWS call)",
     ("update", _FAIL): "conflicts to resolve, or the template failed",
     ("configure", _FAIL): "conflicts to resolve, or the template failed",

@@ -31,8 +31,11 @@ Examples:
 Dependencies are resolved and installed for the target platform with uv (never copied from this
 environment); the lock is kept in .scaffold/locks/ and reused until pyproject.toml changes (--upgrade
 resolves again). Files come from the project root minus built-in exclusions and .scaffoldignore
-(gitignore syntax); secrets (.env*, *.pem, *.key, id_rsa*, .aws/, credentials, ...) are never packaged
-and are listed as held back. Artifacts go to .scaffold/build/<target>/, named by their content hash."""
+(gitignore syntax); secrets are never packaged and are listed as held back with the rule that caught
+them: credential files by name (.env*, *.pem, *.key, .npmrc, *.tfstate, .aws/, ...) and any file in which
+detect-secrets finds a credential (notes.txt: AWSKeyDetector). A false positive ships once listed under
+[tool.scaffold.package] allow_secrets in pyproject.toml. Symlinks leading outside the project are held
+back too. Artifacts go to .scaffold/build/<target>/, named by their content hash."""
 
 
 @click.command("package", epilog=EPILOG, short_help="Build the deployable artifact for a target.")
@@ -50,7 +53,9 @@ and are listed as held back. Artifacts go to .scaffold/build/<target>/, named by
 @click.option("--python-version", metavar="X.Y", help="Target Python.  [default: the project's answer]")
 @click.option("--upgrade", is_flag=True, help="Resolve the dependencies again instead of reusing the lock.")
 @click.option(
-    "--bundle-aws-sdk", is_flag=True, help="Lambda: pack boto3/botocore even though the runtime has them."
+    "--bundle-aws-sdk",
+    is_flag=True,
+    help="Lambda: pack boto3/botocore even when the runtime's copy is recent enough.",
 )
 @click.option("--no-precompile", is_flag=True, help="Leave bytecode out (smaller zip, slower cold start).")
 @click.option("--build", is_flag=True, help="Container: build the image (Docker engine or CodeBuild).")
@@ -120,7 +125,7 @@ def package(
         result["files"] = [str(p) for p in export_cloudformation(project, name, destination, artifact)]
     if as_json:
         if artifact.held_back:
-            click.echo(f"Held back {_held_back_line(artifact.held_back)}", err=True)
+            click.echo(f"Held back {_held_back_line(artifact)}", err=True)
         click.echo(json.dumps(result, indent=2))
     else:
         click.echo(_summary(project, result, artifact))
@@ -134,8 +139,14 @@ def _only_target(project: Project) -> str:
     raise click.UsageError(f"Choose what to package with --target {choices}.")
 
 
-def _held_back_line(held_back: tuple[str, ...]) -> str:
-    return f"{len(held_back)} file(s) that look like secrets, never packaged: {', '.join(held_back)}"
+def _held_back_line(artifact: Any) -> str:
+    """``2 file(s) ...: notes.txt (AWSKeyDetector), .env (name .env*)``: each with the rule that caught it."""
+    rules = dict(artifact.held_back_rules)
+    listed = ", ".join(f"{rel} ({rules[rel]})" if rel in rules else rel for rel in artifact.held_back)
+    return (
+        f"{len(artifact.held_back)} file(s) that hold secrets or lead outside the project, never packaged: "
+        f"{listed}; a false positive ships once listed in [tool.scaffold.package] allow_secrets"
+    )
 
 
 def _summary(project: Project, result: dict[str, Any], artifact: Any) -> str:
@@ -165,6 +176,6 @@ def _summary(project: Project, result: dict[str, Any], artifact: Any) -> str:
             rows.append(("reused", "nothing changed since the last build"))
         rows += [("notice", notice) for notice in artifact.notices]
     if artifact.held_back:
-        rows.append(("held back", _held_back_line(artifact.held_back)))
+        rows.append(("held back", _held_back_line(artifact)))
     rows += [("exported", path) for path in result.get("files", [])]
     return "\n".join([head, *(f"  {label:<11} {value}" for label, value in rows)])

@@ -39,6 +39,7 @@ class Artifact:
     left_out: tuple[str, ...] = ()  # distributions the runtime provides, not packaged
     notices: tuple[str, ...] = ()
     format: str = "zip"
+    held_back_rules: tuple[tuple[str, str], ...] = ()  # (path, the rule that held it back), as held_back
 
     def summary(self) -> dict[str, Any]:
         """What a deploy records of the artifact (state file, plan ``--json``): never the local path."""
@@ -54,4 +55,5 @@ class Artifact:
         data["path"] = str(self.path)
         for key in ("held_back", "left_out", "notices"):
             data[key] = list(data[key])
+        data["held_back_rules"] = dict(self.held_back_rules)
         return data

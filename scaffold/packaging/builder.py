@@ -14,7 +14,7 @@ import tempfile
 from pathlib import Path
 
 from ..project import Project
-from . import build_index, platforms
+from . import build_index, lambda_runtime, platforms
 from .archive import Entry, write_zip
 from .artifact import Artifact
 from .bytecode import Interpreter, compile_tree, find_interpreter
@@ -59,7 +59,10 @@ def build_artifact(
     layer = ensure_layer(lock, platform.uv_platform, python, steps)
     if not layer.installed_now:
         steps.note(f"Dependencies: cached layer {layer.key[:12]} (no install)")
+    notices: list[str] = []
     left_out = () if bundle_runtime_provided else _present(layer, spec.runtime_provided)
+    if left_out:
+        left_out = _unless_too_old(spec, project, layer, left_out, python, arch, notices)
     skipped = layer.files_of(left_out)
     dep_files = {rel: size for rel, size in layer.files.items() if rel not in skipped}
     project_sizes = _project_sizes(selection, launcher)
@@ -68,7 +71,6 @@ def build_artifact(
     source_sizes = {**dep_files, **project_sizes}
     check_unzipped(target, limits, source_sizes, layer.owners)
 
-    notices: list[str] = []
     interpreter = find_interpreter(python) if precompile else None
     if precompile and interpreter is None:
         notices.append(f"No Python {python} found here to precompile bytecode with; packaging without it.")
@@ -80,6 +82,7 @@ def build_artifact(
             size_bytes=int(str(record["size_bytes"])),
             unzipped_bytes=int(str(record["unzipped_bytes"])),
             held_back=selection.held_back,
+            held_back_rules=tuple((item.rel, item.rule) for item in selection.held_back_rules),
             arch=arch,
             python_version=python,
             target=target,
@@ -150,6 +153,37 @@ def project_python(project: Project, requested: str | None) -> str:
 def _present(layer: DepsLayer, distributions: tuple[str, ...]) -> tuple[str, ...]:
     owners = set(layer.owners.values())
     return tuple(name for name in distributions if name in owners)
+
+
+def _unless_too_old(
+    spec: PackageTarget,
+    project: Project,
+    layer: DepsLayer,
+    left_out: tuple[str, ...],
+    python: str,
+    arch: str,
+    notices: list[str],
+) -> tuple[str, ...]:
+    """``left_out``, or nothing (bundle them) when the runtime's copies are older than a packed
+    distribution requires, or their versions are not known for this runtime."""
+    provided = spec.provided_versions(python) if spec.provided_versions else {}
+    missing = lambda_runtime.shortfalls(
+        lambda_runtime.installed_requirements(layer.site),
+        provided,
+        left_out,
+        python=python,
+        arch=arch,
+        extras=lambda_runtime.requested_extras(project_dependencies(project)),
+    )
+    if not missing:
+        return left_out
+    runtime = spec.runtime(python)
+    notices.append(
+        f"Bundled {', '.join(left_out)} although the {runtime} runtime has them: {missing[0]}"
+        + (f" (and {len(missing) - 1} more such requirement(s))" if len(missing) > 1 else "")
+        + "."
+    )
+    return ()
 
 
 def _project_sizes(selection: Selection, launcher: str | None) -> dict[str, int]:

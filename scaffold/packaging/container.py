@@ -2,7 +2,8 @@
 
 The context is ``<project>/.scaffold/build/<target>/container/``: the Dockerfile, ``requirements.txt`` (the
 same lock the zip is built from, resolved for the image's platform) and ``app/`` (the project files that
-pass ``.scaffoldignore``, the built-in exclusions and the secret filter). It is rewritten from scratch each
+pass ``.scaffoldignore``, the built-in exclusions and the secret rules; copies of the real files, never
+symlinks, and nothing from outside the project: ``selection``). It is rewritten from scratch each
 time, with fixed file modes, so its content hash (``sha256``; also the suggested image tag) only changes
 when its content does.
 """
@@ -38,6 +39,7 @@ class ContainerContext:
     entrypoint: str  # what the container runs, as one command line
     image: str  # suggested local reference: <project>:<sha256[:16]>
     format: str = CONTAINER
+    held_back_rules: tuple[tuple[str, str], ...] = ()  # (path, the rule that held it back), as held_back
 
     @property
     def tag(self) -> str:
@@ -51,6 +53,7 @@ class ContainerContext:
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
         data.update(path=str(self.path), dockerfile=str(self.dockerfile), held_back=list(self.held_back))
+        data.update(held_back_rules=dict(self.held_back_rules))
         data.update(build_command=self.build_command, tag=self.tag)
         return data
 
@@ -93,6 +96,7 @@ def build_container_context(
         sha256=sha256,
         size_bytes=size,
         held_back=selection.held_back,
+        held_back_rules=tuple((item.rel, item.rule) for item in selection.held_back_rules),
         arch=arch,
         platform=platform.docker_platform,
         python_version=python,

@@ -10,11 +10,12 @@ serves it on 0.0.0.0:8080, the port and interface the runtime probes.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from ..errors import BadInput, TargetNotEnabled
 from ..project import Project
+from . import lambda_runtime
 
 ZIP = "zip"
 CONTAINER = "container"
@@ -43,6 +44,9 @@ class PackageTarget:
     runtime: Callable[[str], str]  # python "3.12" -> the service's runtime identifier
     cloudformation_artifact: str  # which artifact the CloudFormation export describes: zip or container
     runtime_provided: tuple[str, ...] = ()  # distributions the service's runtime already ships
+    # python "3.12" -> the versions of ``runtime_provided`` that runtime documents (checked before relying
+    # on them: a packed distribution may need newer)
+    provided_versions: Callable[[str], Mapping[str, str]] | None = None
     launcher: Callable[[Project], str] | None = None  # text of a generated file at the zip root
 
 
@@ -87,7 +91,9 @@ PACKAGE_TARGETS: dict[str, PackageTarget] = {
             runtime=lambda version: f"python{version}",
             cloudformation_artifact=ZIP,
             # The Lambda Python runtimes ship boto3 (with botocore and s3transfer): about 17 MB zipped.
+            # Left out only while every packed distribution's requirement on them holds (lambda_runtime).
             runtime_provided=("boto3", "botocore", "s3transfer"),
+            provided_versions=lambda_runtime.provided_versions,
         ),
         PackageTarget(
             "agentcore",

@@ -35,12 +35,19 @@ def public_jwk(key: SigningKey, kid: str, **extra: Any) -> dict[str, Any]:
 
 
 class StubIssuer:
-    def __init__(self, keys: dict[str, dict[str, Any]]) -> None:
+    def __init__(self, keys: dict[str, dict[str, Any]], host: str = "127.0.0.1") -> None:
         self.jwks: list[dict[str, Any]] = list(keys.values())
         self.hits: Counter[str] = Counter()
         self.fail = False
         self.issuer = ISSUER
         self.jwks_uri: str | None = None  # what discovery announces; our own /jwks.json unless set
+        self.redirects: dict[str, str] = {}  # path -> Location of a 302
+        # A slow issuer: while ``hold`` is set, a JWKS request signals ``jwks_requested`` and then trickles
+        # JSON whitespace until ``release``, so the fetch is provably in progress until the test says so (the
+        # client's per-read timeout never fires: no test depends on how fast the machine is).
+        self.hold = False
+        self.jwks_requested = threading.Event()
+        self.release = threading.Event()
         stub = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -48,6 +55,15 @@ class StubIssuer:
                 stub.hits[self.path] += 1
                 if stub.fail:
                     self.send_error(500)
+                    return
+                if self.path in stub.redirects:
+                    self.send_response(302)
+                    self.send_header("Location", stub.redirects[self.path])
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
+                if self.path == "/jwks.json" and stub.hold:
+                    self.trickle_until_released(json.dumps({"keys": stub.jwks}).encode())
                     return
                 body: dict[str, Any]
                 if self.path == "/.well-known/openid-configuration":
@@ -64,11 +80,26 @@ class StubIssuer:
                 self.end_headers()
                 self.wfile.write(data)
 
+            def trickle_until_released(self, data: bytes) -> None:
+                """Headers now, then a space (valid before JSON) every 0.2 s until released, then the JWKS;
+                no Content-Length, so the body ends when the connection closes (HTTP/1.0)."""
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.end_headers()
+                self.wfile.flush()
+                stub.jwks_requested.set()
+                for _ in range(600):  # a cap of about two minutes, so a broken test cannot hang forever
+                    if stub.release.wait(timeout=0.2):
+                        break
+                    self.wfile.write(b" ")
+                    self.wfile.flush()
+                self.wfile.write(data)
+
             def log_message(self, format: str, *args: Any) -> None:
                 pass
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.base_url = f"http://127.0.0.1:{self._server.server_address[1]}"
+        self._server = ThreadingHTTPServer((host, 0), Handler)
+        self.base_url = f"http://{host}:{self._server.server_address[1]}"
         self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True)
         self._thread.start()
 
@@ -91,11 +122,12 @@ class StubIssuer:
         return env
 
     def close(self) -> None:
+        self.release.set()
         self._server.shutdown()
         self._server.server_close()
 
 
-def standard_stub(keys: dict[str, Any]) -> StubIssuer:
+def standard_stub(keys: dict[str, Any], host: str = "127.0.0.1") -> StubIssuer:
     """The issuer the tests assume: an RSA (``stub-rsa``, RS256) and an EC (``stub-ec``) signing key, and an
     encryption key (``stub-enc``, ``use=enc``) that must never verify; ``keys`` is the ``keys`` fixture."""
     return StubIssuer(
@@ -103,7 +135,8 @@ def standard_stub(keys: dict[str, Any]) -> StubIssuer:
             "rsa": public_jwk(keys["rsa"], "stub-rsa", alg="RS256"),
             "ec": public_jwk(keys["ec"], "stub-ec"),
             "enc": public_jwk(keys["enc"], "stub-enc") | {"use": "enc"},
-        }
+        },
+        host=host,
     )
 
 

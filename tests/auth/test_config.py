@@ -6,8 +6,7 @@ import subprocess
 import sys
 
 import pytest
-
-from runtime_adapters.auth import (
+from agent_scaffold_runtime.auth import (
     AuthConfigError,
     AuthError,
     IamAuthenticator,
@@ -16,8 +15,8 @@ from runtime_adapters.auth import (
     NoAuthenticator,
     build_authenticator,
 )
-from runtime_adapters.errors import AdapterError
-from runtime_adapters.identity import ANONYMOUS
+from agent_scaffold_runtime.errors import AdapterError
+from agent_scaffold_runtime.identity import ANONYMOUS
 
 URL = "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Example/.well-known/openid-configuration"
 
@@ -117,7 +116,7 @@ def test_building_does_no_network_and_imports_stay_light() -> None:
     """A Lambda cold start builds the authenticator at import: no PyJWT, no urllib.request, no fetch."""
     code = (
         "import sys\n"
-        "from runtime_adapters.auth import build_authenticator\n"
+        "from agent_scaffold_runtime.auth import build_authenticator\n"
         "build_authenticator('jwt', env={'AGENT_JWT_DISCOVERY_URL': 'https://127.0.0.2:9/.well-known/x',"
         " 'AGENT_JWT_ALLOWED_CLIENTS': 'abc'})\n"
         "heavy = ('jwt', 'cryptography', 'urllib.request', 'http.client')\n"

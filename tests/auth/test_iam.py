@@ -8,9 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-from runtime_adapters.auth import AuthError, build_authenticator
-from runtime_adapters.auth.iam import IAM_CALLER
+from agent_scaffold_runtime.auth import AuthError, build_authenticator
+from agent_scaffold_runtime.auth.iam import IAM_CALLER
 
 EVENTS = Path(__file__).parent.parent / "events"
 USER_ARN = "arn:aws:iam::111122223333:user/example-user"

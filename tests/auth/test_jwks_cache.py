@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import threading
+from concurrent.futures import Future
 from typing import Any
 
 import pytest
+from agent_scaffold_runtime.auth import AuthConfigError, AuthError, AuthUnavailable, JwtConfig, JwtVerifier
+from agent_scaffold_runtime.errors import AdapterError
 
-from runtime_adapters.auth import AuthError, AuthUnavailable, JwtConfig, JwtVerifier
-from runtime_adapters.errors import AdapterError
-
-from .stub_issuer import StubIssuer, access_claims, public_jwk, sign
+from .stub_issuer import StubIssuer, access_claims, public_jwk, sign, standard_stub
 
 
 class FakeClock:
@@ -175,3 +176,66 @@ def test_jwks_uri_must_be_https_unless_loopback(stub: StubIssuer) -> None:
     with pytest.raises(AuthUnavailable):
         verifier(stub).warm()
     assert stub.jwks_fetches == 0
+
+
+def test_a_fetch_is_single_flight_and_runs_off_the_callers_thread(
+    stub: StubIssuer, keys: dict[str, Any]
+) -> None:
+    auth = verifier(stub, jwt_jwks_min_refresh_seconds="0")
+    auth.warm()
+    stub.hold = True
+    first = auth.keys.lookup("made-up-1")
+    assert stub.jwks_requested.wait(30)  # the fetch is running, and lookup() has already returned
+    second = auth.keys.lookup("made-up-2")
+    assert isinstance(first, Future) and second is first and not first.done()
+    assert auth.keys.lookup("stub-rsa") is not None  # a cached key answers while the fetch is held
+    stub.release.set()
+    first.result(timeout=30)
+    assert auth.keys.lookup("made-up-1", may_start=False) is None
+    assert stub.jwks_fetches == 2  # the warm-up and the one shared refetch
+
+
+def test_async_key_lookup_awaits_the_fetch_without_blocking_the_loop(
+    stub: StubIssuer, keys: dict[str, Any]
+) -> None:
+    auth = verifier(stub)
+    token = sign(access_claims(), keys["rsa"], "stub-rsa")
+    stub.hold = True
+
+    async def scenario() -> str:
+        pending = asyncio.ensure_future(auth.authenticate_async(bearer(token)))
+        await asyncio.to_thread(stub.jwks_requested.wait, 30)
+        assert not pending.done()  # the loop ran this coroutine while the first load was held
+        stub.release.set()
+        return (await pending).user_id
+
+    assert asyncio.run(scenario()) == access_claims()["sub"]
+
+
+def test_a_redirect_hop_is_held_to_the_https_loopback_rule(stub: StubIssuer, keys: dict[str, Any]) -> None:
+    elsewhere = standard_stub(keys, host="127.0.0.2")
+    try:
+        stub.redirects["/.well-known/openid-configuration"] = (
+            f"{elsewhere.base_url}/.well-known/openid-configuration"
+        )
+        with pytest.raises(AuthUnavailable):
+            verifier(stub).warm()
+        assert elsewhere.discovery_fetches == 0
+    finally:
+        elsewhere.close()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://localhost.evil.example/.well-known/openid-configuration",
+        "http://localhost@evil.example/.well-known/openid-configuration",
+        "http://127.0.0.1.nip.io/.well-known/openid-configuration",
+        "http://127.0.0.2/.well-known/openid-configuration",
+        "ftp://localhost/x",
+        "https:///no-host",
+    ],
+)
+def test_the_discovery_url_rule_looks_at_the_parsed_host(url: str) -> None:
+    with pytest.raises(AuthConfigError):
+        JwtConfig(discovery_url=url, allowed_clients=frozenset({"c"}))

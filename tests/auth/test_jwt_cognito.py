@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import jwt
 import pytest
-
-from runtime_adapters.auth import AuthError, JwtVerifier, build_authenticator
-from runtime_adapters.errors import AdapterError
+from agent_scaffold_runtime.auth import AuthError, JwtVerifier, build_authenticator
+from agent_scaffold_runtime.errors import AdapterError
 
 from .conftest import Cognito
 

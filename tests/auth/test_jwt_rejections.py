@@ -11,8 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import pytest
-
-from runtime_adapters.auth import Authenticator, AuthError
+from agent_scaffold_runtime.auth import Authenticator, AuthError
 
 from .conftest import Cognito
 from .stub_issuer import StubIssuer
@@ -72,7 +71,7 @@ def test_junk_is_refused_without_importing_pyjwt() -> None:
 
     code = (
         "import sys\n"
-        "from runtime_adapters.auth import AuthError, build_authenticator\n"
+        "from agent_scaffold_runtime.auth import AuthError, build_authenticator\n"
         "a = build_authenticator('jwt', env={'AGENT_JWT_DISCOVERY_URL': "
         "'https://issuer.example.test/.well-known/openid-configuration', 'AGENT_JWT_ALLOWED_CLIENTS': 'x'})\n"
         "for value in ['Bearer not-a-jwt', 'Basic abc', 'Bearer a.b']:\n"

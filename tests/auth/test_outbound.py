@@ -27,15 +27,19 @@ from typing import Any
 import botocore
 import pytest
 import uvicorn
+from agent_scaffold_runtime.auth import AuthConfigError
+from agent_scaffold_runtime.auth.mcp import McpAuthRejected, bearer_headers, mcp_client
+from agent_scaffold_runtime.auth.outbound import (
+    ConsentRequired,
+    OutboundAuthError,
+    OutboundConfig,
+    OutboundTokens,
+)
+from agent_scaffold_runtime.identity import ANONYMOUS, Principal, local_principal
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
-
-from runtime_adapters.auth import AuthConfigError
-from runtime_adapters.auth.mcp import McpAuthRejected, bearer_headers, mcp_client
-from runtime_adapters.auth.outbound import ConsentRequired, OutboundAuthError, OutboundConfig, OutboundTokens
-from runtime_adapters.identity import ANONYMOUS, Principal, local_principal
 
 # Strands' MCPClient.start() calls stop() after a failed connection, and stop() schedules a coroutine on the
 # background loop that has already closed (plain Strands does the same); the warning is that, nothing of ours.
@@ -450,7 +454,7 @@ def test_importing_is_cheap() -> None:
     import sys
 
     code = (
-        "import sys, runtime_adapters.auth, runtime_adapters.auth.outbound\n"
+        "import sys, agent_scaffold_runtime.auth, agent_scaffold_runtime.auth.outbound\n"
         "names = ('boto3', 'botocore', 'bedrock_agentcore', 'mcp', 'strands', 'httpx2')\n"
         "print([name for name in names if name in sys.modules])"
     )
@@ -519,9 +523,8 @@ def test_mcp_round_trip_with_the_callers_token(
 def test_an_agent_uses_the_remote_tool(
     identity: FakeIdentity, env: dict[str, str], mcp_server: tuple[str, list[str]]
 ) -> None:
+    from agent_scaffold_runtime.offline_model import OfflineModel
     from strands import Agent
-
-    from runtime_adapters.offline_model import OfflineModel
 
     url, seen = mcp_server
     tokens = tokens_for(env, AGENT_OUTBOUND_FLOW="USER_FEDERATION")

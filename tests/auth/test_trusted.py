@@ -11,8 +11,7 @@ import time
 from typing import Any
 
 import pytest
-
-from runtime_adapters.auth import (
+from agent_scaffold_runtime.auth import (
     AuthConfigError,
     AuthError,
     JwtVerifier,

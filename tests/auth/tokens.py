@@ -19,8 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import jwt
-
-from runtime_adapters.auth import Authenticator, build_authenticator
+from agent_scaffold_runtime.auth import Authenticator, build_authenticator
 
 from . import forging
 from .conftest import Cognito

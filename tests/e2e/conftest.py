@@ -39,7 +39,7 @@ ADMIN_TOOL_SOURCE = f'''
 # --- added after generation, as a user would: a tool for administrators only -------------------------------
 from pathlib import Path as _Path
 
-from runtime_adapters.tool_auth import requires as _requires
+from agent_scaffold_runtime.tool_auth import requires as _requires
 
 MARKERS = _Path(__file__).resolve().parent.parent / "markers"
 

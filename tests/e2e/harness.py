@@ -25,15 +25,15 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
 import httpx
 import jwt
+from agent_scaffold_runtime.identity import Principal
 
-from runtime_adapters.identity import Principal
 from tests.support.processes import project_env, wait_for_ping
 from tests.support.servers import free_port
 
@@ -237,6 +237,19 @@ class Deployment:
                 return lines[0]
             if len(lines) > 1 or time.monotonic() > deadline:
                 raise AssertionError(f"{len(lines)} request lines for session {session_id!r}")
+            time.sleep(0.05)
+
+    def wait_for_span(
+        self, adapter: str, matches: Callable[[dict[str, Any]], bool], timeout: float = TIMEOUT_S
+    ) -> dict[str, Any]:
+        """The first span ``matches`` accepts, as soon as it is written; the bound only guards a hang."""
+        deadline = time.monotonic() + timeout
+        while True:
+            found = [span for span in self.spans(adapter) if matches(span)]
+            if found:
+                return found[0]
+            if time.monotonic() > deadline:
+                raise AssertionError(f"no matching span on {adapter}'s stderr within {timeout} s")
             time.sleep(0.05)
 
     def spans(self, adapter: str) -> list[dict[str, Any]]:

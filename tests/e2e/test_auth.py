@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from agent_scaffold_runtime.auth import JwtConfig, JwtVerifier
 
-from runtime_adapters.auth import JwtConfig, JwtVerifier
 from tests.auth.conftest import Cognito
 from tests.auth.tokens import CASES, HEADER_CASES, Ctx
 

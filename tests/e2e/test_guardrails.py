@@ -11,8 +11,7 @@ import uuid
 from typing import Any
 
 import pytest
-
-from runtime_adapters.guardrails.base import DEFAULT_BLOCKED_MESSAGE
+from agent_scaffold_runtime.guardrails.base import DEFAULT_BLOCKED_MESSAGE
 
 from .conftest import Users
 from .harness import ADAPTERS, Deployment, Reply, bearer, namespace, tree

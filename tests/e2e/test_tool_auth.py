@@ -27,7 +27,7 @@ COGNITO_SCOPE = "aws.cognito.signin.user.admin"  # the only scope initiate_auth 
 
 FORCED_CALL = f"""
 import json, sys
-from runtime_adapters.identity import Principal
+from agent_scaffold_runtime.identity import Principal
 from {PACKAGE}.agent import build_agent
 from {PACKAGE}.settings import Settings
 

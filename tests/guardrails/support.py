@@ -5,10 +5,9 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from typing import Any
 
+from agent_scaffold_runtime.offline_model import OfflineModel
+from agent_scaffold_runtime.reply import AgentReply
 from strands import Agent
-
-from runtime_adapters.offline_model import OfflineModel
-from runtime_adapters.reply import AgentReply
 
 
 class RecordingModel(OfflineModel):

@@ -16,20 +16,20 @@ from typing import Any
 
 import boto3
 import pytest
-from starlette.applications import Starlette
-from starlette.requests import Request
-from starlette.responses import JSONResponse
-from starlette.routing import Route
-from strands import Agent, tool
-
-from runtime_adapters.guardrails import (
+from agent_scaffold_runtime.guardrails import (
     ApplyGuardrailClient,
     GuardrailConfig,
     GuardrailUnavailable,
     build_guardrail,
     guard_stream,
 )
-from runtime_adapters.guardrails.apply_api import outcome_from_response
+from agent_scaffold_runtime.guardrails.apply_api import outcome_from_response
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+from strands import Agent, tool
+
 from tests.support.servers import serving
 
 from .support import RecordingModel, core_stream, drain

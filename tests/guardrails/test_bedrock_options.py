@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from agent_scaffold_runtime.guardrails import (
+    GuardrailConfig,
+    bedrock_model_guardrail_options,
+    build_guardrail,
+)
+from agent_scaffold_runtime.models import build_model
 from strands.models.bedrock import BedrockModel
-
-from runtime_adapters.guardrails import GuardrailConfig, bedrock_model_guardrail_options, build_guardrail
-from runtime_adapters.models import build_model
 
 
 @pytest.fixture(autouse=True)

@@ -6,10 +6,9 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 
+from agent_scaffold_runtime.guardrails import GuardrailOutcome, LocalPolicy, guard_stream
+from agent_scaffold_runtime.reply import AgentReply
 from strands import Agent, tool
-
-from runtime_adapters.guardrails import GuardrailOutcome, LocalPolicy, guard_stream
-from runtime_adapters.reply import AgentReply
 
 from .support import RecordingModel, core_stream, drain
 

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from agent_scaffold_runtime.guardrails import GuardrailHooks, GuardrailOutcome, LocalPolicy
 from strands import Agent, tool
-
-from runtime_adapters.guardrails import GuardrailHooks, GuardrailOutcome, LocalPolicy
 
 from .support import RecordingModel
 

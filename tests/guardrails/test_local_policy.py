@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import pytest
-
-from runtime_adapters.guardrails import (
+from agent_scaffold_runtime.guardrails import (
     DEFAULT_BLOCKED_MESSAGE,
     ApplyGuardrailClient,
     GuardrailConfig,

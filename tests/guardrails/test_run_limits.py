@@ -9,19 +9,18 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from strands import Agent, tool
-from strands.models.bedrock import BedrockModel
-from strands.types.exceptions import ModelThrottledException
-
-from runtime_adapters.errors import from_agent_failure
-from runtime_adapters.run_limits import (
+from agent_scaffold_runtime.errors import from_agent_failure
+from agent_scaffold_runtime.run_limits import (
     CycleLimit,
     RequestTimeout,
     RunLimits,
     ToolTimeout,
     with_request_timeout,
 )
-from runtime_adapters.streaming import run_to_reply
+from agent_scaffold_runtime.streaming import run_to_reply
+from strands import Agent, tool
+from strands.models.bedrock import BedrockModel
+from strands.types.exceptions import ModelThrottledException
 
 from .support import RecordingModel, core_stream, drain
 

@@ -5,16 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from strands import Agent, tool
-
-from runtime_adapters.identity import ANONYMOUS, Principal
-from runtime_adapters.tool_auth import (
+from agent_scaffold_runtime.identity import ANONYMOUS, Principal
+from agent_scaffold_runtime.tool_auth import (
     ToolAuthorizer,
     ToolRequirements,
     allowed_tools,
     requirements_of,
     requires,
 )
+from strands import Agent, tool
 
 from .support import RecordingModel
 

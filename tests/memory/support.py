@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from agent_scaffold_runtime.identity import Principal
+from agent_scaffold_runtime.memory import MemoryConfig, session_manager_for
+from agent_scaffold_runtime.offline_model import OfflineModel
 from strands import Agent
-
-from runtime_adapters.identity import Principal
-from runtime_adapters.memory import MemoryConfig, session_manager_for
-from runtime_adapters.offline_model import OfflineModel
 
 ALICE = Principal(user_id="alice", auth_method="jwt")
 BOB = Principal(user_id="bob", auth_method="jwt")

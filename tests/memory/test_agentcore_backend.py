@@ -22,18 +22,17 @@ from typing import Any
 
 import boto3
 import pytest
-from botocore.session import get_session
-from botocore.validate import ParamValidator
-from moto.bedrockagentcore.responses import BedrockAgentCoreResponse
-from moto.core.responses import ActionResult
-
-from runtime_adapters.memory import MemoryConfig, session_manager_for
-from runtime_adapters.memory.agentcore import (
+from agent_scaffold_runtime.memory import MemoryConfig, session_manager_for
+from agent_scaffold_runtime.memory.agentcore import (
     LONG_TERM_NAMESPACES,
     LONG_TERM_STRATEGIES,
     memory_config,
     memory_session_id,
 )
+from botocore.session import get_session
+from botocore.validate import ParamValidator
+from moto.bedrockagentcore.responses import BedrockAgentCoreResponse
+from moto.core.responses import ActionResult
 
 from .support import ALICE, BOB, new_agent, texts, turn
 

@@ -20,12 +20,11 @@ from typing import Any
 
 import boto3
 import pytest
+from agent_scaffold_runtime.memory import MemoryConfig, SessionConflictError, session_lock
+from agent_scaffold_runtime.memory.file import CreateOnlyFileSessionManager
+from agent_scaffold_runtime.offline_model import OfflineModel
 from strands import Agent
 from strands.session.file_session_manager import FileSessionManager
-
-from runtime_adapters.memory import MemoryConfig, SessionConflictError, session_lock
-from runtime_adapters.memory.file import CreateOnlyFileSessionManager
-from runtime_adapters.offline_model import OfflineModel
 
 from .support import ALICE, new_agent, texts, turn
 

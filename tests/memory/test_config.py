@@ -5,8 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-from runtime_adapters.memory import MemoryConfig
+from agent_scaffold_runtime.memory import MemoryConfig
 
 
 def test_defaults() -> None:

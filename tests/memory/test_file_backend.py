@@ -5,10 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-from runtime_adapters.identity import Principal
-from runtime_adapters.memory import InvalidSessionId, MemoryConfig, session_manager_for
-from runtime_adapters.memory.file import CreateOnlyFileSessionManager
+from agent_scaffold_runtime.identity import Principal
+from agent_scaffold_runtime.memory import InvalidSessionId, MemoryConfig, session_manager_for
+from agent_scaffold_runtime.memory.file import CreateOnlyFileSessionManager
 
 from .support import ALICE, BOB, new_agent, texts, turn
 

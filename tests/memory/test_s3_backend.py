@@ -7,12 +7,11 @@ from typing import Any
 
 import boto3
 import pytest
+from agent_scaffold_runtime.memory import MemoryConfig, SessionConflictError, session_manager_for
+from agent_scaffold_runtime.memory.s3 import CreateOnlyS3SessionManager, user_prefix
+from agent_scaffold_runtime.offline_model import OfflineModel
 from strands import Agent
 from strands.session.s3_session_manager import S3SessionManager
-
-from runtime_adapters.memory import MemoryConfig, SessionConflictError, session_manager_for
-from runtime_adapters.memory.s3 import CreateOnlyS3SessionManager, user_prefix
-from runtime_adapters.offline_model import OfflineModel
 
 from .support import ALICE, BOB, new_agent, texts, turn
 

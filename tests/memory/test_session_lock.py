@@ -8,8 +8,7 @@ import threading
 from contextlib import AbstractAsyncContextManager
 
 import pytest
-
-from runtime_adapters.memory import InvalidSessionId, locks, session_lock
+from agent_scaffold_runtime.memory import InvalidSessionId, locks, session_lock
 
 from .support import ALICE, BOB
 

@@ -9,6 +9,8 @@ resolves nothing again.
 
 from __future__ import annotations
 
+import json
+import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -33,6 +35,69 @@ SECRETS = {
 }
 # server.key is ignored by the first line and un-ignored by the second: still held back.
 SCAFFOLDIGNORE = "*.key\n!server.key\nnotes.txt\n"
+
+
+# What an outside review found shipped in every artifact (issue 11, items 9-10): credentials under
+# ordinary names, found by content or by a well-known name, and symlinks leading to a secret or out of the
+# project. Values are made up; each has the shape its scanner rule looks for.
+HAZARDS = {
+    "secrets.json": '{"stripe_api_key": "rk_live_4eC39HqLyjWDarjtT1zdp7dc", "db_password": "Tr0ub4dor&3"}\n',
+    "notes.txt": (
+        "deploy keys for the staging account\n"
+        "aws_access_key_id = AKIAZ3MSJV4WWNKWW5FG\n"
+        "aws_secret_access_key = 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\n"
+    ),
+    ".npmrc": "//registry.npmjs.org/:_authToken=npm_Fk2ZqP9wX4vL7mN1bR8tY3cH6jD0sA5gE2uK\n",
+    "config.json": json.dumps(
+        {
+            "auths": {
+                "https://index.docker.io/v1/": {"auth": "c2NhZmZvbGQ6ZGNrcl9wYXRfN3FSdFkyWnhMbTlLcDRXdg=="}
+            }
+        }
+    ),
+    "gcp-service-account.json": json.dumps(
+        {
+            "type": "service_account",
+            "project_id": "demo-123",
+            "private_key": (
+                "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n-----END PRIVATE KEY-----\n"
+            ),
+            "client_email": "deployer@demo-123.iam.gserviceaccount.com",
+        }
+    ),
+    "terraform.tfstate": json.dumps(
+        {"version": 4, "resources": [{"instances": [{"attributes": {"password": "s3cr3t-db-pass-2024"}}]}]}
+    ),
+    ".env": "OPENAI_API_KEY=sk-test\n",
+}
+# ... and why each is held back (the symlinks are planted by plant_hazards; ``outside`` is its argument).
+HAZARD_RULES = {
+    "secrets.json": "name secrets.json",
+    "notes.txt": "AWSKeyDetector",
+    ".npmrc": "name .npmrc",
+    "config.json": "Base64HighEntropyString",
+    "gcp-service-account.json": "PrivateKeyDetector",
+    "terraform.tfstate": "name *.tfstate",
+    ".env": "name .env*",
+    "a.txt": "symlink to .env: name .env*",
+    "p.txt": "symlink outside the project (/etc/passwd)",
+}
+
+
+def plant_hazards(root: Path, outside: Path) -> dict[str, str]:
+    """HAZARDS, a symlink to ``.env``, one to ``/etc/passwd``, one to a folder outside the project, and a
+    harmless symlink inside it; returns the expected held-back rules."""
+    for rel, text in HAZARDS.items():
+        (root / rel).write_text(text)
+    (root / "a.txt").symlink_to(".env")
+    (root / "p.txt").symlink_to("/etc/passwd")
+    (outside / "shared").mkdir(parents=True)
+    (outside / "shared" / "handy.py").write_text("VALUE = 1\n")
+    (root / "shared").symlink_to(outside / "shared", target_is_directory=True)
+    (root / "prompts").mkdir(exist_ok=True)
+    (root / "prompts" / "system.txt").write_text("Be brief.\n")
+    (root / "prompt.txt").symlink_to("prompts/system.txt")  # inside the project: ships, as its target
+    return {**HAZARD_RULES, "shared": f"symlink outside the project ({os.path.realpath(outside / 'shared')})"}
 
 
 def generate(parent: Path, name: str, **answers: object) -> Project:
@@ -93,3 +158,17 @@ def arm_project(tmp_path_factory: pytest.TempPathFactory) -> Project:
 @pytest.fixture(scope="package")
 def arm_artifact(arm_project: Project) -> Artifact:
     return build_artifact(arm_project, "lambda")  # defaults: arm64, the project's Python (3.12)
+
+
+@pytest.fixture(scope="package")
+def hazard_project(tmp_path_factory: pytest.TempPathFactory) -> tuple[Project, dict[str, str]]:
+    """A Lambda-only project (so no packed distribution needs a newer boto3 than the runtime's) with
+    every hazard planted, and the held-back rules expected for it."""
+    parent = tmp_path_factory.mktemp("hazards")
+    project = generate(parent, "hazard-agent", targets=["lambda"])
+    return project, plant_hazards(project.root, parent / "elsewhere")
+
+
+@pytest.fixture(scope="package")
+def hazard_zip(hazard_project: tuple[Project, dict[str, str]]) -> Artifact:
+    return build_artifact(hazard_project[0], "lambda")

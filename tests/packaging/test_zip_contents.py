@@ -86,10 +86,26 @@ def normal(name: str) -> str:
     return re.sub(r"[-_.]+", "_", name).lower()
 
 
-def test_the_lambda_zip_leaves_out_what_the_runtime_ships(x86_artifact: Artifact) -> None:
-    tops = {name.split("/", 1)[0] for name in names(x86_artifact)}
-    assert x86_artifact.left_out == ("boto3", "botocore", "s3transfer")
+def test_the_lambda_zip_leaves_out_what_the_runtime_ships_when_it_is_recent_enough(
+    hazard_zip: Artifact,
+) -> None:
+    """A Lambda-only project packs nothing that needs a newer boto3 than the runtime's (strands-agents
+    asks for boto3>=1.26): the runtime's copy is used."""
+    tops = {name.split("/", 1)[0] for name in names(hazard_zip)}
+    assert hazard_zip.left_out == ("boto3", "botocore", "s3transfer")
     assert not {"boto3", "botocore", "s3transfer"} & tops
+    assert not any("Bundled" in notice for notice in hazard_zip.notices)
+
+
+def test_the_lambda_zip_bundles_the_sdk_a_packed_distribution_needs_newer(x86_artifact: Artifact) -> None:
+    """The default project packs bedrock-agentcore (its agentcore target), whose metadata requires a
+    boto3 newer than any Lambda runtime documents: boto3, botocore and s3transfer ship in the zip."""
+    tops = {name.split("/", 1)[0] for name in names(x86_artifact)}
+    assert x86_artifact.left_out == ()
+    assert {"boto3", "botocore", "s3transfer"} <= tops
+    [notice] = [notice for notice in x86_artifact.notices if notice.startswith("Bundled")]
+    assert notice.startswith("Bundled boto3, botocore, s3transfer although the python3.11 runtime has them:")
+    assert "bedrock-agentcore requires boto3>=" in notice and "the runtime provides boto3 1.34.145" in notice
 
 
 def test_entries_are_sorted_with_fixed_timestamps_and_modes(x86_artifact: Artifact) -> None:

@@ -44,7 +44,7 @@ def test_generated_project_installs_and_passes_its_own_tests(tmp_path: Path) -> 
         [
             str(project / ".venv" / "bin" / "python"),
             "-c",
-            "import runtime_adapters, sys; print(runtime_adapters.__file__)",
+            "import agent_scaffold_runtime, sys; print(agent_scaffold_runtime.__file__)",
         ],
         cwd=tmp_path,
         capture_output=True,

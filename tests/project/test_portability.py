@@ -16,8 +16,8 @@ from typing import Any
 
 import httpx
 import pytest
+from agent_scaffold_runtime import sse
 
-from runtime_adapters import sse
 from tests.support.processes import project_env, running_server
 
 PROMPTS = ["use calculator expression=6*7", "Plan a trip to Lisbon"]

@@ -12,10 +12,10 @@ from typing import Any
 
 import httpx
 import pytest
+from agent_scaffold_runtime import agentcore_adapter, fastapi_adapter, sse
+from agent_scaffold_runtime.loader import AgentRef
+from agent_scaffold_runtime.protocol import SESSION_HEADER, Limits
 
-from runtime_adapters import agentcore_adapter, fastapi_adapter, sse
-from runtime_adapters.loader import AgentRef
-from runtime_adapters.protocol import SESSION_HEADER, Limits
 from tests.support.servers import serving
 
 ADAPTERS = {"agentcore": agentcore_adapter.create_app, "fastapi": fastapi_adapter.create_app}
@@ -184,7 +184,7 @@ def test_server_still_answers_after_bad_requests(client: httpx.Client) -> None:
 def test_fastapi_refuses_iam_auth_because_nothing_in_front_verifies_sigv4(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from runtime_adapters.auth import AuthConfigError
+    from agent_scaffold_runtime.auth import AuthConfigError
 
     monkeypatch.setenv("AGENT_AUTH", "iam")
     with pytest.raises(AuthConfigError, match="not available on the fastapi target"):

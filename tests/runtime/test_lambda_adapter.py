@@ -11,11 +11,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-from runtime_adapters import sse
-from runtime_adapters.lambda_adapter import DirectInvocationError, create_handler
-from runtime_adapters.loader import AgentRef
-from runtime_adapters.protocol import SESSION_HEADER, Limits
+from agent_scaffold_runtime import sse
+from agent_scaffold_runtime.lambda_adapter import DirectInvocationError, create_handler
+from agent_scaffold_runtime.loader import AgentRef
+from agent_scaffold_runtime.protocol import SESSION_HEADER, Limits
 
 EVENTS = Path(__file__).parent.parent / "events"
 EVENT_FILES = ["apigw_rest_v1.json", "apigw_http_v2.json", "function_url.json"]
@@ -69,7 +68,9 @@ def test_base64_bodies_are_decoded(name: str) -> None:
 def test_ping(name: str) -> None:
     response = handler(with_method_and_path(load_event(name), "GET", "/ping"), None)
     assert response["statusCode"] == 200
-    assert json.loads(response["body"]) == {"status": "Healthy"}
+    body = json.loads(response["body"])
+    assert body["status"] == "Healthy"
+    assert isinstance(body["time_of_last_update"], int)
 
 
 def test_stage_prefixed_paths_route_to_invocations() -> None:
@@ -140,8 +141,8 @@ def test_direct_invocation_returns_the_reply_or_raises() -> None:
 
 def test_handler_module_does_not_import_the_agent_until_the_first_request() -> None:
     code = (
-        "import sys; from runtime_adapters.lambda_adapter import create_handler;"
-        "from runtime_adapters.loader import AgentRef;"
+        "import sys; from agent_scaffold_runtime.lambda_adapter import create_handler;"
+        "from agent_scaffold_runtime.loader import AgentRef;"
         "h = create_handler(AgentRef('tests.support.demo_core'));"
         "print('strands' in sys.modules, 'boto3' in sys.modules);"
         "h({'prompt': 'hi'}, None); print('strands' in sys.modules)"

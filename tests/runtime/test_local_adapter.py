@@ -9,7 +9,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).parent.parent.parent
 ENTRY = (
-    "from runtime_adapters.local_adapter import main; from runtime_adapters.loader import AgentRef; "
+    "from agent_scaffold_runtime.local_adapter import main; "
+    "from agent_scaffold_runtime.loader import AgentRef; "
     "raise SystemExit(main(AgentRef('tests.support.demo_core')))"
 )
 

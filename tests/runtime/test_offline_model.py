@@ -5,11 +5,10 @@ from __future__ import annotations
 import asyncio
 
 import pytest
+from agent_scaffold_runtime.models import PROVIDERS, build_model
+from agent_scaffold_runtime.offline_model import OfflineModel
+from agent_scaffold_runtime.reply import AgentReply
 from strands import Agent, tool
-
-from runtime_adapters.models import PROVIDERS, build_model
-from runtime_adapters.offline_model import OfflineModel
-from runtime_adapters.reply import AgentReply
 
 
 @tool

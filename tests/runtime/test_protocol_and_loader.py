@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import pytest
-
-from runtime_adapters.errors import InvalidRequest, from_agent_failure
-from runtime_adapters.loader import AgentRef
-from runtime_adapters.protocol import Limits, parse_payload, wants_stream
-from runtime_adapters.streaming import run_to_reply
+from agent_scaffold_runtime.errors import InvalidRequest, from_agent_failure
+from agent_scaffold_runtime.loader import AgentRef
+from agent_scaffold_runtime.protocol import Limits, parse_payload, wants_stream
+from agent_scaffold_runtime.streaming import run_to_reply
 
 
 def test_limits_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -72,7 +71,8 @@ def test_light_modules_do_not_import_strands_or_web_frameworks() -> None:
     from pathlib import Path
 
     code = (
-        "import sys, runtime_adapters.models, runtime_adapters.lambda_adapter, runtime_adapters.identity;"
+        "import sys, agent_scaffold_runtime.models, agent_scaffold_runtime.lambda_adapter;"
+        "import agent_scaffold_runtime.identity;"
         "heavy = ('strands', 'boto3', 'fastapi', 'starlette', 'bedrock_agentcore');"
         "print(sorted(m for m in heavy if m in sys.modules))"
     )

@@ -33,5 +33,6 @@ def test_the_sample_suite_passes(name: str) -> None:
     assert result.returncode == 0, output[-6000:]
     summary = output.strip().splitlines()[-1]
     counts = {kind: int(number) for number, kind in re.findall(r"(\d+) (\w+)", summary)}
-    assert set(counts) <= {"passed", "warning", "warnings"}, summary  # nothing skipped, expected to fail, or errored
+    # nothing skipped, expected to fail, or errored
+    assert set(counts) <= {"passed", "warning", "warnings"}, summary
     assert counts["passed"] >= MINIMUM_TESTS[name], summary

@@ -10,12 +10,11 @@ import asyncio
 from collections.abc import AsyncIterator
 from typing import Any
 
+from agent_scaffold_runtime.identity import Principal
+from agent_scaffold_runtime.offline_model import OfflineModel
+from agent_scaffold_runtime.reply import AgentReply, new_session_id
+from agent_scaffold_runtime.streaming import run_to_reply
 from strands import Agent, tool
-
-from runtime_adapters.identity import Principal
-from runtime_adapters.offline_model import OfflineModel
-from runtime_adapters.reply import AgentReply, new_session_id
-from runtime_adapters.streaming import run_to_reply
 
 
 @tool

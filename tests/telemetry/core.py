@@ -6,12 +6,12 @@ from collections.abc import AsyncGenerator, AsyncIterator
 from contextlib import aclosing
 from typing import Any, cast
 
+from agent_scaffold_runtime.identity import Principal
+from agent_scaffold_runtime.offline_model import OfflineModel
+from agent_scaffold_runtime.reply import AgentReply
+from agent_scaffold_runtime.telemetry import trace_attributes
 from strands import Agent
 
-from runtime_adapters.identity import Principal
-from runtime_adapters.offline_model import OfflineModel
-from runtime_adapters.reply import AgentReply
-from runtime_adapters.telemetry import trace_attributes
 from tests.support.demo_core import calculator
 
 AGENT_NAME = "telemetry-demo"

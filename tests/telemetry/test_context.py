@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
+from agent_scaffold_runtime.telemetry import attached, current_trace_id, extract_trace_context
 from opentelemetry import baggage, trace
-
-from runtime_adapters.telemetry import attached, current_trace_id, extract_trace_context
 
 TRACEPARENT = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
 

@@ -12,10 +12,9 @@ from types import MappingProxyType
 from typing import Any
 
 import pytest
-
-from runtime_adapters.identity import ANONYMOUS, Principal
-from runtime_adapters.reply import AgentReply, Usage
-from runtime_adapters.telemetry import (
+from agent_scaffold_runtime.identity import ANONYMOUS, Principal
+from agent_scaffold_runtime.reply import AgentReply, Usage
+from agent_scaffold_runtime.telemetry import (
     REQUEST_LOGGER,
     JsonFormatter,
     TelemetryConfig,
@@ -52,7 +51,7 @@ REPLY = AgentReply(
 @pytest.fixture()
 def json_stream() -> Iterator[io.StringIO]:
     """``configure_json_logging`` on a buffer; the package logger's state is put back afterwards."""
-    package_logger = logging.getLogger("runtime_adapters")
+    package_logger = logging.getLogger("agent_scaffold_runtime")
     saved = (list(package_logger.handlers), package_logger.level, package_logger.propagate)
     package_logger.handlers[:] = []  # an adapter built by an earlier test may have configured it already
     stream = io.StringIO()
@@ -152,7 +151,7 @@ def test_without_json_logging_the_message_itself_is_the_json_line(caplog: pytest
 
 def test_configure_json_logging_is_idempotent(json_stream: io.StringIO) -> None:
     configure_json_logging("WARNING", stream=io.StringIO())
-    package_logger = logging.getLogger("runtime_adapters")
+    package_logger = logging.getLogger("agent_scaffold_runtime")
     assert sum(isinstance(h.formatter, JsonFormatter) for h in package_logger.handlers) == 1
     assert package_logger.level == logging.WARNING and package_logger.propagate is False
     serve_one(TelemetryConfig())  # INFO: below the new level
@@ -161,7 +160,7 @@ def test_configure_json_logging_is_idempotent(json_stream: io.StringIO) -> None:
 
 
 def test_other_records_become_json_with_scrubbed_exceptions(json_stream: io.StringIO) -> None:
-    log = logging.getLogger("runtime_adapters")
+    log = logging.getLogger("agent_scaffold_runtime")
     try:
         raise ValueError(f"bad token {FAKE_JWT}")
     except ValueError:

@@ -14,16 +14,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-from runtime_adapters.telemetry import TelemetryConfig
+from agent_scaffold_runtime.telemetry import TelemetryConfig
 
 REPO = Path(__file__).resolve().parents[2]
 
 RUN_AGENT = """
 from strands import Agent
-from runtime_adapters.offline_model import OfflineModel
-from runtime_adapters.telemetry import trace_attributes
-from runtime_adapters.identity import Principal
+from agent_scaffold_runtime.offline_model import OfflineModel
+from agent_scaffold_runtime.telemetry import trace_attributes
+from agent_scaffold_runtime.identity import Principal
 from tests.support.demo_core import calculator
 attrs = trace_attributes(Principal("carol", "jwt"), "sess-9", "lambda")
 result = Agent(model=OfflineModel(), tools=[calculator], callback_handler=None, name="demo",
@@ -84,7 +83,7 @@ def test_none_installs_nothing() -> None:
         """
         import json, os, sys
         from opentelemetry import trace
-        from runtime_adapters.telemetry import TelemetryConfig, setup_telemetry
+        from agent_scaffold_runtime.telemetry import TelemetryConfig, setup_telemetry
         before = trace.get_tracer_provider()
         setup_telemetry(TelemetryConfig.from_env())
         setup_telemetry(TelemetryConfig.from_env())
@@ -110,7 +109,7 @@ def test_console_is_idempotent_and_writes_one_json_line_per_span_to_stderr() -> 
         """
         import json, os
         from opentelemetry import trace
-        from runtime_adapters.telemetry import TelemetryConfig, setup_telemetry
+        from agent_scaffold_runtime.telemetry import TelemetryConfig, setup_telemetry
         setup_telemetry(TelemetryConfig.from_env())
         first = trace.get_tracer_provider()
         setup_telemetry(TelemetryConfig.from_env())
@@ -163,7 +162,7 @@ def test_a_provider_already_configured_is_kept() -> None:
         adot = TracerProvider()
         adot.add_span_processor(SimpleSpanProcessor(exporter))
         trace.set_tracer_provider(adot)
-        from runtime_adapters.telemetry import TelemetryConfig, provider_configured, setup_telemetry
+        from agent_scaffold_runtime.telemetry import TelemetryConfig, provider_configured, setup_telemetry
         assert provider_configured()
         setup_telemetry(TelemetryConfig.from_env())
         """,
@@ -195,7 +194,7 @@ def test_adot_variables_without_a_provider_fall_back_with_a_warning() -> None:
         import logging
         logging.basicConfig(level=logging.WARNING)
         from opentelemetry import trace
-        from runtime_adapters.telemetry import TelemetryConfig, setup_telemetry
+        from agent_scaffold_runtime.telemetry import TelemetryConfig, setup_telemetry
         setup_telemetry(TelemetryConfig.from_env())
         print(type(trace.get_tracer_provider()).__module__)
         """,
@@ -241,7 +240,7 @@ def test_otlp_exports_to_the_standard_endpoint(collector: tuple[str, list[tuple[
     endpoint, received = collector
     out = run_python(
         """
-        from runtime_adapters.telemetry import TelemetryConfig, flush_telemetry, setup_telemetry
+        from agent_scaffold_runtime.telemetry import TelemetryConfig, flush_telemetry, setup_telemetry
         setup_telemetry(TelemetryConfig.from_env())
         """,
         RUN_AGENT,

@@ -13,15 +13,20 @@ from types import MappingProxyType
 from typing import Any
 
 import pytest
+from agent_scaffold_runtime.identity import Principal
+from agent_scaffold_runtime.reply import AgentReply
+from agent_scaffold_runtime.streaming import collect_reply, run_sync
+from agent_scaffold_runtime.telemetry import (
+    TraceCapture,
+    current_trace_id,
+    extract_trace_context,
+    traced_stream,
+)
+from agent_scaffold_runtime.telemetry.setup import SEMCONV_OPT_IN, enable_span_redaction
 from opentelemetry import trace
 from opentelemetry.sdk.trace import ReadableSpan
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
-from runtime_adapters.identity import Principal
-from runtime_adapters.reply import AgentReply
-from runtime_adapters.streaming import collect_reply, run_sync
-from runtime_adapters.telemetry import TraceCapture, current_trace_id, extract_trace_context, traced_stream
-from runtime_adapters.telemetry.setup import SEMCONV_OPT_IN, enable_span_redaction
 from tests.telemetry import core
 
 FAKE_JWT = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhbGljZUBleGFtcGxlLmNvbSJ9.c2lnbmF0dXJlLW5vdC1yZWFs"
@@ -86,7 +91,7 @@ def our_detach_failures(caplog: pytest.LogCaptureFixture) -> list[logging.LogRec
     failures = []
     for record in caplog.records:
         frames = "".join(traceback.format_exception(*record.exc_info)) if record.exc_info else ""
-        if "detach" in record.getMessage().lower() and "runtime_adapters" in frames:
+        if "detach" in record.getMessage().lower() and "agent_scaffold_runtime" in frames:
             failures.append(record)
     return failures
 
