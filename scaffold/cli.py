@@ -27,8 +27,10 @@ from .commands.status import status
 from .commands.target import target
 from .commands.template import template
 from .commands.update import check_update, update
+from .errors import ScaffoldError
+from .exit_codes import COMMAND_CODES, exit_code_for, exit_codes_help
 
-EPILOG = """\b
+EPILOG = f"""\b
 Examples:
   scaffold new weather-agent --defaults       # create a project (offline model, no credentials)
   cd weather-agent
@@ -40,22 +42,35 @@ Examples:
 run and serve work from anywhere inside a project (found through .copier-answers.yml);
 pass --project DIR to use another one. `scaffold COMMAND --help` shows more examples.
 
-\b
-Exit codes: 0 success; 1 failure (server error, broken template, no connection, AWS call);
-2 bad input (name, answer, options, not inside a project); 3 artifact over a size limit;
-4 build tool missing; 5 not deployed; 6 deploy locked; 7 name taken by another resource;
-8 no AWS credentials; 9 not ready in time; 10 target cannot be deployed; 11 drift; 130 cancelled."""
+{exit_codes_help(None)}
+Each command's --help lists the codes it can return."""
 
 
-class _CommandsInWorkflowOrder(click.Group):
-    """List commands in the order they are used (new, run, serve, invoke), not alphabetically."""
+class _Failure(click.ClickException):
+    """How click reports a scaffold error: ``Error: <message>`` on stderr, then exit with ``code``."""
+
+    def __init__(self, message: str, code: int) -> None:
+        super().__init__(message)
+        self.exit_code = code  # type: ignore[misc]  # click reads it per instance; its stub says class
+
+
+class ScaffoldGroup(click.Group):
+    """Lists commands in the order they are used (new, run, serve, invoke), not alphabetically, and is the
+    one place where scaffold's errors become click's: ``Error: <message>`` on stderr and the exit code the
+    table in ``scaffold.exit_codes`` gives the error."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return list(self.commands)
 
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except ScaffoldError as error:
+            raise _Failure(error.message, exit_code_for(error)) from None
+
 
 @click.group(
-    cls=_CommandsInWorkflowOrder,
+    cls=ScaffoldGroup,
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
     epilog=EPILOG,
 )
@@ -70,6 +85,9 @@ for _command in (package, deploy, status, logs, rollback, destroy):
     cli.add_command(_command)
 for _command in (target, configure, update, check_update, template, ci):
     cli.add_command(_command)
+for _name, _command in cli.commands.items():
+    if _name in COMMAND_CODES:  # every command is (tests/cli/test_exit_codes.py); never fail at import
+        _command.epilog = "\n\n".join(part for part in (_command.epilog, exit_codes_help(_name)) if part)
 
 
 def main() -> None:

@@ -1,48 +1,52 @@
-"""Errors the CLI reports as one clear line, each with an exit code that scripts can branch on.
+"""Errors the CLI reports as one clear line: plain exceptions, free of click and of exit codes.
 
-Every user-facing failure is a ``click.ClickException`` subclass, so click prints ``Error: <message>`` to
-stderr and exits with the code below instead of showing a traceback.
+Code that raises them (the deploy engine, packaging, the lifecycle) knows nothing about the command line.
+The CLI catches ``ScaffoldError`` where it runs a command and maps the error's class to an exit code in one
+table, ``scaffold.exit_codes`` (as copier's CLI maps copier's errors); every command's ``--help`` lists its
+codes from that same table.
 """
 
 from __future__ import annotations
 
 from enum import IntEnum
 
-import click
-
 
 class ExitCode(IntEnum):
-    """Documented in ``scaffold --help``; keep the two in step."""
+    """What each code means is written once, in ``scaffold.exit_codes.MEANINGS``."""
 
     OK = 0
-    FAILURE = 1  # something failed while running: a server error, an unreachable URL, an AWS call
-    BAD_INPUT = 2  # the request itself cannot work: a bad name or answer, an occupied destination, ...
-    TOO_LARGE = 3  # package: the artifact is over a service limit
-    TOOL_MISSING = 4  # package: uv, a Docker engine or CodeBuild is needed and not available
-    NOT_DEPLOYED = 5  # status, invoke, logs or destroy of a target with no recorded deployment
-    LOCKED = 6  # another deploy or destroy of this target is running
-    CONFLICT = 7  # a name we need is taken by a resource this tool did not create
-    CREDENTIALS = 8  # no usable AWS credentials
-    TIMEOUT = 9  # a resource did not become ready within the bounded wait
-    UNAVAILABLE = 10  # the target cannot be deployed this way yet
-    DRIFT = 11  # status: a recorded resource is missing or failed; `scaffold deploy` repairs it
-    INTERRUPTED = 130  # Ctrl-C, the shell convention (128 + SIGINT)
+    FAILURE = 1
+    BAD_INPUT = 2
+    TOO_LARGE = 3
+    TOOL_MISSING = 4
+    NOT_DEPLOYED = 5
+    LOCKED = 6
+    CONFLICT = 7
+    CREDENTIALS = 8
+    TIMEOUT = 9
+    UNAVAILABLE = 10
+    DRIFT = 11
+    INTERRUPTED = 130  # the shell convention (128 + SIGINT)
 
 
-class ScaffoldError(click.ClickException):
-    """A failure that is not the user's input: exit code 1."""
-
-    exit_code = ExitCode.FAILURE
+class ScaffoldError(Exception):
+    """A failure that is not the user's input (exit code 1 unless a subclass is mapped otherwise)."""
 
     def __init__(self, message: str) -> None:
         # One line, always: multi-line messages from libraries are folded so the error stays greppable.
-        super().__init__(" ".join(message.split()))
+        self.message = " ".join(message.split())
+        super().__init__(self.message)
+
+    @property
+    def exit_code(self) -> ExitCode:
+        """This error's code, from the one table (``scaffold.exit_codes``)."""
+        from .exit_codes import exit_code_for
+
+        return exit_code_for(self)
 
 
 class BadInput(ScaffoldError):
-    """The user asked for something that cannot work as given: exit code 2, like click's own usage errors."""
-
-    exit_code = ExitCode.BAD_INPUT
+    """The user asked for something that cannot work as given (exit code 2, like click's usage errors)."""
 
 
 class InvalidProjectName(BadInput):
@@ -78,4 +82,12 @@ class ConnectionFailed(ScaffoldError):
 
 
 class Interrupted(ScaffoldError):
-    exit_code = ExitCode.INTERRUPTED
+    """Ctrl-C, reported with what was kept."""
+
+
+class DeployFailed(ScaffoldError):
+    """An AWS call failed; every step before it is recorded, so a rerun resumes."""
+
+
+class WaitTimeout(ScaffoldError, TimeoutError):
+    """Something did not become ready within its bounded wait (``scaffold.aws_idioms.wait_until``)."""

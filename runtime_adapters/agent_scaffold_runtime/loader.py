@@ -10,10 +10,8 @@ import importlib
 import logging
 import threading
 from types import ModuleType
-from typing import Any
 
-from .reply import AgentReply
-from .streaming import AgentStream, CallAgent, StreamAgent, run_to_reply
+from .streaming import StreamAgent
 
 logger = logging.getLogger(__name__)
 
@@ -60,22 +58,5 @@ class AgentRef:
         fn: StreamAgent = self.load().stream_agent
         return fn
 
-    @property
-    def call(self) -> CallAgent:
-        module = self.load()
-        fn = getattr(module, "call_agent", None)
-        if callable(fn):
-            call: CallAgent = fn
-            return call
-        return _call_via_stream(module.stream_agent)
-
     def __repr__(self) -> str:
         return f"AgentRef({self.module_name!r})"
-
-
-def _call_via_stream(stream_agent: StreamAgent) -> CallAgent:
-    def call_agent(user_id: str, prompt: str, **options: Any) -> AgentReply:
-        stream: AgentStream = stream_agent(user_id, prompt, **options)
-        return run_to_reply(stream)
-
-    return call_agent

@@ -28,10 +28,7 @@ deploys to the "staging" environment and invokes it with "ping"; the "production
 staging artifact after a reviewer approves (give the production environment required reviewers).
 AWS access is GitHub OIDC: set the repository variable AWS_DEPLOY_ROLE_ARN to the role from the
 --oidc-template stack. A workflow that exists with other content is kept unless --force; so is the
-template file. See docs/ci.md.
-
-\b
-Exit codes: 0 done (kept files are listed); 2 bad input (no deployable target, not in a project)."""
+template file. See docs/ci.md."""
 
 
 @click.group("ci", short_help="Generate a CI pipeline for the project.")

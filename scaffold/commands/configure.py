@@ -31,11 +31,7 @@ difference is merged (copier update): your edits stay, conflicts are marked inli
 The project must be committed in git with no uncommitted changes. An answer that makes new
 questions relevant (auth=jwt) needs their answers: in a terminal you are asked for them, otherwise
 pass them in the same command (the error lists every missing one). A list question also takes a bare
-value or a comma-separated list: targets=local, targets=local,lambda.
-
-\b
-Exit codes: 0 changed (or nothing to change); 1 conflicts to resolve, or the template failed;
-2 bad answer, uncommitted changes, or a deployed target would be removed (nothing is changed)."""
+value or a comma-separated list: targets=local, targets=local,lambda."""
 
 
 @click.command("configure", epilog=EPILOG, short_help="Change template answers (auth, memory, ...).")

@@ -8,29 +8,32 @@ from pathlib import Path
 import click
 
 from ..deploy.cli_options import aws_options, choose_target, confirmation, json_option, target_option
-from ..deploy.errors import DEPLOY_EXIT_CODES
 from ..errors import Interrupted
 from ..project import locate_project
 from ._common import project_option
 
-EPILOG = f"""\b
+EPILOG = """\b
 Examples:
   scaffold deploy --target lambda              # build, plan, apply; prints the Function URL
   scaffold deploy --target agentcore --plan    # show what would change; change nothing
+  scaffold deploy -t lambda --plan --offline   # the same from the recorded state alone (CI review)
   scaffold deploy -t fastapi --image 123456789012.dkr.ecr.us-east-1.amazonaws.com/agent:v1
   scaffold deploy -t lambda --region eu-west-1 --profile prod --json
 
 \b
 What was created is recorded in .scaffold/state/<target>.json. A rerun after a failure resumes
 where it stopped; a rerun with no change makes no change in AWS. Plans that delete something ask
-first (--yes skips the question). Settings: [tool.scaffold.deploy.<target>] in pyproject.toml.
-
-{DEPLOY_EXIT_CODES}"""
+first (--yes skips the question). Settings: [tool.scaffold.deploy.<target>] in pyproject.toml."""
 
 
 @click.command("deploy", epilog=EPILOG, short_help="Deploy the agent to AWS (lambda, agentcore or fastapi).")
 @target_option(help="Where to deploy.")
 @click.option("--plan", "plan_only", is_flag=True, help="Print the plan and change nothing.")
+@click.option(
+    "--offline",
+    is_flag=True,
+    help="With --plan: plan from the recorded state alone, no AWS call (also when no credentials are found).",
+)
 @click.option(
     "--image",
     metavar="URI",
@@ -43,6 +46,7 @@ first (--yes skips the question). Settings: [tool.scaffold.deploy.<target>] in p
 def deploy(
     target: str | None,
     plan_only: bool,
+    offline: bool,
     image: str | None,
     region: str | None,
     profile: str | None,
@@ -56,6 +60,8 @@ def deploy(
     from ..deploy.engine import deploy as run_deploy
     from ..deploy.progress import Progress
 
+    if offline and not plan_only:
+        raise click.UsageError("--offline plans only: use it with --plan.")
     project = locate_project(project_dir)
     target = choose_target(project, target)
     progress = Progress(quiet=as_json and plan_only)
@@ -65,6 +71,7 @@ def deploy(
             target,
             AwsOptions(region, profile, endpoint_url),
             plan_only=plan_only,
+            offline=offline,
             confirm=confirmation(yes),
             progress=progress,
             overrides={"image": image} if image else None,
@@ -73,6 +80,8 @@ def deploy(
         raise Interrupted(
             "Deploy cancelled: every completed step is recorded; run it again to resume."
         ) from None
+    if outcome.notice:
+        click.echo(outcome.notice, err=True)
     if as_json:
         click.echo(json.dumps(outcome.to_json() if not plan_only else outcome.plan.to_json(), indent=2))
         return

@@ -8,12 +8,11 @@ from pathlib import Path
 import click
 
 from ..deploy.cli_options import aws_options, choose_target, confirmation, json_option, target_option
-from ..deploy.errors import DEPLOY_EXIT_CODES
 from ..errors import Interrupted
 from ..project import locate_project
 from ._common import project_option
 
-EPILOG = f"""\b
+EPILOG = """\b
 Examples:
   scaffold destroy --target lambda             # shows what goes, asks, deletes
   scaffold destroy -t agentcore --yes --json   # no question (scripts, CI)
@@ -22,9 +21,7 @@ Examples:
 \b
 Deletes what .scaffold/state/<target>.json records, plus resources an interrupted deploy left
 behind (found by name and by this project's tags); never a resource without them. The session
-bucket and a memory id you configured yourself are not scaffold's, so they stay.
-
-{DEPLOY_EXIT_CODES}"""
+bucket and a memory id you configured yourself are not scaffold's, so they stay."""
 
 
 @click.command("destroy", epilog=EPILOG, short_help="Delete what scaffold deployed for a target.")

@@ -27,9 +27,7 @@ Examples:
 \b
 Output, tool trajectory and limit checks always run. Judge rubrics run only on a real model
 (AGENT_MODEL_PROVIDER other than offline) and are reported as "not run (offline)" otherwise.
-Fault cases (faults: {tool: error|timeout}) run only in process.
-Exit codes: 0 every case passed; 1 a case failed or errored, or a regression; 2 bad input;
-5 --target not deployed."""
+Fault cases (faults: {tool: error|timeout}) run only in process."""
 
 
 @click.command("eval", epilog=EPILOG, short_help="Run the eval sets (evals/*.yaml) and report what passed.")

@@ -30,9 +30,7 @@ Examples:
 \b
 Streams by default (Server-Sent Events): text is printed as it arrives and the session id
 goes to stderr. --target calls what `scaffold deploy` recorded, with your AWS credentials
-(lambda.invoke on the live alias; invoke_agent_runtime on the live endpoint).
-Exit codes: 0 replied; 1 server error, failed stream or no connection; 2 bad input;
-3 target not deployed; 6 no AWS credentials."""
+(lambda.invoke on the live alias; invoke_agent_runtime on the live endpoint)."""
 
 
 class _TextPrinter:

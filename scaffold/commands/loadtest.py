@@ -28,9 +28,7 @@ Every virtual user has its own identity (a token from a local issuer when the pr
 auth=jwt; SigV4 with your AWS credentials for IAM targets) and its own session, and checks
 every answer. The locustfile is the project's
 tests/load/locustfile.py (extend it), else the built-in one. Reports (Locust's HTML, CSV, JSON)
-go to --out. For more load than one machine makes, run Locust distributed (docs/eval.md).
-Exit codes: 0 within thresholds; 1 a threshold crossed, lost turns, or Locust failed; 2 bad input;
-5 --target not deployed."""
+go to --out. For more load than one machine makes, run Locust distributed (docs/eval.md)."""
 
 _DURATION = re.compile(r"^\s*(\d+)\s*(s|m|h)?\s*$")
 

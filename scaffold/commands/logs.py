@@ -8,20 +8,17 @@ from pathlib import Path
 import click
 
 from ..deploy.cli_options import aws_options, choose_target, json_option, target_option
-from ..deploy.errors import DEPLOY_EXIT_CODES
 from ..project import locate_project
 from ._common import project_option
 
-EPILOG = f"""\b
+EPILOG = """\b
 Examples:
   scaffold logs --target lambda                    # the last hour
   scaffold logs -t agentcore --since 10m --follow  # keep printing new lines (Ctrl-C stops)
   scaffold logs -t lambda --filter '"status": 500' --json
 
 \b
-With --json, events are JSON lines: {{"timestamp", "stream", "message"}}.
-
-{DEPLOY_EXIT_CODES}"""
+With --json, events are JSON lines: {"timestamp", "stream", "message"}."""
 
 
 @click.command("logs", epilog=EPILOG, short_help="Print the deployed target's CloudWatch logs.")

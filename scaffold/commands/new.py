@@ -35,11 +35,7 @@ Examples:
 
 \b
 The project gets its own git repository and a first commit (--no-git to skip), which target, configure
-and update need; inside an existing repository (a monorepo) it is left for you to commit.
-
-\b
-Exit codes: 0 created; 2 bad name, answer or occupied destination (nothing is written);
-1 the template failed; 130 cancelled."""
+and update need; inside an existing repository (a monorepo) it is left for you to commit."""
 
 
 @click.command("new", epilog=EPILOG, short_help="Create a project from the agent template.")

@@ -35,12 +35,7 @@ resolves again). Files come from the project root minus built-in exclusions and 
 them: credential files by name (.env*, *.pem, *.key, .npmrc, *.tfstate, .aws/, ...) and any file in which
 detect-secrets finds a credential (notes.txt: AWSKeyDetector). A false positive ships once listed under
 [tool.scaffold.package] allow_secrets in pyproject.toml. Symlinks leading outside the project are held
-back too. Artifacts go to .scaffold/build/<target>/, named by their content hash.
-
-\b
-Exit codes: 0 packaged; 1 failure (resolve, install, build); 2 bad input (target, format, arch);
-3 over a service size limit (the largest contributors are listed);
-4 a tool is missing (uv; Docker engine or CodeBuild for --build)."""
+back too. Artifacts go to .scaffold/build/<target>/, named by their content hash."""
 
 
 @click.command("package", epilog=EPILOG, short_help="Build the deployable artifact for a target.")

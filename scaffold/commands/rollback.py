@@ -8,11 +8,10 @@ from pathlib import Path
 import click
 
 from ..deploy.cli_options import aws_options, json_option
-from ..deploy.errors import DEPLOY_EXIT_CODES
 from ..project import locate_project
 from ._common import project_option
 
-EPILOG = f"""\b
+EPILOG = """\b
 Examples:
   scaffold rollback --target lambda             # the alias goes back one published version
   scaffold rollback -t lambda --to 3 --json     # to version 3
@@ -20,9 +19,7 @@ Examples:
 \b
 Nothing is rebuilt: callers reach the function through its `live` alias, which now points at a
 version published earlier (with SnapStart, already snapshotted). `scaffold status` reports the
-alias as drift until the next `scaffold deploy`, which moves it forward again.
-
-{DEPLOY_EXIT_CODES}"""
+alias as drift until the next `scaffold deploy`, which moves it forward again."""
 
 
 @click.command("rollback", epilog=EPILOG, short_help="Point a deployed Lambda's alias at an earlier version.")

@@ -8,20 +8,20 @@ from pathlib import Path
 import click
 
 from ..deploy.cli_options import aws_options, choose_target, json_option, target_option
-from ..deploy.errors import DEPLOY_EXIT_CODES, ExitCode, NotDeployed
+from ..deploy.errors import NotDeployed
+from ..errors import ExitCode
 from ..project import locate_project
 from ._common import project_option
 
-EPILOG = f"""\b
+EPILOG = """\b
 Examples:
   scaffold status --target lambda
   scaffold status -t agentcore --json | jq .outputs
 
 \b
 Reads the recorded state (.scaffold/state/<target>.json) and asks AWS about each resource; changes
-nothing. Exit 9 when something recorded is missing or failed: `scaffold deploy` repairs it.
-
-{DEPLOY_EXIT_CODES}"""
+nothing. Exit 11 (drift) when something recorded is missing, failed or changed outside scaffold:
+`scaffold deploy` repairs it."""
 
 
 @click.command(

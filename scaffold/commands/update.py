@@ -24,11 +24,7 @@ Copier renders the project's recorded template version and the new one with your
 the difference into your files (a three-way merge): your edits stay; where both changed the same
 lines the file gets inline conflict markers, and every such file is listed. A file the new version
 drops but you edited is kept. The project must be committed in git with no uncommitted changes;
-a project inside a larger repository (a monorepo) works the same.
-
-\b
-Exit codes: 0 updated (or up to date); 1 conflicts to resolve, or the template failed;
-2 uncommitted changes, an unknown version, or a downgrade (nothing is changed)."""
+a project inside a larger repository (a monorepo) works the same."""
 
 
 def _target_version(project: Project, to: str | None) -> tuple[Any, str]:
@@ -95,8 +91,7 @@ Examples:
   scaffold check-update --json    # {"current", "newest", "update_available", "changes": {...}}
 
 \b
-Exit code 0 whether or not an update exists (see update_available in --json); 1 if the
-template cannot be reached."""
+An update that exists is not an error: see update_available in --json."""
 
 
 @click.command("check-update", epilog=CHECK_EPILOG, short_help="Is a newer template version available?")

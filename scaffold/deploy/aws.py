@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
+from ..aws_idioms import error_code
 from .errors import DeployFailed, NoCredentials
 
 if TYPE_CHECKING:
@@ -100,6 +101,14 @@ class AwsContext:
             )
         return self._clients[service]
 
+    def has_credentials(self) -> bool:
+        """Whether boto3's credential chain finds any (env, profile, SSO, container, instance), without
+        calling an AWS API: an offline plan is made instead when it finds none."""
+        try:
+            return self.session.get_credentials() is not None
+        except NoCredentials:  # the profile named does not exist
+            return False
+
     @cached_property
     def identity(self) -> dict[str, str]:
         with aws_errors("read the caller identity (sts get-caller-identity)"):
@@ -125,32 +134,9 @@ def _shared_loader(data_path: str | None) -> Any:
     return create_loader(data_path)
 
 
-def error_code(exc: BaseException) -> str:
-    response = getattr(exc, "response", None)
-    if isinstance(response, dict):
-        return str(response.get("Error", {}).get("Code", ""))
-    return ""
-
-
-NOT_FOUND_CODES = frozenset(
-    {
-        "NoSuchEntity",
-        "NoSuchBucket",
-        "NoSuchKey",
-        "NotFound",
-        "404",
-        "ResourceNotFoundException",
-        "ResourceNotFound",
-        "NotFoundException",  # API Gateway
-    }
-)
 _CREDENTIAL_CODES = frozenset(
     {"InvalidClientTokenId", "UnrecognizedClientException", "ExpiredToken", "ExpiredTokenException"}
 )
-
-
-def is_not_found(exc: BaseException) -> bool:
-    return error_code(exc) in NOT_FOUND_CODES
 
 
 @contextmanager

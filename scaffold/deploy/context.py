@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..aws_idioms import wait_until
 from .aws import AwsContext
-from .errors import DeployFailed, WaitTimeout
 from .models import resolve
 from .naming import Names
 from .progress import Progress
@@ -35,28 +35,26 @@ class DeployContext:
         what: str,
         read_status: Callable[[], str],
         *,
-        ready: frozenset[str],
-        failed: frozenset[str],
+        ready: Collection[str] | Callable[[str], bool],
         timeout_s: float,
+        failed: Collection[str] = (),
         reason: Callable[[], str] | None = None,
     ) -> str:
-        """Poll ``read_status`` until ready; fail fast on a failed status; give up after ``timeout_s``."""
+        """``wait_until`` with this deploy's progress line and sleep; says how long a slow wait took."""
         started = time.monotonic()
-        interval = min(0.5, self.poll_interval_s)
-        while True:
-            status = read_status()
-            elapsed = time.monotonic() - started
-            if status in ready:
-                if elapsed >= 1:
-                    self.progress.line(f"    {what}: {status} after {elapsed:.0f} s")
-                return status
-            if status in failed:
-                why = reason() if reason else ""
-                raise DeployFailed(f"{what} is {status}{': ' + why if why else ''}.")
-            if elapsed >= timeout_s:
-                raise WaitTimeout(
-                    f"{what} is still {status} after {timeout_s:.0f} s; run the deploy again to keep waiting."
-                )
-            self.progress.waiting(f"waiting for {what}", elapsed, status)
-            self.sleep(interval)
-            interval = min(interval * 2, self.poll_interval_s)
+        status = wait_until(
+            what,
+            read_status,
+            ready=ready,
+            failed=failed,
+            timeout_s=timeout_s,
+            reason=reason,
+            interval_s=self.poll_interval_s,
+            first_interval_s=0.5,
+            on_wait=lambda status, elapsed: self.progress.waiting(f"waiting for {what}", elapsed, status),
+            sleep=self.sleep,
+            hint="run the command again to keep waiting",
+        )
+        if (elapsed := time.monotonic() - started) >= 1:
+            self.progress.line(f"    {what}: {status} after {elapsed:.0f} s")
+        return status

@@ -13,21 +13,22 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ..errors import BadInput, TargetNotEnabled
+from ..packaging.artifact import Artifact
 from ..project import Project
 from . import artifacts
 from .aws import AwsContext, aws_errors
-from .config import answer, load_settings
-from .context import DeployContext
+from .config import TargetSettings, answer, load_settings
 from .errors import NotDeployed
 from .executor import execute
 from .lock import DeployLock
-from .naming import Names
+from .naming import UNKNOWN_ACCOUNT, Names
+from .offline import plan_from_state
 from .plan import Action, Plan, plan_deploy, plan_destroy
 from .policies import Scope
 from .progress import Progress
 from .state import DeployState, check_matches, load_state, new_state, now
 from .targets import deployer_for
-from .targets.base import DeployedInvoke, TargetDeployer, TargetInputs
+from .targets.base import DeployedInvoke, Target, TargetDeployer
 
 if TYPE_CHECKING:
     from ..invoke_client import InvokeResult
@@ -48,6 +49,7 @@ class Outcome:
     applied: bool
     outputs: dict[str, str] = field(default_factory=dict)
     duration_s: float = 0.0
+    notice: str = ""  # one line worth telling (an offline plan made because no credentials were found)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -58,21 +60,6 @@ class Outcome:
         }
 
 
-@dataclass
-class Session:
-    """One target of one project, opened against AWS."""
-
-    project: Project
-    target: str
-    deployer: TargetDeployer
-    state: DeployState | None
-    aws: AwsContext
-    inputs: TargetInputs
-
-    def context(self, progress: Progress) -> DeployContext:
-        return DeployContext(aws=self.aws, names=self.inputs.names, progress=progress)
-
-
 def open_target(
     project: Project,
     target: str,
@@ -80,7 +67,22 @@ def open_target(
     *,
     need_state: bool,
     overrides: Mapping[str, Any] | None = None,
-) -> Session:
+) -> Target:
+    deployer, settings, state = _read_project(project, target, need_state=need_state, overrides=overrides)
+    aws = AwsContext(
+        region=_region(project, options, state), profile=options.profile, endpoint_url=options.endpoint_url
+    )
+    if state is not None:
+        check_matches(state, region=aws.region, account_id=aws.account_id)
+    names = Names(project.project_name, project.package_name, target, aws.account_id, aws.region)
+    scope = Scope(aws.partition, aws.region, aws.account_id)
+    return Target(project, target, settings, names, scope, deployer, state, aws)
+
+
+def _read_project(
+    project: Project, target: str, *, need_state: bool, overrides: Mapping[str, Any] | None
+) -> tuple[TargetDeployer, TargetSettings, DeployState | None]:
+    """The target's deployer, its checked settings and its recorded state: everything that needs no AWS."""
     deployer = deployer_for(target)
     if not project.has_target(target):
         enabled = ", ".join(project.targets) or "none"
@@ -95,15 +97,49 @@ def open_target(
             f"{project.project_name} has no recorded {target} deployment; "
             f"run: scaffold deploy --target {target}"
         )
+    return deployer, settings, state
+
+
+def _region(project: Project, options: AwsOptions, state: DeployState | None) -> str:
     region = options.region or (state.region if state else None) or answer(project, "aws_region") or None
     if not region:
         raise BadInput("No AWS region: pass --region or answer aws_region in the project.")
-    aws = AwsContext(region=region, profile=options.profile, endpoint_url=options.endpoint_url)
-    if state is not None:
-        check_matches(state, region=region, account_id=aws.account_id)
-    names = Names(project.project_name, project.package_name, target, aws.account_id, region)
-    inputs = TargetInputs(project, settings, names, Scope(aws.partition, region, aws.account_id))
-    return Session(project, target, deployer, state, aws, inputs)
+    return str(region)
+
+
+def plan_offline(
+    project: Project,
+    target: str,
+    options: AwsOptions,
+    *,
+    progress: Progress | None = None,
+    overrides: Mapping[str, Any] | None = None,
+) -> Outcome:
+    """The plan from the recorded state alone (``offline.plan_offline``): no AWS call at all."""
+    started = time.monotonic()
+    progress = progress or Progress()
+    deployer, settings, state = _read_project(project, target, need_state=False, overrides=overrides)
+    region = _region(project, options, state)
+    account = state.account_id if state else UNKNOWN_ACCOUNT
+    names = Names(project.project_name, project.package_name, target, account, region)
+    partition = (
+        "aws-cn" if region.startswith("cn-") else "aws-us-gov" if region.startswith("us-gov-") else "aws"
+    )
+    scope = Scope(partition, region, account)
+    # Its AWS context is never asked for a client: nothing here calls AWS.
+    session = Target(project, target, settings, names, scope, deployer, state, AwsContext(region=region))
+    artifact = _build(session, progress)
+    steps = plan_from_state(deployer.resources(session, artifact), state, session.context(progress))
+    plan = Plan(
+        project.project_name,
+        target,
+        region,
+        account,
+        steps,
+        artifact.summary() if artifact else None,
+        offline=True,
+    )
+    return Outcome(plan, applied=False, duration_s=time.monotonic() - started)
 
 
 def deploy(
@@ -112,13 +148,22 @@ def deploy(
     options: AwsOptions,
     *,
     plan_only: bool = False,
+    offline: bool = False,
     confirm: Confirm | None = None,
     progress: Progress | None = None,
     overrides: Mapping[str, Any] | None = None,
 ) -> Outcome:
-    """``overrides``: settings given on the command line (``--image``), over pyproject.toml's."""
+    """``overrides``: settings given on the command line (``--image``), over pyproject.toml's. A plan is made
+    offline (from the recorded state alone) when asked, or when no AWS credentials are found."""
     started = time.monotonic()
     progress = progress or Progress()
+    if plan_only and (
+        offline or not AwsContext(region="us-east-1", profile=options.profile).has_credentials()
+    ):
+        outcome = plan_offline(project, target, options, progress=progress, overrides=overrides)
+        if not offline:
+            outcome.notice = "No AWS credentials found: planning offline, from the recorded state only."
+        return outcome
     lock: AbstractContextManager[Any] = nullcontext() if plan_only else DeployLock(project.root, target)
     with lock:
         session = open_target(project, target, options, need_state=False, overrides=overrides)
@@ -126,7 +171,7 @@ def deploy(
             project.root, project.project_name, target, session.aws.region, session.aws.account_id
         )
         artifact = _build(session, progress)
-        resources = session.deployer.resources(session.inputs, artifact)
+        resources = session.deployer.resources(session, artifact)
         ctx = session.context(progress)
         with aws_errors(f"read the current {target} deployment"):
             steps = plan_deploy(resources, state, ctx)
@@ -136,8 +181,8 @@ def deploy(
             session.aws.region,
             session.aws.account_id,
             steps,
-            artifact.to_json() if artifact else None,
-            notes=session.deployer.notes(session.inputs) if hasattr(session.deployer, "notes") else [],
+            artifact.summary() if artifact else None,
+            notes=session.deployer.notes(session) if hasattr(session.deployer, "notes") else [],
         )
         if plan_only or (
             plan.changes
@@ -172,7 +217,7 @@ def destroy(
         state = session.state
         assert state is not None
         ctx = session.context(progress)
-        resources = session.deployer.resources(session.inputs, None)
+        resources = session.deployer.resources(session, None)
         with aws_errors(f"read the current {target} deployment"):
             steps = plan_destroy(resources, state, ctx)
         plan = Plan(project.project_name, target, state.region, state.account_id, steps)
@@ -209,15 +254,15 @@ def log_source(project: Project, target: str, options: AwsOptions) -> tuple[AwsC
     return session.aws, group
 
 
-def _build(session: Session, progress: Progress) -> artifacts.ArtifactInfo | None:
-    options = session.deployer.artifact_options(session.inputs)
+def _build(session: Target, progress: Progress) -> Artifact | None:
+    options = session.deployer.artifact_options(session)
     if options is None:
         return None
     started = time.monotonic()
-    progress.line(f"Building the {session.target} artifact ({options.arch}) …")
+    progress.line(f"Building the {session.name} artifact ({options.arch}) …")
     built = artifacts.build(
         session.project,
-        session.target,
+        session.name,
         arch=options.arch,
         python_version=options.python_version,
         progress=progress,

@@ -1,54 +1,42 @@
-"""Deploy failures, each a one-line ``ScaffoldError`` with an exit code scripts can branch on.
-
-The codes extend the CLI's (``scaffold.errors.ExitCode``: 0 ok, 1 failure, 2 bad input, 130 cancelled) and
-packaging's, which a deploy passes through when it builds (3 artifact too large, 4 a build tool missing);
-every deploy command lists them in its epilog (``DEPLOY_EXIT_CODES``).
-"""
+"""Deploy failures: plain exceptions, mapped to exit codes in ``scaffold.exit_codes``."""
 
 from __future__ import annotations
 
-from ..errors import ExitCode, ScaffoldError
+from ..errors import DeployFailed, ExitCode, ScaffoldError, WaitTimeout
 
-DEPLOY_EXIT_CODES = """\b
-Exit codes: 0 ok; 1 an AWS call failed (rerun to resume); 2 bad input; 3 artifact too large;
-4 build tool missing; 5 not deployed; 6 another deploy of this target is running; 7 a name is taken
-by a resource scaffold did not create; 8 no AWS credentials; 9 not ready in time; 10 target not
-deployable yet; 11 drift (status); 130 cancelled."""
-
-
-class DeployFailed(ScaffoldError):
-    """An AWS call failed; every step before it is recorded, so a rerun resumes."""
+__all__ = [
+    "DeployFailed",
+    "DeployLocked",
+    "ExitCode",
+    "NoCredentials",
+    "NotDeployed",
+    "ResourceConflict",
+    "ScaffoldError",
+    "StateError",
+    "TargetUnavailable",
+    "WaitTimeout",
+]
 
 
 class NotDeployed(ScaffoldError):
-    exit_code = ExitCode.NOT_DEPLOYED
+    """Nothing is recorded for the target (or not the part asked about)."""
 
 
 class DeployLocked(ScaffoldError):
-    exit_code = ExitCode.LOCKED
+    """Another deploy or destroy of this target is running."""
 
 
 class ResourceConflict(ScaffoldError):
-    exit_code = ExitCode.CONFLICT
+    """A name we need is taken by a resource this tool did not create."""
 
 
 class NoCredentials(ScaffoldError):
-    exit_code = ExitCode.CREDENTIALS
-
-
-class WaitTimeout(ScaffoldError):
-    exit_code = ExitCode.TIMEOUT
+    pass
 
 
 class TargetUnavailable(ScaffoldError):
-    exit_code = ExitCode.UNAVAILABLE
-
-
-class Drift(ScaffoldError):
-    exit_code = ExitCode.DRIFT
+    """The target cannot be deployed this way yet."""
 
 
 class StateError(ScaffoldError):
-    """The state file cannot be read, or belongs to another region, account or schema."""
-
-    exit_code = ExitCode.BAD_INPUT
+    """The state file cannot be read, or belongs to another region, account or schema (bad input)."""

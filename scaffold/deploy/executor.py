@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from .aws import aws_errors
 from .context import DeployContext
+from .drift import APPLIED, applied
 from .handlers.base import handler_for
 from .plan import RETIRED, Action, Step
 from .state import DeployState, Record, now
@@ -21,7 +22,11 @@ def execute(steps: list[Step], state: DeployState, ctx: DeployContext) -> None:
         for step in steps:
             if not step.mutating:
                 if step.observed is not None:
-                    state.resources[step.key] = {"kind": step.kind, **step.observed.record}
+                    state.resources[step.key] = {
+                        "kind": step.kind,
+                        **step.observed.record,
+                        **_applied(step, ctx),
+                    }
                 continue
             done += 1
             ctx.progress.line(f"  [{done}/{len(changes)}] {step.action.value} {step.kind} {step.name}")
@@ -32,11 +37,19 @@ def execute(steps: list[Step], state: DeployState, ctx: DeployContext) -> None:
             else:
                 ctx.outputs[step.key] = record
                 _retire_replaced(state, step, record)
-                state.record(step.key, {"kind": step.kind, **record})
+                state.record(step.key, {"kind": step.kind, **record, **_applied(step, ctx)})
     except Exception as exc:
         state.mark("failed", error=str(exc), failed_at=now())
         raise
     state.save()
+
+
+def _applied(step: Step, ctx: DeployContext) -> Record:
+    """What the step converged the resource to, per managed property (``drift``): status compares it."""
+    if step.resource is None:
+        return {}
+    digests = applied(handler_for(step.kind).desired(step.resource, ctx))
+    return {APPLIED: digests} if digests else {}
 
 
 def _retire_replaced(state: DeployState, step: Step, record: Record) -> None:

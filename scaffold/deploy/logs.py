@@ -9,8 +9,9 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
+from ..aws_idioms import every, is_not_found
 from ..errors import BadInput
-from .aws import AwsContext, aws_errors, is_not_found
+from .aws import AwsContext, aws_errors
 
 _DURATION = re.compile(r"^(\d+)\s*([smhd])$")
 _UNIT_S = {"s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -61,8 +62,7 @@ def read_events(
     logs = aws.client("logs")
     with aws_errors(f"read the log group {log_group}"):
         try:
-            for page in logs.get_paginator("filter_log_events").paginate(**params):
-                events += [_event(raw) for raw in page.get("events", [])]
+            events += [_event(raw) for raw in every(logs, "filter_log_events", "events", **params)]
         except Exception as exc:
             if is_not_found(exc):
                 return []

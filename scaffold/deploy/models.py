@@ -59,16 +59,6 @@ def resolve(value: Any, outputs: Mapping[str, Mapping[str, Any]]) -> Any:
     return value
 
 
-def has_unknown(value: Any) -> bool:
-    if value is UNKNOWN:
-        return True
-    if isinstance(value, dict):
-        return any(has_unknown(item) for item in value.values())
-    if isinstance(value, (list, tuple)):
-        return any(has_unknown(item) for item in value)
-    return False
-
-
 @dataclass(frozen=True)
 class Resource:
     kind: ClassVar[str]

@@ -17,6 +17,9 @@ MANAGED_BY = "agent-scaffold"
 ALIAS = "live"  # the Lambda alias and the AgentCore endpoint that callers use
 NAME_PREFIX = "scaffold-"
 
+#: The account of an offline plan made with no recorded state: only AWS could tell.
+UNKNOWN_ACCOUNT = "?"
+
 
 @dataclass(frozen=True)
 class Names:
@@ -41,7 +44,10 @@ class Names:
 
     @property
     def bucket(self) -> str:
-        """Globally unique, ours by construction: the digest binds account, region, project and target."""
+        """Globally unique, ours by construction: the digest binds account, region, project and target (an
+        offline plan that knows no account shows ``?`` for it)."""
+        if self.account_id == UNKNOWN_ACCOUNT:
+            return f"{NAME_PREFIX}{self.project[:24]}-?"
         digest = hashlib.sha256(f"{self.account_id}/{self.region}/{self.project}/{self.target}".encode())
         return f"{NAME_PREFIX}{self.project[:24]}-{digest.hexdigest()[:12]}"
 

@@ -54,6 +54,7 @@ class Step:
     resource: Resource | None = None
     observed: Observed | None = None
     record: Record | None = None  # for deletes: what to delete
+    unknown: list[str] = field(default_factory=list)  # offline plans: what only AWS could tell
 
     @property
     def mutating(self) -> bool:
@@ -63,7 +64,8 @@ class Step:
         detail = (
             f" ({', '.join(self.changes)})" if self.changes else (f" ({self.reason})" if self.reason else "")
         )
-        return f"{_SYMBOL[self.action]} {self.action.value:<9} {self.kind:<20} {self.name}{detail}"
+        unknown = f"  ? unknown without AWS: {', '.join(self.unknown)}" if self.unknown else ""
+        return f"{_SYMBOL[self.action]} {self.action.value:<9} {self.kind:<20} {self.name}{detail}{unknown}"
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -73,6 +75,7 @@ class Step:
             "action": self.action.value,
             "reason": self.reason,
             "changes": self.changes,
+            "unknown": self.unknown,
         }
 
 
@@ -85,6 +88,7 @@ class Plan:
     steps: list[Step]
     artifact: dict[str, Any] | None = None
     notes: list[str] = field(default_factory=list)  # what the reader must know about this deployment
+    offline: bool = False  # planned from the recorded state alone, without calling AWS
 
     @property
     def changes(self) -> list[Step]:
@@ -106,8 +110,9 @@ class Plan:
         )
 
     def render(self, verb: str = "deploy") -> str:
+        how = " (offline: from the recorded state; ? marks what only AWS can tell)" if self.offline else ""
         lines = [
-            f"Plan to {verb} {self.project} ({self.target}) in {self.region}, account {self.account_id}:"
+            f"Plan to {verb} {self.project} ({self.target}) in {self.region}, account {self.account_id}{how}:"
         ]
         lines += [f"  {step.describe()}" for step in self.steps]
         lines += [f"Note: {note}" for note in self.notes]
@@ -121,6 +126,7 @@ class Plan:
             "region": self.region,
             "account_id": self.account_id,
             "artifact": self.artifact,
+            "offline": self.offline,
             "steps": [step.to_json() for step in self.steps],
             "counts": self.counts(),
             "notes": self.notes,
@@ -162,7 +168,7 @@ def plan_deploy(resources: list[Resource], state: DeployState, ctx: DeployContex
     wanted = {res.key for res in resources}
     for key, record in reversed(list(state.resources.items())):
         if key not in wanted and not record.get(RETIRED) and not record.get(EXTERNAL):
-            steps.append(_delete_step(key, record, "no longer part of the configuration"))
+            steps.append(delete_step(key, record, "no longer part of the configuration"))
     return steps
 
 
@@ -178,17 +184,17 @@ def plan_destroy(resources: list[Resource], state: DeployState, ctx: DeployConte
         ctx.outputs[res.key] = observed.record
         if observed.owned or record is not None:
             found.append(
-                _delete_step(res.key, {"kind": res.kind, **observed.record}, "", res.label(ctx.outputs))
+                delete_step(res.key, {"kind": res.kind, **observed.record}, "", res.label(ctx.outputs))
             )
     modelled = {res.key for res in resources}
     orphans = [
-        _delete_step(key, record, "recorded")
+        delete_step(key, record, "recorded")
         for key, record in reversed(list(state.resources.items()))
         if key not in modelled and not record.get(EXTERNAL)
     ]
     return orphans + list(reversed(found))
 
 
-def _delete_step(key: str, record: Record, reason: str, name: str | None = None) -> Step:
+def delete_step(key: str, record: Record, reason: str, name: str | None = None) -> Step:
     shown = name or str(record.get("name") or record.get("key") or record.get("sid") or key)
     return Step(key, str(record.get("kind", "?")), shown, Action.DELETE, reason, record=record)

@@ -1,4 +1,8 @@
-"""``scaffold status``: each recorded resource as AWS reports it now (read calls only), and the outputs."""
+"""``scaffold status``: each recorded resource as AWS reports it now (read calls only), and the outputs.
+
+A resource is out of sync when it is missing, failed, or when any property the deploy manages differs from
+what the deploy applied (``drift``): memory, timeout, environment, role, policy, template, parameters...
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,7 @@ from typing import Any
 
 from ..project import Project
 from .aws import aws_errors
+from .drift import APPLIED, drifted
 from .engine import AwsOptions, open_target
 from .handlers.base import handler_for
 from .progress import Progress
@@ -21,10 +26,11 @@ class ResourceStatus:
     name: str
     exists: bool
     detail: str = ""
+    drift: list[str] = field(default_factory=list)  # managed properties changed outside scaffold
 
     @property
     def healthy(self) -> bool:
-        return self.exists and not any(word in self.detail for word in _UNHEALTHY)
+        return self.exists and not self.drift and not any(word in self.detail for word in _UNHEALTHY)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -33,6 +39,7 @@ class ResourceStatus:
             "name": self.name,
             "exists": self.exists,
             "detail": self.detail,
+            "drift": self.drift,
         }
 
 
@@ -84,9 +91,9 @@ def status(project: Project, target: str, options: AwsOptions) -> StatusReport:
             name = str(
                 record.get("name") or record.get("key") or record.get("url") or record.get("sid") or key
             )
-            report.resources.append(
-                ResourceStatus(
-                    key, kind, name, observed is not None, observed.detail if observed else "missing"
-                )
-            )
+            drift = drifted(record.get(APPLIED), observed.actual) if observed else []
+            detail = observed.detail if observed else "missing"
+            if drift:
+                detail = f"{detail + '; ' if detail else ''}changed outside scaffold: {', '.join(drift)}"
+            report.resources.append(ResourceStatus(key, kind, name, observed is not None, detail, drift))
     return report

@@ -13,8 +13,9 @@ The ``fastapi`` deployer (and anyone scripting an export) calls ``deploy_stack``
 * A stack still busy (``*_IN_PROGRESS``) is refused rather than queued behind.
 
 Failures raise ``StackFailed`` with the status and the reasons CloudFormation recorded on the failed
-resources, so the error names the resource to fix. Waiting is a poll loop with an injectable ``sleep``
-and ``clock`` (boto3 waiters hide the failure reasons and cannot be tested without real time passing).
+resources, so the error names the resource to fix; a stack still busy at the deadline raises
+``WaitTimeout``. Waiting is ``scaffold.aws_idioms.wait_until`` with an injectable ``sleep`` and ``clock``
+(boto3 waiters hide the failure reasons and cannot be tested without real time passing).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from typing import Any, Literal
 
 from botocore.exceptions import ClientError
 
+from ..aws_idioms import error_message, if_found, wait_until
 from ..errors import ScaffoldError
 
 Outcome = Literal["created", "updated", "no-change"]
@@ -62,12 +64,16 @@ class _Poller:
     clock: Callable[[], float]
 
     def until(self, read: Callable[[], str], busy: Callable[[str], bool], what: str) -> str:
-        deadline = self.clock() + self.timeout_seconds
-        while busy(status := read()):
-            if self.clock() >= deadline:
-                raise StackFailed(f"{what} is still {status} after {self.timeout_seconds:.0f}s.")
-            self.sleep(self.poll_seconds)
-        return status
+        return wait_until(
+            what,
+            read,
+            ready=lambda status: not busy(status),
+            timeout_s=self.timeout_seconds,
+            interval_s=self.poll_seconds,
+            sleep=self.sleep,
+            clock=self.clock,
+            hint="deploy again to keep waiting",
+        )
 
     def stack(self, stack_id: str, action: str) -> dict[str, Any]:
         """Wait until the stack leaves ``*_IN_PROGRESS``; raise unless it reached the action's COMPLETE."""
@@ -75,12 +81,12 @@ class _Poller:
 
         def read() -> str:
             latest.clear()
-            latest.update(_describe(self.client, stack_id) or {"StackStatus": "DELETE_COMPLETE"})
+            latest.update(describe_stack(self.client, stack_id) or {"StackStatus": "DELETE_COMPLETE"})
             return str(latest["StackStatus"])
 
         status = self.until(read, lambda status: status.endswith("_IN_PROGRESS"), f"Stack {stack_id}")
         if status != _COMPLETE[action]:
-            reasons = "; ".join(_failure_reasons(self.client, stack_id)) or "no reason recorded"
+            reasons = "; ".join(failure_reasons(self.client, stack_id)) or "no reason recorded"
             raise StackFailed(f"Stack {stack_id} ended {status} instead of {_COMPLETE[action]}: {reasons}.")
         return latest
 
@@ -128,7 +134,7 @@ def deploy_stack(
         "Tags": [{"Key": key, "Value": value} for key, value in (tags or {}).items()],
     }
     poller = _Poller(client, poll_seconds, timeout_seconds, sleep, clock)
-    existing = _describe(client, stack_name)
+    existing = describe_stack(client, stack_name)
     if existing is not None and existing["StackStatus"] == "ROLLBACK_COMPLETE":
         client.delete_stack(StackName=existing["StackId"])
         poller.stack(existing["StackId"], "delete")
@@ -169,23 +175,21 @@ def _update(
     return _result(stack_name, stack_id, "updated", poller.stack(stack_id, "update"), changes)
 
 
-def _describe(client: Any, stack_name: str) -> dict[str, Any] | None:
+def describe_stack(client: Any, stack_name: str) -> dict[str, Any] | None:
     """The stack, or ``None`` if there is none (CloudFormation says so with a ValidationError)."""
     try:
-        stacks = client.describe_stacks(StackName=stack_name)["Stacks"]
+        found = if_found(client.describe_stacks, StackName=stack_name)
     except ClientError as error:
-        if "does not exist" in _message(error):
-            return None
         raise StackFailed(f"Could not describe stack {stack_name}: {_message(error)}") from None
-    stack: dict[str, Any] | None = stacks[0] if stacks else None
-    return stack
+    stacks = (found or {}).get("Stacks", [])
+    return dict(stacks[0]) if stacks else None
 
 
-def _failure_reasons(client: Any, stack_id: str, limit: int = 5) -> list[str]:
+def failure_reasons(client: Any, stack_id: str, limit: int = 5) -> list[str]:
     """The newest ``*_FAILED`` events' reasons, oldest first: the first one is usually the cause."""
     try:
         events = client.describe_stack_events(StackName=stack_id)["StackEvents"]
-    except ClientError:
+    except ClientError:  # the reasons only add to an error already being raised
         return []
     failed = [
         f"{event['LogicalResourceId']} ({event.get('ResourceType', '?')}): {event['ResourceStatusReason']}"
@@ -218,4 +222,4 @@ def _result(
 
 
 def _message(error: ClientError) -> str:
-    return str(error.response.get("Error", {}).get("Message", error))
+    return error_message(error)

@@ -1,4 +1,5 @@
-"""What a build hands to its caller (the deploy command, the CloudFormation export, ``--json``)."""
+"""What a build hands to its caller (the deploy engine and its targets, the CloudFormation export,
+``--json``): the one description of a built artifact that packaging and deploy share."""
 
 from __future__ import annotations
 
@@ -39,6 +40,15 @@ class Artifact:
     notices: tuple[str, ...] = ()
     format: str = "zip"
     held_back_rules: tuple[tuple[str, str], ...] = ()  # (path, the rule that held it back), as held_back
+
+    def summary(self) -> dict[str, Any]:
+        """What a deploy records of the artifact (state file, plan ``--json``): never the local path."""
+        return {
+            "sha256": self.sha256,
+            "size_bytes": self.size_bytes,
+            "python_version": self.python_version,
+            "arch": self.arch,
+        }
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)

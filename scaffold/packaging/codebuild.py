@@ -9,10 +9,10 @@ The project's service role must be able to read the bucket and push to the repos
 from __future__ import annotations
 
 import tempfile
-import time
 from pathlib import Path
 from typing import Any
 
+from ..aws_idioms import if_found, wait_until
 from .archive import Entry, write_zip
 from .container import ContainerContext
 from .errors import PackagingError
@@ -83,11 +83,12 @@ def build_with_codebuild(
 
 
 def _upload_once(s3: Any, context: Path, bucket: str, key: str) -> None:
-    try:
-        s3.head_object(Bucket=bucket, Key=key)
+    # Not there yet, or not readable (the upload then says why).
+    if (
+        if_found(s3.head_object, also=("403", "AccessDenied", "Forbidden"), Bucket=bucket, Key=key)
+        is not None
+    ):
         return
-    except Exception:  # not there yet (or not readable: the upload will say which)
-        pass
     entries = [
         Entry(path.relative_to(context).as_posix(), path, bool(path.stat().st_mode & 0o111))
         for path in context.rglob("*")
@@ -104,9 +105,11 @@ def _upload_once(s3: Any, context: Path, bucket: str, key: str) -> None:
 
 
 def _wait(builds: Any, build_id: str, poll_seconds: float, timeout: float) -> dict[str, Any]:
-    deadline = time.monotonic() + timeout
-    while True:
-        build: dict[str, Any] = builds.batch_get_builds(ids=[build_id])["builds"][0]
-        if build.get("buildStatus") in _DONE or time.monotonic() > deadline:
-            return build
-        time.sleep(poll_seconds)
+    latest: dict[str, Any] = {}
+
+    def status() -> str:
+        latest.update(builds.batch_get_builds(ids=[build_id])["builds"][0])
+        return str(latest.get("buildStatus"))
+
+    wait_until(f"CodeBuild build {build_id}", status, ready=_DONE, timeout_s=timeout, interval_s=poll_seconds)
+    return latest

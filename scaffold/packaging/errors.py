@@ -1,6 +1,6 @@
 """Packaging failures, each with an exit code a script (or the deploy command) can branch on.
 
-Codes 1 and 2 mean what they mean everywhere in scaffold (``scaffold.errors.ExitCode``). Packaging adds two
+Codes are mapped in ``scaffold.exit_codes``; 1 and 2 mean what they mean everywhere. Packaging adds two
 outcomes that call for a different reaction than "fix your input" or "retry": the artifact is too large
 for the service (shrink it, or use a container), and a tool the step needs is missing on this machine
 (install it, or build elsewhere).
@@ -12,6 +12,8 @@ from collections.abc import Sequence
 
 from ..errors import ExitCode, ScaffoldError
 
+__all__ = ["ExitCode", "PackagingError", "ScaffoldError", "SizeLimitError", "ToolMissing", "megabytes"]
+
 
 class PackagingError(ScaffoldError):
     """Resolving, installing or assembling failed (exit code 1): uv's own message is included."""
@@ -20,13 +22,9 @@ class PackagingError(ScaffoldError):
 class ToolMissing(ScaffoldError):
     """A tool this step needs is not available here; the message says exactly what would do."""
 
-    exit_code = ExitCode.TOOL_MISSING
-
 
 class SizeLimitError(ScaffoldError):
     """The artifact is over a service limit; the message lists what takes the space."""
-
-    exit_code = ExitCode.TOO_LARGE
 
     def __init__(
         self, what: str, actual: int, limit: int, contributors: Sequence[tuple[str, int]], hint: str = ""

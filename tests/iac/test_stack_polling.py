@@ -11,6 +11,7 @@ import boto3
 import pytest
 from botocore.stub import ANY, Stubber
 
+from scaffold.errors import ExitCode, WaitTimeout
 from scaffold.iac.stack import MAX_TEMPLATE_BODY_BYTES, StackFailed, deploy_stack
 
 NAME = "demo"
@@ -241,9 +242,10 @@ def test_waiting_gives_up_at_the_timeout(cfn: tuple[Any, Stubber]) -> None:
     for _ in range(31):  # 60 s of 2 s polls, then the check that sees the deadline passed
         describe(stubber, "CREATE_IN_PROGRESS")
     clock = FakeClock()
-    with pytest.raises(StackFailed, match="still CREATE_IN_PROGRESS after 60s"):
+    with pytest.raises(WaitTimeout, match="still CREATE_IN_PROGRESS after 60 s") as timed_out:
         deploy(client, clock)
     assert clock.now == 60
+    assert timed_out.value.exit_code == ExitCode.TIMEOUT
 
 
 def test_an_oversized_template_is_refused_before_any_call(cfn: tuple[Any, Stubber]) -> None:

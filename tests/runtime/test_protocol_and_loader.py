@@ -6,6 +6,7 @@ import pytest
 from agent_scaffold_runtime.errors import InvalidRequest, from_agent_failure
 from agent_scaffold_runtime.loader import AgentRef
 from agent_scaffold_runtime.protocol import Limits, parse_payload, wants_stream
+from agent_scaffold_runtime.streaming import run_to_reply
 
 
 def test_limits_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -51,7 +52,7 @@ def test_throttling_maps_to_429_and_other_failures_hide_details() -> None:
 def test_agent_ref_imports_lazily_and_checks_the_module() -> None:
     ref = AgentRef("tests.support.demo_core")
     assert not ref.is_loaded
-    assert ref.call("u", "hi").text == "You said: hi"
+    assert run_to_reply(ref.stream("u", "hi")).text == "You said: hi"
     assert ref.is_loaded
     with pytest.raises(ImportError, match="must define stream_agent"):
         AgentRef("json").load()

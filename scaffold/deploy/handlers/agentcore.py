@@ -10,9 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from botocore.exceptions import ClientError
-
-from ..aws import is_not_found
+from ...aws_idioms import deleted, every, if_found
 from ..context import DeployContext
 from ..models import UNKNOWN, AgentRuntime, RuntimeEndpoint
 from ..naming import Names
@@ -58,12 +56,8 @@ class RuntimeHandler(Handler[AgentRuntime]):
 
     def delete(self, record: Record, ctx: DeployContext) -> bool:
         control = ctx.client("bedrock-agentcore-control")
-        try:
-            control.delete_agent_runtime(agentRuntimeId=record["id"])
-        except ClientError as exc:
-            if is_not_found(exc):
-                return False
-            raise
+        if not deleted(control.delete_agent_runtime, agentRuntimeId=record["id"]):
+            return False
         ctx.wait_for(
             f"runtime {record['name']} to be deleted",
             lambda: str((_get(record["id"], ctx) or {}).get("status", "DELETED")),
@@ -78,7 +72,7 @@ class RuntimeHandler(Handler[AgentRuntime]):
         found = _get(record["id"], ctx)
         if found is None:
             return None
-        return Observed(record=record, detail=str(found.get("status")))
+        return Observed(record=record, actual=found, detail=str(found.get("status")))
 
     def _wait(self, res: AgentRuntime, runtime_id: str, ctx: DeployContext) -> Record:
         latest: dict[str, Any] = {}
@@ -141,14 +135,9 @@ class EndpointHandler(Handler[RuntimeEndpoint]):
 
     def delete(self, record: Record, ctx: DeployContext) -> bool:
         runtime_id, name = record["runtime_id"], record["name"]
-        try:
-            ctx.client("bedrock-agentcore-control").delete_agent_runtime_endpoint(
-                agentRuntimeId=runtime_id, endpointName=name
-            )
-        except ClientError as exc:
-            if is_not_found(exc):
-                return False
-            raise
+        control = ctx.client("bedrock-agentcore-control")
+        if not deleted(control.delete_agent_runtime_endpoint, agentRuntimeId=runtime_id, endpointName=name):
+            return False
         ctx.wait_for(  # the runtime cannot be deleted while one of its endpoints still is being deleted
             f"endpoint {name} to be deleted",
             lambda: str((_get_endpoint(runtime_id, name, ctx) or {}).get("status", "DELETED")),
@@ -160,7 +149,11 @@ class EndpointHandler(Handler[RuntimeEndpoint]):
 
     def inspect(self, record: Record, ctx: DeployContext) -> Observed | None:
         found = _get_endpoint(record["runtime_id"], record["name"], ctx)
-        return None if found is None else Observed(record=record, detail=str(found.get("status")))
+        if found is None:
+            return None
+        version = found.get("targetVersion") or found.get("liveVersion")
+        actual = {"version": version, "status": found.get("status")}
+        return Observed(record=record, actual=actual, detail=str(found.get("status")))
 
     def _wait(self, res: RuntimeEndpoint, runtime_id: str, version: str, ctx: DeployContext) -> Record:
         latest: dict[str, Any] = {}
@@ -181,14 +174,9 @@ class EndpointHandler(Handler[RuntimeEndpoint]):
 
 
 def _get(runtime_id: str, ctx: DeployContext) -> dict[str, Any] | None:
-    try:
-        found: dict[str, Any] = ctx.client("bedrock-agentcore-control").get_agent_runtime(
-            agentRuntimeId=runtime_id
-        )
-    except ClientError as exc:
-        if is_not_found(exc):
-            return None
-        raise
+    found: dict[str, Any] | None = if_found(
+        ctx.client("bedrock-agentcore-control").get_agent_runtime, agentRuntimeId=runtime_id
+    )
     return found
 
 
@@ -200,37 +188,21 @@ def _find_by_name(name: str, ctx: DeployContext) -> dict[str, Any] | None:
 
 
 def _list_runtimes(ctx: DeployContext) -> Iterator[dict[str, Any]]:
-    control = ctx.client("bedrock-agentcore-control")
-    token = None
-    while True:
-        page = control.list_agent_runtimes(**({"nextToken": token} if token else {}))
-        yield from page.get("agentRuntimes", [])
-        token = page.get("nextToken")
-        if not token:
-            return
+    return every(ctx.client("bedrock-agentcore-control"), "list_agent_runtimes", "agentRuntimes")
 
 
 def _tags(arn: str, ctx: DeployContext) -> dict[str, str]:
-    try:
-        tags: dict[str, str] = (
-            ctx.client("bedrock-agentcore-control").list_tags_for_resource(resourceArn=arn).get("tags", {})
-        )
-    except ClientError as exc:
-        if is_not_found(exc):
-            return {}
-        raise
+    found = if_found(ctx.client("bedrock-agentcore-control").list_tags_for_resource, resourceArn=arn)
+    tags: dict[str, str] = (found or {}).get("tags", {})
     return tags
 
 
 def _get_endpoint(runtime_id: str, name: str, ctx: DeployContext) -> dict[str, Any] | None:
-    try:
-        found: dict[str, Any] = ctx.client("bedrock-agentcore-control").get_agent_runtime_endpoint(
-            agentRuntimeId=runtime_id, endpointName=name
-        )
-    except ClientError as exc:
-        if is_not_found(exc):
-            return None
-        raise
+    found: dict[str, Any] | None = if_found(
+        ctx.client("bedrock-agentcore-control").get_agent_runtime_endpoint,
+        agentRuntimeId=runtime_id,
+        endpointName=name,
+    )
     return found
 
 
@@ -238,13 +210,8 @@ def _delete_service_log_groups(runtime_id: str, ctx: DeployContext) -> None:
     """Log groups AgentCore made for this runtime's endpoints (DEFAULT): only this runtime's id names them."""
     logs = ctx.client("logs")
     prefix = Names.runtime_log_group_prefix(runtime_id)
-    for page in logs.get_paginator("describe_log_groups").paginate(logGroupNamePrefix=prefix):
-        for group in page.get("logGroups", []):
-            try:
-                logs.delete_log_group(logGroupName=group["logGroupName"])
-            except ClientError as exc:
-                if not is_not_found(exc):
-                    raise
+    for group in every(logs, "describe_log_groups", "logGroups", logGroupNamePrefix=prefix):
+        deleted(logs.delete_log_group, logGroupName=group["logGroupName"])
 
 
 def _record(found: dict[str, Any]) -> Record:

@@ -105,32 +105,33 @@ def changed_fields(desired: Mapping[str, Any], actual: Mapping[str, Any]) -> lis
     changed = []
     for name, want in desired.items():
         have = actual.get(name)
-        if want is UNKNOWN or _contains_unknown(want):
+        if contains_unknown(want):
             changed.append(name)
         elif want in (None, {}, []) and have in (None, {}, []):
             continue
-        elif _normal(want) != _normal(have):
+        elif normal(want) != normal(have):
             changed.append(name)
     return changed
 
 
-def _contains_unknown(value: Any) -> bool:
+def contains_unknown(value: Any) -> bool:
     if value is UNKNOWN:
         return True
     if isinstance(value, dict):
-        return any(_contains_unknown(v) for v in value.values())
+        return any(contains_unknown(v) for v in value.values())
     if isinstance(value, (list, tuple)):
-        return any(_contains_unknown(v) for v in value)
+        return any(contains_unknown(v) for v in value)
     return False
 
 
-def _normal(value: Any) -> Any:
+def normal(value: Any) -> Any:
+    """``value`` as compared: tuples are lists, empty entries of mappings are left out."""
     if isinstance(value, tuple):
-        return [_normal(v) for v in value]
+        return [normal(v) for v in value]
     if isinstance(value, list):
-        return [_normal(v) for v in value]
+        return [normal(v) for v in value]
     if isinstance(value, dict):
-        return {k: _normal(v) for k, v in value.items() if v not in (None, {}, [])}
+        return {k: normal(v) for k, v in value.items() if v not in (None, {}, [])}
     return value
 
 

@@ -17,12 +17,10 @@ import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from botocore.exceptions import ClientError
-
-from ...iac.stack import StackResult, deploy_stack
-from ..aws import error_code
+from ...aws_idioms import every, if_found
+from ...iac.stack import StackResult, deploy_stack, failure_reasons
 from ..context import DeployContext
-from ..errors import DeployFailed, WaitTimeout
+from ..errors import DeployFailed
 from ..models import CloudFormationStack
 from ..state import Record
 from .base import Handler, Observed, register, tags_to_dict
@@ -94,7 +92,10 @@ class StackHandler(Handler[CloudFormationStack]):
         if stack is None or stack["StackStatus"] == GONE:
             return None
         status = str(stack["StackStatus"])
-        return Observed(record=record, detail=_NOTES.get(status, status))
+        body = ctx.client("cloudformation").get_template(StackName=stack["StackId"]).get("TemplateBody")
+        values = {p["ParameterKey"]: p.get("ParameterValue", "") for p in stack.get("Parameters", [])}
+        actual = {"status": READY if status in USABLE else status, "template": digest(body), **values}
+        return Observed(record=record, actual=actual, detail=_NOTES.get(status, status))
 
     def _deploy(self, res: CloudFormationStack, ctx: DeployContext) -> Record:
         started = time.monotonic()
@@ -125,14 +126,9 @@ class StackHandler(Handler[CloudFormationStack]):
 
 
 def describe(cloudformation: Any, name_or_id: str) -> dict[str, Any] | None:
-    """The stack, or ``None`` when there is none (CloudFormation says so with a ValidationError)."""
-    try:
-        stacks = cloudformation.describe_stacks(StackName=name_or_id).get("Stacks", [])
-    except ClientError as exc:
-        message = str(exc.response.get("Error", {}).get("Message", ""))
-        if error_code(exc) == "ValidationError" and "does not exist" in message:
-            return None
-        raise
+    """The stack, or ``None`` when there is none."""
+    found = if_found(cloudformation.describe_stacks, StackName=name_or_id)
+    stacks = (found or {}).get("Stacks", [])
     return dict(stacks[0]) if stacks else None
 
 
@@ -169,35 +165,13 @@ def _wait(ctx: DeployContext, record: Record, timeout_s: float, settled: Callabl
         stack = describe(ctx.client("cloudformation"), stack_id)
         return GONE if stack is None else str(stack["StackStatus"])
 
-    started = time.monotonic()
-    interval = min(0.5, ctx.poll_interval_s)
-    while (status := read()).endswith("_IN_PROGRESS"):
-        elapsed = time.monotonic() - started
-        if elapsed >= timeout_s:
-            raise WaitTimeout(
-                f"Stack {name} is still {status} after {timeout_s:.0f} s; "
-                "run the command again to keep waiting."
-            )
-        ctx.progress.waiting(f"waiting for stack {name}", elapsed, status)
-        ctx.sleep(interval)
-        interval = min(interval * 2, ctx.poll_interval_s)
+    status = ctx.wait_for(
+        f"stack {name}", read, ready=lambda status: not status.endswith("_IN_PROGRESS"), timeout_s=timeout_s
+    )
     if not settled(status):
-        reasons = "; ".join(_failure_reasons(ctx.client("cloudformation"), stack_id)) or "no reason recorded"
+        reasons = "; ".join(failure_reasons(ctx.client("cloudformation"), stack_id)) or "no reason recorded"
         raise DeployFailed(f"Stack {name} ended {status}: {reasons}.")
     return status
-
-
-def _failure_reasons(cloudformation: Any, stack_id: str, limit: int = 5) -> list[str]:
-    try:
-        events = cloudformation.describe_stack_events(StackName=stack_id).get("StackEvents", [])
-    except ClientError:
-        return []
-    failed = [
-        f"{event['LogicalResourceId']} ({event.get('ResourceType', '?')}): {event['ResourceStatusReason']}"
-        for event in events
-        if str(event.get("ResourceStatus", "")).endswith("_FAILED") and event.get("ResourceStatusReason")
-    ]
-    return list(reversed(failed[:limit]))
 
 
 def _retained(cloudformation: Any, stack_id: str) -> list[tuple[str, str]]:
@@ -211,8 +185,9 @@ def _retained(cloudformation: Any, stack_id: str) -> list[tuple[str, str]]:
     resources = body.get("Resources", {}) if isinstance(body, dict) else {}
     kept = {name for name, spec in resources.items() if spec.get("DeletionPolicy") == "Retain"}
     found = []
-    for page in cloudformation.get_paginator("list_stack_resources").paginate(StackName=stack_id):
-        for summary in page.get("StackResourceSummaries", []):
-            if summary["LogicalResourceId"] in kept and summary.get("PhysicalResourceId"):
-                found.append((str(summary["ResourceType"]), str(summary["PhysicalResourceId"])))
+    for summary in every(
+        cloudformation, "list_stack_resources", "StackResourceSummaries", StackName=stack_id
+    ):
+        if summary["LogicalResourceId"] in kept and summary.get("PhysicalResourceId"):
+            found.append((str(summary["ResourceType"]), str(summary["PhysicalResourceId"])))
     return found

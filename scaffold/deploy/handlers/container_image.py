@@ -15,10 +15,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from botocore.exceptions import ClientError
-
+from ...aws_idioms import if_found
 from ...errors import BadInput
-from ..aws import error_code
 from ..context import DeployContext
 from ..errors import DeployFailed
 from ..models import ContainerImage
@@ -112,15 +110,14 @@ class _Clients:
 
 
 def _find(ctx: DeployContext, repository: str, tag: str) -> dict[str, Any] | None:
-    try:
-        images = ctx.client("ecr").describe_images(
-            repositoryName=repository, registryId=ctx.aws.account_id, imageIds=[{"imageTag": tag}]
-        )
-    except ClientError as exc:
-        if error_code(exc) in _MISSING:
-            return None
-        raise
-    details: list[dict[str, Any]] = images.get("imageDetails", [])
+    images = if_found(
+        ctx.client("ecr").describe_images,
+        also=_MISSING,
+        repositoryName=repository,
+        registryId=ctx.aws.account_id,
+        imageIds=[{"imageTag": tag}],
+    )
+    details: list[dict[str, Any]] = (images or {}).get("imageDetails", [])
     return details[0] if details else None
 
 

@@ -9,9 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from botocore.exceptions import ClientError
-
-from ..aws import is_not_found
+from ...aws_idioms import deleted, every, if_found
 from ..context import DeployContext
 from ..models import HttpApi
 from ..state import Record
@@ -53,17 +51,14 @@ class HttpApiHandler(Handler[HttpApi]):
         return self._converge(res, api, ctx)
 
     def delete(self, record: Record, ctx: DeployContext) -> bool:
-        try:
-            ctx.client("apigatewayv2").delete_api(ApiId=record["id"])
-        except ClientError as exc:
-            if is_not_found(exc):
-                return False
-            raise
-        return True
+        return deleted(ctx.client("apigatewayv2").delete_api, ApiId=record["id"])
 
     def inspect(self, record: Record, ctx: DeployContext) -> Observed | None:
         api = _get_api(record["id"], ctx)
-        return None if api is None else Observed(record=record, detail=str(api.get("ApiEndpoint", "")))
+        if api is None:
+            return None
+        actual = _comparable(_parts(api["ApiId"], ctx))
+        return Observed(record=record, actual=actual, detail=str(api.get("ApiEndpoint", "")))
 
     def _converge(self, res: HttpApi, api: dict[str, Any], ctx: DeployContext) -> Record:
         """Make each missing or different piece, in dependency order; leave the right ones alone."""
@@ -122,26 +117,15 @@ class HttpApiHandler(Handler[HttpApi]):
 
 
 def _get_api(api_id: str, ctx: DeployContext) -> dict[str, Any] | None:
-    try:
-        found: dict[str, Any] = ctx.client("apigatewayv2").get_api(ApiId=api_id)
-    except ClientError as exc:
-        if is_not_found(exc):
-            return None
-        raise
+    found: dict[str, Any] | None = if_found(ctx.client("apigatewayv2").get_api, ApiId=api_id)
     return found
 
 
 def _find_by_name(name: str, ctx: DeployContext) -> dict[str, Any] | None:
-    gateway = ctx.client("apigatewayv2")
-    token = None
-    while True:
-        page = gateway.get_apis(**({"NextToken": token} if token else {}))
-        for api in page.get("Items", []):
-            if api.get("Name") == name:
-                return _get_api(api["ApiId"], ctx)
-        token = page.get("NextToken")
-        if not token:
-            return None
+    for api in every(ctx.client("apigatewayv2"), "get_apis", "Items"):
+        if api.get("Name") == name:
+            return _get_api(api["ApiId"], ctx)
+    return None
 
 
 def _parts(api_id: str, ctx: DeployContext) -> dict[str, Any]:
@@ -149,12 +133,7 @@ def _parts(api_id: str, ctx: DeployContext) -> dict[str, Any]:
     authorizers = gateway.get_authorizers(ApiId=api_id).get("Items", [])
     integrations = gateway.get_integrations(ApiId=api_id).get("Items", [])
     routes = gateway.get_routes(ApiId=api_id).get("Items", [])
-    try:
-        stage: dict[str, Any] | None = gateway.get_stage(ApiId=api_id, StageName=STAGE)
-    except ClientError as exc:
-        if not is_not_found(exc):
-            raise
-        stage = None
+    stage: dict[str, Any] | None = if_found(gateway.get_stage, ApiId=api_id, StageName=STAGE)
     return {
         "authorizer": next((a for a in authorizers if a.get("Name") == AUTHORIZER), None),
         "integration": next((i for i in integrations if i.get("IntegrationType") == "AWS_PROXY"), None),

@@ -6,9 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from botocore.exceptions import ClientError
-
-from ..aws import is_not_found
+from ...aws_idioms import deleted, every, if_found
 from ..context import DeployContext
 from ..models import IamRole
 from ..state import Record
@@ -18,27 +16,7 @@ from .base import Handler, Observed, register, tag_list, tags_to_dict
 @register("iam_role")
 class RoleHandler(Handler[IamRole]):
     def observe(self, res: IamRole, record: Record | None, ctx: DeployContext) -> Observed | None:
-        iam = ctx.client("iam")
-        try:
-            role = iam.get_role(RoleName=res.name)["Role"]
-        except ClientError as exc:
-            if is_not_found(exc):
-                return None
-            raise
-        try:
-            policy = iam.get_role_policy(RoleName=res.name, PolicyName=res.policy_name)["PolicyDocument"]
-        except ClientError as exc:
-            if not is_not_found(exc):
-                raise
-            policy = None
-        return Observed(
-            record=_record(res.name, role["Arn"], res.policy_name),
-            actual={
-                "trust_policy": _document(role.get("AssumeRolePolicyDocument")),
-                "policy": _document(policy),
-            },
-            owned=ctx.names.owns(tags_to_dict(role.get("Tags"))),
-        )
+        return self.inspect(_record(res.name, "", res.policy_name), ctx)
 
     def predict(self, res: IamRole, ctx: DeployContext) -> Record | None:
         return _record(
@@ -76,27 +54,30 @@ class RoleHandler(Handler[IamRole]):
     def delete(self, record: Record, ctx: DeployContext) -> bool:
         iam = ctx.client("iam")
         name = record["name"]
-        try:
-            for policy_name in iam.list_role_policies(RoleName=name).get("PolicyNames", []):
-                iam.delete_role_policy(RoleName=name, PolicyName=policy_name)
-            # A managed policy someone attached to our role: detached (not deleted) so the role can go.
-            for attached in iam.list_attached_role_policies(RoleName=name).get("AttachedPolicies", []):
-                iam.detach_role_policy(RoleName=name, PolicyArn=attached["PolicyArn"])
-            iam.delete_role(RoleName=name)
-        except ClientError as exc:
-            if is_not_found(exc):
-                return False
-            raise
-        return True
+        if if_found(iam.get_role, RoleName=name) is None:
+            return False
+        for policy_name in every(iam, "list_role_policies", "PolicyNames", RoleName=name):
+            iam.delete_role_policy(RoleName=name, PolicyName=policy_name)
+        # A managed policy someone attached to our role: detached (not deleted) so the role can go.
+        for attached in every(iam, "list_attached_role_policies", "AttachedPolicies", RoleName=name):
+            iam.detach_role_policy(RoleName=name, PolicyArn=attached["PolicyArn"])
+        return deleted(iam.delete_role, RoleName=name)
 
     def inspect(self, record: Record, ctx: DeployContext) -> Observed | None:
-        try:
-            role = ctx.client("iam").get_role(RoleName=record["name"])["Role"]
-        except ClientError as exc:
-            if is_not_found(exc):
-                return None
-            raise
-        return Observed(record=record, owned=ctx.names.owns(tags_to_dict(role.get("Tags"))))
+        iam, name, policy_name = ctx.client("iam"), record["name"], record["policy_name"]
+        found = if_found(iam.get_role, RoleName=name)
+        if found is None:
+            return None
+        role = found["Role"]
+        inline = if_found(iam.get_role_policy, RoleName=name, PolicyName=policy_name)
+        return Observed(
+            record=_record(name, role["Arn"], policy_name),
+            actual={
+                "trust_policy": _document(role.get("AssumeRolePolicyDocument")),
+                "policy": _document(inline["PolicyDocument"] if inline else None),
+            },
+            owned=ctx.names.owns(tags_to_dict(role.get("Tags"))),
+        )
 
 
 def _record(name: str, arn: str, policy_name: str) -> Record:

@@ -10,12 +10,9 @@ from __future__ import annotations
 
 import base64
 import binascii
-import time
 from typing import Any
 
-from botocore.exceptions import ClientError
-
-from ..aws import error_code, is_not_found
+from ...aws_idioms import deleted, error_code, error_message, every, if_found, wait_until
 from ..context import DeployContext
 from ..models import LambdaAlias, LambdaFunction
 from ..state import Record
@@ -38,13 +35,9 @@ _ROLE_PROPAGATION_S = 90.0  # a new IAM role can take a few seconds before Lambd
 @register("lambda_function")
 class FunctionHandler(Handler[LambdaFunction]):
     def observe(self, res: LambdaFunction, record: Record | None, ctx: DeployContext) -> Observed | None:
-        lam = ctx.client("lambda")
-        try:
-            found = lam.get_function(FunctionName=res.name)
-        except ClientError as exc:
-            if is_not_found(exc):
-                return None
-            raise
+        found = if_found(ctx.client("lambda").get_function, FunctionName=res.name)
+        if found is None:
+            return None
         latest = found["Configuration"]
         published = _newest_version(res.name, ctx)
         in_step = published is not None and _same(published, latest)
@@ -111,23 +104,19 @@ class FunctionHandler(Handler[LambdaFunction]):
         return {**observed.record, "version": version or observed.record.get("version")}
 
     def delete(self, record: Record, ctx: DeployContext) -> bool:
-        try:
-            ctx.client("lambda").delete_function(FunctionName=record["name"])
-        except ClientError as exc:
-            if is_not_found(exc):
-                return False
-            raise
-        return True
+        return deleted(ctx.client("lambda").delete_function, FunctionName=record["name"])
 
     def inspect(self, record: Record, ctx: DeployContext) -> Observed | None:
-        try:
-            found = ctx.client("lambda").get_function(FunctionName=record["name"])
-        except ClientError as exc:
-            if is_not_found(exc):
-                return None
-            raise
-        state = found["Configuration"].get("State") or "Active"
-        return Observed(record=record, owned=ctx.names.owns(found.get("Tags")), detail=str(state))
+        found = if_found(ctx.client("lambda").get_function, FunctionName=record["name"])
+        if found is None:
+            return None
+        configuration = found["Configuration"]
+        return Observed(
+            record=record,
+            actual=_comparable(configuration),
+            owned=ctx.names.owns(found.get("Tags")),
+            detail=str(configuration.get("State") or "Active"),
+        )
 
     def _configuration(self, res: LambdaFunction, ctx: DeployContext) -> dict[str, Any]:
         return {
@@ -148,12 +137,9 @@ class FunctionHandler(Handler[LambdaFunction]):
 @register("lambda_alias")
 class AliasHandler(Handler[LambdaAlias]):
     def observe(self, res: LambdaAlias, record: Record | None, ctx: DeployContext) -> Observed | None:
-        try:
-            alias = ctx.client("lambda").get_alias(FunctionName=res.function_name, Name=res.name)
-        except ClientError as exc:
-            if is_not_found(exc):
-                return None
-            raise
+        alias = if_found(ctx.client("lambda").get_alias, FunctionName=res.function_name, Name=res.name)
+        if alias is None:
+            return None
         return Observed(
             record=_alias_record(res.function_name, alias), actual={"version": alias["FunctionVersion"]}
         )
@@ -174,22 +160,18 @@ class AliasHandler(Handler[LambdaAlias]):
         return _alias_record(res.function_name, alias)
 
     def delete(self, record: Record, ctx: DeployContext) -> bool:
-        try:
-            ctx.client("lambda").delete_alias(FunctionName=record["function"], Name=record["name"])
-        except ClientError as exc:
-            if is_not_found(exc):
-                return False
-            raise
-        return True
+        lam = ctx.client("lambda")
+        return deleted(lam.delete_alias, FunctionName=record["function"], Name=record["name"])
 
     def inspect(self, record: Record, ctx: DeployContext) -> Observed | None:
-        try:
-            alias = ctx.client("lambda").get_alias(FunctionName=record["function"], Name=record["name"])
-        except ClientError as exc:
-            if is_not_found(exc):
-                return None
-            raise
-        return Observed(record=record, detail=f"version {alias['FunctionVersion']}")
+        alias = if_found(ctx.client("lambda").get_alias, FunctionName=record["function"], Name=record["name"])
+        if alias is None:
+            return None
+        return Observed(
+            record=record,
+            actual={"version": alias["FunctionVersion"]},
+            detail=f"version {alias['FunctionVersion']}",
+        )
 
 
 def _alias_record(function: str, alias: dict[str, Any]) -> Record:
@@ -237,11 +219,10 @@ def hex_sha256(value: Any) -> str | None:
 
 def _newest_version(name: str, ctx: DeployContext) -> dict[str, Any] | None:
     newest: dict[str, Any] | None = None
-    for page in ctx.client("lambda").get_paginator("list_versions_by_function").paginate(FunctionName=name):
-        for version in page.get("Versions", []):
-            number = str(version.get("Version"))
-            if number.isdigit() and (newest is None or int(number) > int(newest["Version"])):
-                newest = version
+    for version in every(ctx.client("lambda"), "list_versions_by_function", "Versions", FunctionName=name):
+        number = str(version.get("Version"))
+        if number.isdigit() and (newest is None or int(number) > int(newest["Version"])):
+            newest = version
     return newest
 
 
@@ -270,16 +251,29 @@ def _wait_ready(name: str, ctx: DeployContext) -> None:
 
 
 def _retry_while_role_propagates(call: Any, ctx: DeployContext) -> Any:
-    started = time.monotonic()
-    delay = 1.0
-    while True:
+    """``call()``, retried while Lambda cannot assume a role IAM made a moment ago (a bounded wait)."""
+    from botocore.exceptions import ClientError
+
+    result: list[Any] = []
+
+    def attempt() -> str:
         try:
-            return call()
+            result.append(call())
+            return "done"
         except ClientError as exc:
-            message = str(exc.response.get("Error", {}).get("Message", ""))
-            propagating = error_code(exc) == "InvalidParameterValueException" and "assume" in message
-            if not propagating or time.monotonic() - started > _ROLE_PROPAGATION_S:
-                raise
-            ctx.progress.waiting("waiting for the new role to propagate", time.monotonic() - started)
-            ctx.sleep(delay)
-            delay = min(delay * 2, 8.0)
+            if error_code(exc) == "InvalidParameterValueException" and "assume" in error_message(exc):
+                return "not assumable yet"
+            raise
+
+    wait_until(
+        "the new role",
+        attempt,
+        ready={"done"},
+        timeout_s=_ROLE_PROPAGATION_S,
+        interval_s=8.0,
+        first_interval_s=1.0,
+        on_wait=lambda _, elapsed: ctx.progress.waiting("waiting for the new role to propagate", elapsed),
+        sleep=ctx.sleep,
+        hint="run the deploy again",
+    )
+    return result[0]

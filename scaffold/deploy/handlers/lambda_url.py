@@ -5,9 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from botocore.exceptions import ClientError
-
-from ..aws import is_not_found
+from ...aws_idioms import deleted, if_found
 from ..context import DeployContext
 from ..models import UNKNOWN, FunctionUrl, LambdaPermission
 from ..state import Record
@@ -45,21 +43,18 @@ class FunctionUrlHandler(Handler[FunctionUrl]):
         return _record(res.function_name, res.qualifier, updated)
 
     def delete(self, record: Record, ctx: DeployContext) -> bool:
-        try:
-            ctx.client("lambda").delete_function_url_config(
-                FunctionName=record["function"], Qualifier=record["qualifier"]
-            )
-        except ClientError as exc:
-            if is_not_found(exc):
-                return False
-            raise
-        return True
+        return deleted(
+            ctx.client("lambda").delete_function_url_config,
+            FunctionName=record["function"],
+            Qualifier=record["qualifier"],
+        )
 
     def inspect(self, record: Record, ctx: DeployContext) -> Observed | None:
         found = _get_url(record["function"], record["qualifier"], ctx)
         if found is None:
             return None
-        return Observed(record=record, detail=f"{found['AuthType']} {found.get('InvokeMode') or 'BUFFERED'}")
+        actual = {"auth_type": found["AuthType"], "invoke_mode": found.get("InvokeMode") or "BUFFERED"}
+        return Observed(record=record, actual=actual, detail=f"{found['AuthType']} {actual['invoke_mode']}")
 
 
 @register("lambda_permission")
@@ -101,15 +96,12 @@ class PermissionHandler(Handler[LambdaPermission]):
         return observed.record
 
     def delete(self, record: Record, ctx: DeployContext) -> bool:
-        try:
-            ctx.client("lambda").remove_permission(
-                FunctionName=record["function"], Qualifier=record["qualifier"], StatementId=record["sid"]
-            )
-        except ClientError as exc:
-            if is_not_found(exc):
-                return False
-            raise
-        return True
+        return deleted(
+            ctx.client("lambda").remove_permission,
+            FunctionName=record["function"],
+            Qualifier=record["qualifier"],
+            StatementId=record["sid"],
+        )
 
     def inspect(self, record: Record, ctx: DeployContext) -> Observed | None:
         present = _has_statement(record["function"], record["qualifier"], record["sid"], ctx)
@@ -117,25 +109,17 @@ class PermissionHandler(Handler[LambdaPermission]):
 
 
 def _get_url(function: str, qualifier: str, ctx: DeployContext) -> dict[str, Any] | None:
-    try:
-        found: dict[str, Any] = ctx.client("lambda").get_function_url_config(
-            FunctionName=function, Qualifier=qualifier
-        )
-    except ClientError as exc:
-        if is_not_found(exc):
-            return None
-        raise
+    found: dict[str, Any] | None = if_found(
+        ctx.client("lambda").get_function_url_config, FunctionName=function, Qualifier=qualifier
+    )
     return found
 
 
 def _has_statement(function: str, qualifier: str, sid: str, ctx: DeployContext) -> bool:
-    try:
-        policy = ctx.client("lambda").get_policy(FunctionName=function, Qualifier=qualifier)["Policy"]
-    except ClientError as exc:
-        if is_not_found(exc):
-            return False
-        raise
-    statements = json.loads(policy).get("Statement", [])
+    found = if_found(ctx.client("lambda").get_policy, FunctionName=function, Qualifier=qualifier)
+    if found is None:
+        return False
+    statements = json.loads(found["Policy"]).get("Statement", [])
     return any(statement.get("Sid") == sid for statement in statements)
 
 

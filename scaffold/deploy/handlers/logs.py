@@ -7,7 +7,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from ..aws import error_code, is_not_found
+from ...aws_idioms import deleted, error_code
 from ..context import DeployContext
 from ..models import UNKNOWN, LogGroup
 from ..state import Record
@@ -60,17 +60,13 @@ class LogGroupHandler(Handler[LogGroup]):
         return observed.record
 
     def delete(self, record: Record, ctx: DeployContext) -> bool:
-        try:
-            ctx.client("logs").delete_log_group(logGroupName=record["name"])
-        except ClientError as exc:
-            if is_not_found(exc):
-                return False
-            raise
-        return True
+        return deleted(ctx.client("logs").delete_log_group, logGroupName=record["name"])
 
     def inspect(self, record: Record, ctx: DeployContext) -> Observed | None:
         found = _describe(record["name"], ctx)
-        return None if found is None else Observed(record=record)
+        if found is None:
+            return None
+        return Observed(record=record, actual={"retention_days": found.get("retentionInDays")})
 
 
 def _service_made(name: str, tags: dict[str, str]) -> bool:

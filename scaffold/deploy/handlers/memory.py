@@ -10,9 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from botocore.exceptions import ClientError
-
-from ..aws import is_not_found
+from ...aws_idioms import deleted, every, if_found
 from ..context import DeployContext
 from ..models import AgentCoreMemory
 from ..state import Record
@@ -62,17 +60,14 @@ class MemoryHandler(Handler[AgentCoreMemory]):
         return self._wait(res.name, observed.record["id"], ctx)
 
     def delete(self, record: Record, ctx: DeployContext) -> bool:
-        try:
-            ctx.client("bedrock-agentcore-control").delete_memory(memoryId=record["id"])
-        except ClientError as exc:
-            if is_not_found(exc):
-                return False
-            raise
-        return True
+        return deleted(ctx.client("bedrock-agentcore-control").delete_memory, memoryId=record["id"])
 
     def inspect(self, record: Record, ctx: DeployContext) -> Observed | None:
         found = _get(record["id"], ctx)
-        return None if found is None else Observed(record=record, detail=str(found.get("status")))
+        if found is None:
+            return None
+        actual = {"event_expiry_days": found.get("eventExpiryDuration")}
+        return Observed(record=record, actual=actual, detail=str(found.get("status")))
 
     def _wait(self, name: str, memory_id: str, ctx: DeployContext) -> Record:
         latest: dict[str, Any] = {}
@@ -93,15 +88,9 @@ class MemoryHandler(Handler[AgentCoreMemory]):
 
 
 def _get(memory_id: str, ctx: DeployContext) -> dict[str, Any] | None:
-    try:
-        found: dict[str, Any] = ctx.client("bedrock-agentcore-control").get_memory(memoryId=memory_id)[
-            "memory"
-        ]
-    except ClientError as exc:
-        if is_not_found(exc):
-            return None
-        raise
-    return found
+    found = if_found(ctx.client("bedrock-agentcore-control").get_memory, memoryId=memory_id)
+    memory: dict[str, Any] | None = found["memory"] if found else None
+    return memory
 
 
 def _find_by_name(name: str, ctx: DeployContext) -> dict[str, Any] | None:
@@ -115,25 +104,12 @@ def _find_by_name(name: str, ctx: DeployContext) -> dict[str, Any] | None:
 
 
 def _list(ctx: DeployContext) -> Iterator[dict[str, Any]]:
-    control = ctx.client("bedrock-agentcore-control")
-    token = None
-    while True:
-        page = control.list_memories(**({"nextToken": token} if token else {}))
-        yield from page.get("memories", [])
-        token = page.get("nextToken")
-        if not token:
-            return
+    return every(ctx.client("bedrock-agentcore-control"), "list_memories", "memories")
 
 
 def _tags(arn: str, ctx: DeployContext) -> dict[str, str]:
-    try:
-        tags: dict[str, str] = (
-            ctx.client("bedrock-agentcore-control").list_tags_for_resource(resourceArn=arn).get("tags", {})
-        )
-    except ClientError as exc:
-        if is_not_found(exc):
-            return {}
-        raise
+    found = if_found(ctx.client("bedrock-agentcore-control").list_tags_for_resource, resourceArn=arn)
+    tags: dict[str, str] = (found or {}).get("tags", {})
     return tags
 
 

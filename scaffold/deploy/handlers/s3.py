@@ -13,7 +13,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from ..aws import error_code, is_not_found
+from ...aws_idioms import deleted, error_code, every, if_found
 from ..context import DeployContext
 from ..errors import ResourceConflict
 from ..models import S3Bucket, S3CodeObject
@@ -56,10 +56,14 @@ class BucketHandler(Handler[S3Bucket]):
         if not self._exists(bucket, ctx):
             return False
         owner = {"ExpectedBucketOwner": ctx.aws.account_id}
-        for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix, **owner):
-            keys = [{"Key": item["Key"]} for item in page.get("Contents", [])]
-            if keys:
-                s3.delete_objects(Bucket=bucket, Delete={"Objects": keys, "Quiet": True}, **owner)
+        keys = [
+            {"Key": item["Key"]}
+            for item in every(s3, "list_objects_v2", "Contents", Bucket=bucket, Prefix=prefix, **owner)
+        ]
+        for start in range(0, len(keys), 1000):  # DeleteObjects takes at most 1,000 keys
+            s3.delete_objects(
+                Bucket=bucket, Delete={"Objects": keys[start : start + 1000], "Quiet": True}, **owner
+            )
         if s3.list_objects_v2(Bucket=bucket, MaxKeys=1, **owner).get("KeyCount", 0):
             ctx.progress.line(f"    kept bucket {bucket}: it holds objects scaffold did not write")
             return False
@@ -77,26 +81,26 @@ class BucketHandler(Handler[S3Bucket]):
 
     def _exists(self, bucket: str, ctx: DeployContext) -> bool:
         try:
-            ctx.client("s3").head_bucket(Bucket=bucket, ExpectedBucketOwner=ctx.aws.account_id)
+            found = if_found(
+                ctx.client("s3").head_bucket, Bucket=bucket, ExpectedBucketOwner=ctx.aws.account_id
+            )
         except ClientError as exc:
-            if is_not_found(exc):
-                return False
             if error_code(exc) in ("403", "AccessDenied"):
                 raise ResourceConflict(
                     f"The S3 bucket {bucket} belongs to another account "
                     "(or these credentials may not read it)."
                 ) from None
             raise
-        return True
+        return found is not None
 
     def _tags(self, bucket: str, ctx: DeployContext) -> dict[str, str]:
-        try:
-            found = ctx.client("s3").get_bucket_tagging(Bucket=bucket, ExpectedBucketOwner=ctx.aws.account_id)
-        except ClientError as exc:
-            if error_code(exc) in ("NoSuchTagSet", "NoSuchTagSetError"):
-                return {}
-            raise
-        return tags_to_dict(found.get("TagSet"))
+        found = if_found(
+            ctx.client("s3").get_bucket_tagging,
+            also=("NoSuchTagSet", "NoSuchTagSetError"),
+            Bucket=bucket,
+            ExpectedBucketOwner=ctx.aws.account_id,
+        )
+        return tags_to_dict((found or {}).get("TagSet"))
 
     def _tag(self, res: S3Bucket, existing: dict[str, str], ctx: DeployContext) -> None:
         ctx.client("s3").put_bucket_tagging(
@@ -120,15 +124,13 @@ _TRANSFER = _transfer_config()
 @register("s3_object")
 class CodeObjectHandler(Handler[S3CodeObject]):
     def observe(self, res: S3CodeObject, record: Record | None, ctx: DeployContext) -> Observed | None:
-        try:
-            ctx.client("s3").head_object(
-                Bucket=res.bucket, Key=res.object_key, ExpectedBucketOwner=ctx.aws.account_id
-            )
-        except ClientError as exc:
-            if is_not_found(exc):
-                return None
-            raise
-        return Observed(record=_record(res))
+        found = if_found(
+            ctx.client("s3").head_object,
+            Bucket=res.bucket,
+            Key=res.object_key,
+            ExpectedBucketOwner=ctx.aws.account_id,
+        )
+        return None if found is None else Observed(record=_record(res))
 
     def same_identity(self, res: S3CodeObject, record: Record, ctx: DeployContext) -> bool:
         return record.get("key") == res.object_key
@@ -163,24 +165,16 @@ class CodeObjectHandler(Handler[S3CodeObject]):
         return observed.record  # a key names its bytes: never rewritten
 
     def delete(self, record: Record, ctx: DeployContext) -> bool:
-        try:
-            ctx.client("s3").delete_object(
-                Bucket=record["bucket"], Key=record["key"], ExpectedBucketOwner=ctx.aws.account_id
-            )
-        except ClientError as exc:
-            if is_not_found(exc):
-                return False
-            raise
-        return True
+        return deleted(
+            ctx.client("s3").delete_object,
+            Bucket=record["bucket"],
+            Key=record["key"],
+            ExpectedBucketOwner=ctx.aws.account_id,
+        )
 
     def inspect(self, record: Record, ctx: DeployContext) -> Observed | None:
-        try:
-            ctx.client("s3").head_object(Bucket=record["bucket"], Key=record["key"])
-        except ClientError as exc:
-            if is_not_found(exc):
-                return None
-            raise
-        return Observed(record=record)
+        found = if_found(ctx.client("s3").head_object, Bucket=record["bucket"], Key=record["key"])
+        return None if found is None else Observed(record=record)
 
 
 def _record(res: S3CodeObject) -> Record:

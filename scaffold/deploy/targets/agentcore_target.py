@@ -13,9 +13,9 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from ...errors import BadInput
+from ...packaging.artifact import Artifact
 from ...project import Project
 from ...protocols import agentcore_protocol
-from ..artifacts import ArtifactInfo
 from ..config import TargetSettings, answer, answer_list
 from ..environment import agent_environment
 from ..models import (
@@ -33,7 +33,7 @@ from ..models import (
 from ..naming import ALIAS, Names
 from ..policies import Scope, execution_policy, trust_policy
 from ..state import DeployState
-from .base import ArtifactOptions, DeployedInvoke, TargetInputs
+from .base import ArtifactOptions, DeployedInvoke, Target
 
 if TYPE_CHECKING:
     from ...invoke_client import InvokeResult
@@ -67,13 +67,13 @@ class AgentCoreDeployer:
         if answer(project, "auth") == "jwt" and not answer(project, "jwt_discovery_url"):
             raise BadInput("auth=jwt needs the jwt_discovery_url answer for the runtime's JWT authorizer.")
 
-    def artifact_options(self, inputs: TargetInputs) -> ArtifactOptions | None:
+    def artifact_options(self, inputs: Target) -> ArtifactOptions | None:
         if inputs.settings["container_uri"]:
             return None
         # AgentCore runs code on arm64 (Graviton) only.
         return ArtifactOptions(arch="arm64", python_version=answer(inputs.project, "python_version") or None)
 
-    def resources(self, inputs: TargetInputs, artifact: ArtifactInfo | None) -> list[Resource]:
+    def resources(self, inputs: Target, artifact: Artifact | None) -> list[Resource]:
         names, scope, project, settings = inputs.names, inputs.scope, inputs.project, inputs.settings
         resources: list[Resource] = []
         memory_id: str | Ref | None = None
@@ -157,7 +157,7 @@ class AgentCoreDeployer:
         ]
         return resources
 
-    def _role(self, inputs: TargetInputs, env: dict[str, Any], memory_arn: str | Ref | None) -> IamRole:
+    def _role(self, inputs: Target, env: dict[str, Any], memory_arn: str | Ref | None) -> IamRole:
         names, scope, project = inputs.names, inputs.scope, inputs.project
         uri = inputs.settings["container_uri"]
         # The runtime's log groups are named after its id, which exists only once it is created; AgentCore
@@ -184,7 +184,7 @@ class AgentCoreDeployer:
             description=f"Execution role of the {names.runtime} AgentCore runtime (agent-scaffold)",
         )
 
-    def _artifact(self, inputs: TargetInputs, artifact: ArtifactInfo | None) -> dict[str, Any]:
+    def _artifact(self, inputs: Target, artifact: Artifact | None) -> dict[str, Any]:
         uri = inputs.settings["container_uri"]
         if uri:
             return {"containerConfiguration": {"containerUri": uri}}
@@ -203,7 +203,9 @@ class AgentCoreDeployer:
                     }
                 },
                 "runtime": runtime,
-                "entryPoint": list(artifact.entrypoint) if artifact and artifact.entrypoint else ["main.py"],
+                "entryPoint": artifact.entrypoint.split()
+                if artifact and artifact.entrypoint
+                else ["main.py"],
             }
         }
 

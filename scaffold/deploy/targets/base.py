@@ -1,4 +1,5 @@
-"""What a per-target deployer provides, and the inputs every one of them gets."""
+"""What a per-target deployer provides, and the one object describing an opened target that the deployer
+builds its models from and the engine runs against (``Target``)."""
 
 from __future__ import annotations
 
@@ -6,8 +7,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
+from ...packaging.artifact import Artifact
 from ...project import Project
-from ..artifacts import ArtifactInfo
 from ..config import TargetSettings
 from ..models import Resource
 from ..naming import Names
@@ -17,14 +18,29 @@ from ..state import DeployState
 if TYPE_CHECKING:
     from ...invoke_client import InvokeRequest, InvokeResult
     from ..aws import AwsContext
+    from ..context import DeployContext
+    from ..progress import Progress
 
 
 @dataclass(frozen=True)
-class TargetInputs:
+class Target:
+    """One target of one project, opened: its checked settings, the names and policy scope in its account
+    and region, its deployer, its recorded state (``None`` before a first deploy) and its AWS context."""
+
     project: Project
+    name: str
     settings: TargetSettings
     names: Names
     scope: Scope
+    deployer: TargetDeployer
+    state: DeployState | None
+    aws: AwsContext
+
+    def context(self, progress: Progress) -> DeployContext:
+        """What the handlers work with while planning and executing for this target."""
+        from ..context import DeployContext
+
+        return DeployContext(aws=self.aws, names=self.names, progress=progress)
 
 
 @dataclass(frozen=True)
@@ -48,10 +64,10 @@ class TargetDeployer(Protocol):
     def check(self, project: Project, settings: TargetSettings) -> None:
         """Refuse early (before building anything) what this target cannot deploy."""
 
-    def artifact_options(self, inputs: TargetInputs) -> ArtifactOptions | None:
+    def artifact_options(self, inputs: Target) -> ArtifactOptions | None:
         """How to build the code for this target; ``None`` when it deploys something prebuilt."""
 
-    def resources(self, inputs: TargetInputs, artifact: ArtifactInfo | None) -> list[Resource]:
+    def resources(self, inputs: Target, artifact: Artifact | None) -> list[Resource]:
         """The models, in creation order. ``artifact`` is ``None`` for destroy and status."""
 
     def outputs(self, state: DeployState) -> dict[str, str]:

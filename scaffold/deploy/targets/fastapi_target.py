@@ -44,16 +44,16 @@ from ...errors import BadInput
 from ...iac import fastapi_template
 from ...iac.cfn import LOG_RETENTION
 from ...invoke_client import InvokeRequest, invocation_url
+from ...packaging.artifact import Artifact
 from ...packaging.errors import ToolMissing
 from ...project import Project
-from ..artifacts import ArtifactInfo
 from ..config import TargetSettings, answer
 from ..errors import NotDeployed
 from ..models import CloudFormationStack, ContainerImage, ImageBuild, LogGroup, Resource
 from ..naming import NAME_PREFIX, Names
 from ..policies import Scope
 from ..state import DeployState
-from .base import ArtifactOptions, DeployedInvoke, TargetInputs
+from .base import ArtifactOptions, DeployedInvoke, Target
 
 if TYPE_CHECKING:
     from ...invoke_client import InvokeResult
@@ -143,7 +143,7 @@ class FastApiDeployer:
             if not all(isinstance(item, str) and item for item in settings[key]):
                 raise BadInput(f"{key} in {SETTINGS} must be a list of subnet ids.")
 
-    def artifact_options(self, inputs: TargetInputs) -> ArtifactOptions | None:
+    def artifact_options(self, inputs: Target) -> ArtifactOptions | None:
         """No zip to build. Called only when deploying: check that there is an image (or a way to build
         one) and a network, then settle the image, writing the build context when CodeBuild builds it."""
         settings = inputs.settings
@@ -157,7 +157,7 @@ class FastApiDeployer:
         self._image = self._desired_image(inputs)
         return None
 
-    def resources(self, inputs: TargetInputs, artifact: ArtifactInfo | None) -> list[Resource]:
+    def resources(self, inputs: Target, artifact: Artifact | None) -> list[Resource]:
         settings, names = inputs.settings, inputs.names
         stack = stack_name(names)
         logs = LogGroup(
@@ -223,7 +223,7 @@ class FastApiDeployer:
         )
         return invoke(request, on_text)
 
-    def _desired_image(self, inputs: TargetInputs) -> ContainerImage:
+    def _desired_image(self, inputs: Target) -> ContainerImage:
         settings, scope = inputs.settings, inputs.scope
         if settings["image"]:
             repository, tag = _parse_image(settings["image"], scope)
@@ -249,7 +249,7 @@ class FastApiDeployer:
         )
 
     @staticmethod
-    def _template_artifact(inputs: TargetInputs, image: ContainerImage) -> _TemplateArtifact:
+    def _template_artifact(inputs: Target, image: ContainerImage) -> _TemplateArtifact:
         """The built context's facts; for a given image, the image's reference stands in for its hash."""
         python = answer(inputs.project, "python_version") or "3.12"
         arch = inputs.settings["architecture"]

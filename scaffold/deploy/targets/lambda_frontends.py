@@ -17,12 +17,12 @@ from collections.abc import Callable
 from ..config import answer, answer_list
 from ..models import Fmt, FunctionUrl, HttpApi, LambdaPermission, Ref, Resource
 from ..naming import ALIAS
-from .base import TargetInputs
+from .base import Target
 
 DISCOVERY_SUFFIX = "/.well-known/openid-configuration"
 
 
-def function_url(inputs: TargetInputs) -> list[Resource]:
+def function_url(inputs: Target) -> list[Resource]:
     function = inputs.names.function
     auth_type = "NONE" if answer(inputs.project, "auth") == "jwt" else "AWS_IAM"
     mode = "RESPONSE_STREAM" if inputs.project.answers.get("lambda_streaming") else "BUFFERED"
@@ -55,7 +55,7 @@ def function_url(inputs: TargetInputs) -> list[Resource]:
     return resources
 
 
-def http_api(inputs: TargetInputs) -> list[Resource]:
+def http_api(inputs: Target) -> list[Resource]:
     names, scope, project = inputs.names, inputs.scope, inputs.project
     jwt = answer(project, "auth") == "jwt"
     issuer = answer(project, "jwt_discovery_url").removesuffix(DISCOVERY_SUFFIX) if jwt else None
@@ -85,7 +85,7 @@ def http_api(inputs: TargetInputs) -> list[Resource]:
     ]
 
 
-FRONTENDS: dict[str, Callable[[TargetInputs], list[Resource]]] = {
+FRONTENDS: dict[str, Callable[[Target], list[Resource]]] = {
     "function_url": function_url,
     "http_api": http_api,
 }

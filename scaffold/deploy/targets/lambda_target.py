@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING, Any
 
 from ...errors import BadInput
 from ...iac import lambda_features
+from ...packaging.artifact import Artifact
 from ...project import Project
-from ..artifacts import ArtifactInfo
 from ..config import TargetSettings, answer
 from ..environment import agent_environment
 from ..models import (
@@ -28,7 +28,7 @@ from ..models import (
 from ..naming import ALIAS
 from ..policies import execution_policy, trust_policy
 from ..state import DeployState
-from .base import ArtifactOptions, DeployedInvoke, TargetInputs
+from .base import ArtifactOptions, DeployedInvoke, Target
 from .lambda_frontends import DISCOVERY_SUFFIX, FRONTENDS
 
 if TYPE_CHECKING:
@@ -63,13 +63,13 @@ class LambdaDeployer:
             raise BadInput(f"frontend=http_api needs a jwt_discovery_url ending in {DISCOVERY_SUFFIX}.")
         lambda_features.check(project, settings["frontend"])
 
-    def artifact_options(self, inputs: TargetInputs) -> ArtifactOptions:
+    def artifact_options(self, inputs: Target) -> ArtifactOptions:
         return ArtifactOptions(
             arch=inputs.settings["architecture"],
             python_version=answer(inputs.project, "python_version") or None,
         )
 
-    def resources(self, inputs: TargetInputs, artifact: ArtifactInfo | None) -> list[Resource]:
+    def resources(self, inputs: Target, artifact: Artifact | None) -> list[Resource]:
         names, scope, project = inputs.names, inputs.scope, inputs.project
         env = agent_environment(project, self.name, inputs.settings)
         layer = self._web_adapter_layer(inputs)
@@ -147,12 +147,12 @@ class LambdaDeployer:
         resources += FRONTENDS[inputs.settings["frontend"]](inputs)
         return resources
 
-    def notes(self, inputs: TargetInputs) -> list[str]:
+    def notes(self, inputs: Target) -> list[str]:
         """What the plan tells the reader about SnapStart's limits and the streaming layer."""
         return lambda_features.notes(inputs.project, self._web_adapter_layer(inputs))
 
     @staticmethod
-    def _web_adapter_layer(inputs: TargetInputs) -> str | None:
+    def _web_adapter_layer(inputs: Target) -> str | None:
         if not lambda_features.streaming(inputs.project):
             return None
         scope, settings = inputs.scope, inputs.settings
@@ -186,10 +186,10 @@ class LambdaDeployer:
         return invoke_function(state, aws, call, on_text)
 
     @staticmethod
-    def _handler(project: Project, artifact: ArtifactInfo | None) -> str:
+    def _handler(project: Project, artifact: Artifact | None) -> str:
         if lambda_features.streaming(project):
             return lambda_features.STREAM_HANDLER
-        given = artifact.entrypoint[0] if artifact and artifact.entrypoint else ""
+        given = artifact.entrypoint if artifact else ""
         if _HANDLER.match(given) and not given.endswith(".py"):
             return given
         return f"{project.module('entrypoints.lambda_handler')}.handler"
