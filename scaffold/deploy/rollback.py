@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from ..aws_idioms import every
 from ..errors import BadInput
 from ..project import Project
 from .aws import aws_errors
@@ -58,14 +59,8 @@ def rollback(project: Project, target: str, options: AwsOptions, to_version: str
 
 
 def _published_versions(lam: Any, function: str) -> list[str]:
-    paginator = lam.get_paginator("list_versions_by_function")
-    numbers = [
-        str(version["Version"])
-        for page in paginator.paginate(FunctionName=function)
-        for version in page.get("Versions", [])
-        if str(version.get("Version")).isdigit()
-    ]
-    return sorted(numbers, key=int)
+    versions = every(lam, "list_versions_by_function", "Versions", FunctionName=function)
+    return sorted((str(v["Version"]) for v in versions if str(v.get("Version")).isdigit()), key=int)
 
 
 def _previous(versions: list[str], current: str) -> str:
