@@ -103,11 +103,26 @@ def _lambda_records_snapstart_and_uses_public_layers() -> None:
     LambdaFunction._get_layers_data = layers  # type: ignore[method-assign]
 
 
+def _function_url_updates_invoke_mode() -> None:
+    """moto's UpdateFunctionUrlConfig keeps the old InvokeMode; AWS changes it. Teach moto that one field."""
+    from moto.awslambda.models import FunctionUrlConfig
+
+    original = FunctionUrlConfig.update
+
+    def update(self: Any, new_config: dict[str, Any]) -> None:
+        original(self, new_config)
+        if new_config.get("InvokeMode"):
+            self.config["InvokeMode"] = new_config["InvokeMode"]
+
+    FunctionUrlConfig.update = update  # type: ignore[method-assign]
+
+
 @pytest.fixture(scope="session")
 def moto_url() -> Iterator[str]:
     _agentcore_updates_finish()
     _apigatewayv2_lists_authorizers()
     _lambda_records_snapstart_and_uses_public_layers()
+    _function_url_updates_invoke_mode()
     with moto_server(REGION) as url, pytest.MonkeyPatch.context() as env:
         env.delenv("SCAFFOLD_BEARER_TOKEN", raising=False)
         yield url
