@@ -17,6 +17,7 @@ from .commands.logs import logs
 from .commands.new import new
 from .commands.package import package
 from .commands.run import run
+from .commands.runtime import runtime
 from .commands.serve import serve
 from .commands.status import status
 from .commands.target import target
@@ -61,7 +62,7 @@ def cli() -> None:
 
 for _command in (new, run, serve, invoke_command, package, deploy, status, logs, destroy):
     cli.add_command(_command)
-for _command in (target, configure, update, check_update, template):
+for _command in (target, configure, update, check_update, template, runtime):
     cli.add_command(_command)
 
 

@@ -1,7 +1,9 @@
 """``--format container``: a Dockerfile and a build context that holds nothing a secret could hide in.
 
 The context is ``<project>/.scaffold/build/<target>/container/``: the Dockerfile, ``requirements.txt`` (the
-same lock the zip is built from, resolved for the image's platform) and ``app/`` (the project files that
+same lock the zip is built from, resolved for the image's platform), ``wheels/`` (the toolkit's runtime
+library wheel, when the lock pins it: the image installs it with ``--find-links``, so a build needs no index
+that has it) and ``app/`` (the project files that
 pass ``.scaffoldignore``, the built-in exclusions and the secret filter). It is rewritten from scratch each
 time, with fixed file modes, so its content hash (``sha256``; also the suggested image tag) only changes
 when its content does.
@@ -18,10 +20,12 @@ from typing import Any
 from ..project import Project
 from . import dockerfiles, platforms
 from .builder import BUILD_DIR, project_python
+from .deps import runtime_pinned
 from .lock import project_dependencies, resolve
 from .progress import Progress, Steps
 from .selection import select_files
 from .targets import CONTAINER, package_target
+from .wheelhouse import ensure_runtime_wheel
 
 
 @dataclass(frozen=True)
@@ -77,8 +81,14 @@ def build_container_context(
     context = project.root / BUILD_DIR / target / "container"
     shutil.rmtree(context, ignore_errors=True)
     (context / "app").mkdir(parents=True)
+    wheels = runtime_pinned(lock)
+    if wheels:
+        runtime_wheel = ensure_runtime_wheel()
+        (context / dockerfiles.WHEELS_DIR).mkdir()
+        _write(context / dockerfiles.WHEELS_DIR / runtime_wheel.path.name, runtime_wheel.path.read_bytes())
     dockerfile = context / "Dockerfile"
-    _write(dockerfile, dockerfiles.render(project, target, python, platform.docker_platform).encode())
+    recipe = dockerfiles.render(project, target, python, platform.docker_platform, wheels=wheels)
+    _write(dockerfile, recipe.encode())
     _write(context / "requirements.txt", _requirements(lock.text).encode())
     for file in selection.files:
         destination = context / "app" / file.rel

@@ -15,6 +15,7 @@ from ..project import Project
 from .targets import OTEL_LAUNCHER, telemetry_on
 
 UID = 10001
+WHEELS_DIR = "wheels"  # in the build context: the toolkit's runtime wheel, for --find-links
 
 
 @dataclass(frozen=True)
@@ -79,7 +80,7 @@ def command_line(project: Project, target: str) -> list[str]:
     return command
 
 
-def render(project: Project, target: str, python: str, docker_platform: str) -> str:
+def render(project: Project, target: str, python: str, docker_platform: str, *, wheels: bool = False) -> str:
     recipe = RECIPES[target]
     otel = telemetry_on(project)
     command = recipe.command(project)
@@ -92,9 +93,19 @@ def render(project: Project, target: str, python: str, docker_platform: str) -> 
     ]
     if otel and recipe.extra_env:
         lines.append("ENV " + " ".join(recipe.extra_env))
+    if wheels:
+        lines += [
+            f"COPY {WHEELS_DIR}/ /tmp/{WHEELS_DIR}/",
+            "COPY requirements.txt /tmp/requirements.txt",
+            f"RUN {recipe.install} --find-links /tmp/{WHEELS_DIR} "
+            f"&& rm -r /tmp/requirements.txt /tmp/{WHEELS_DIR}",
+        ]
+    else:
+        lines += [
+            "COPY requirements.txt /tmp/requirements.txt",
+            f"RUN {recipe.install} && rm /tmp/requirements.txt",
+        ]
     lines += [
-        "COPY requirements.txt /tmp/requirements.txt",
-        f"RUN {recipe.install} && rm /tmp/requirements.txt",
         f"WORKDIR {recipe.app_dir}",
         f"COPY app/ {recipe.app_dir}/",
     ]
