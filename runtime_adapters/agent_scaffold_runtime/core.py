@@ -32,7 +32,13 @@ from typing import Any, Generic, Protocol, TypeVar
 from strands import Agent
 from strands.models import Model
 
-from .guardrails import Guardrail, GuardrailConfig, bedrock_model_guardrail_options, build_guardrail, guard_stream
+from .guardrails import (
+    Guardrail,
+    GuardrailConfig,
+    bedrock_model_guardrail_options,
+    build_guardrail,
+    guard_stream,
+)
 from .identity import Principal, local_principal
 from .memory import MemoryConfig, session_lock, session_manager_for
 from .models import build_model
@@ -198,7 +204,9 @@ class AgentCore(Generic[S]):
     ) -> AgentReply:
         """The stream drained: same agent, same answer; safe inside a running event loop."""
         return run_to_reply(
-            self.stream(user_id, prompt, session_id=session_id, context=context, principal=principal, target=target)
+            self.stream(
+                user_id, prompt, session_id=session_id, context=context, principal=principal, target=target
+            )
         )
 
 
