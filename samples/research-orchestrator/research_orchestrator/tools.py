@@ -12,11 +12,11 @@ Tools report bad input as an ``Error: ...`` string instead of raising: the model
 can correct itself, and a test can assert on it.
 
 Who is calling: a tool that needs the caller asks Strands for its ``ToolContext`` (``@tool(context=True)``)
-and reads ``tool_context.invocation_state["principal"]``, the ``runtime_adapters.identity.Principal`` the
+and reads ``tool_context.invocation_state["principal"]``, the runtime's ``identity.Principal`` the
 adapter verified (bearer token, IAM). Never take a user id from the prompt or from tool arguments: the
 model writes those, and anyone can write anything in a prompt.
 
-Protected tools: ``@requires(scopes=...)`` / ``@requires(groups=...)`` from ``runtime_adapters.tool_auth``
+Protected tools: ``@requires(scopes=...)`` / ``@requires(groups=...)`` from the runtime's ``tool_auth``
 (on top of ``@tool``) keeps a tool away from callers whose principal lacks them: the model is not even
 offered it. ``whoami`` below is the example; it needs the ``profile`` scope.
 """
@@ -35,11 +35,10 @@ from pathlib import Path
 from typing import Any, TypeGuard
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from agent_scaffold_runtime.identity import Principal
+from agent_scaffold_runtime.tool_auth import requires
 from strands import ToolContext, tool
 from strands.types.tools import AgentTool
-
-from runtime_adapters.identity import Principal
-from runtime_adapters.tool_auth import requires
 
 _BINARY_OPERATORS: dict[type[ast.operator], Callable[[float, float], float]] = {
     ast.Add: operator.add,

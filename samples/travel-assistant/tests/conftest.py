@@ -42,7 +42,7 @@ LAMBDA_CONTEXT = SimpleNamespace(
 
 @pytest.fixture(autouse=True)
 def offline_model(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Use the deterministic offline model whatever the shell exports (see runtime_adapters/offline_model.py).
+    """Use the deterministic offline model whatever the shell exports (agent_scaffold_runtime.offline_model).
 
     Its rules: a prompt that names a tool calls it (``calculator expression=6*7``), then the answer is
     ``The calculator tool returned: 42``; any other prompt is echoed as ``You said: <prompt>``.
@@ -163,14 +163,14 @@ def _call_local(module: ModuleType, body: dict[str, Any]) -> Response:
 
 @pytest.fixture
 def request_log() -> Iterator[list[logging.LogRecord]]:
-    """The records written on the request logger (``runtime_adapters.requests``) during the test."""
+    """The records written on the request logger (``agent_scaffold_runtime.requests``) during the test."""
     records: list[logging.LogRecord] = []
 
     class Collect(logging.Handler):
         def emit(self, record: logging.LogRecord) -> None:
             records.append(record)
 
-    logger = logging.getLogger("runtime_adapters.requests")
+    logger = logging.getLogger("agent_scaffold_runtime.requests")
     handler, level = Collect(logging.DEBUG), logger.level
     logger.addHandler(handler)
     logger.setLevel(logging.INFO)  # the local target quiets the package logger to WARNING

@@ -16,22 +16,21 @@ import asyncio
 from collections.abc import AsyncGenerator
 from typing import Any
 
-from strands import Agent
-
-from runtime_adapters.guardrails import (
+from agent_scaffold_runtime.guardrails import (
     GuardrailConfig,
     bedrock_model_guardrail_options,
     build_guardrail,
     guard_stream,
 )
-from runtime_adapters.identity import Principal, local_principal
-from runtime_adapters.memory import MemoryConfig, session_lock, session_manager_for
-from runtime_adapters.models import build_model
-from runtime_adapters.reply import AgentReply, new_session_id
-from runtime_adapters.run_limits import RunLimits
-from runtime_adapters.streaming import closing, run_to_reply
-from runtime_adapters.telemetry import TelemetryConfig, trace_attributes
-from runtime_adapters.tool_auth import ToolAuthorizer, allowed_tools
+from agent_scaffold_runtime.identity import Principal, local_principal
+from agent_scaffold_runtime.memory import MemoryConfig, session_lock, session_manager_for
+from agent_scaffold_runtime.models import build_model
+from agent_scaffold_runtime.reply import AgentReply, new_session_id
+from agent_scaffold_runtime.run_limits import RunLimits
+from agent_scaffold_runtime.streaming import closing, run_to_reply
+from agent_scaffold_runtime.telemetry import TelemetryConfig, trace_attributes
+from agent_scaffold_runtime.tool_auth import ToolAuthorizer, allowed_tools
+from strands import Agent
 
 from .remote_tools import remote_travel_tools
 from .settings import RUNTIME_DEFAULTS, Settings
@@ -119,7 +118,7 @@ def build_agent(
 ) -> Agent:
     """Build the Strands agent for one request: change the model, tools or prompt here.
 
-    Tools the caller may not use (``runtime_adapters.tool_auth.requires``) are not offered to the model, and
+    Tools the caller may not use (the runtime's ``tool_auth.requires``) are not offered to the model, and
     ``ToolAuthorizer`` refuses a forced call. ``callback_handler=None`` because the adapters consume the event
     stream themselves (the default handler would print every chunk to stdout).
 
