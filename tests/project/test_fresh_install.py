@@ -17,6 +17,7 @@ from pathlib import Path
 import copier
 import pytest
 
+from scaffold import __version__
 from tests.project.conftest import TEMPLATE
 
 PRODUCTION = {  # every production answer switched on that installs offline-testable SDKs
@@ -63,13 +64,15 @@ def test_generated_project_installs_and_passes_its_own_tests(tmp_path: Path, ans
             str(project / ".venv" / "bin" / "python"),
             "-c",
             "import agent_scaffold_runtime, importlib.metadata as m; print(agent_scaffold_runtime.__file__); "
-            "print(m.distribution('agent-scaffold-runtime').read_text('direct_url.json'))",
+            "print(m.version('agent-scaffold-runtime'))",
         ],
         cwd=tmp_path,
         capture_output=True,
         text=True,
         check=True,
     )
-    location, origin = probe.stdout.strip().split("\n", 1)
+    location, version = probe.stdout.strip().split("\n", 1)
     assert Path(location).is_relative_to(project / ".venv")
-    assert str(tmp_path / "scaffold-cache" / "wheelhouse") in origin
+    assert version == __version__
+    wheelhouse = tmp_path / "scaffold-cache" / "wheelhouse"
+    assert (wheelhouse / f"agent_scaffold_runtime-{__version__}-py3-none-any.whl").is_file()
