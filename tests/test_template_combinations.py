@@ -28,7 +28,7 @@ else:  # pragma: no cover
 from scaffold.lifecycle.combinations import ALL_TARGETS, COMBINATIONS, FEATURES, covering_set, uncovered
 from scaffold.lifecycle.validate import CaseResult, validate
 from scaffold.lifecycle.validation_source import questions_of
-from tests.test_template import TEMPLATE, expected_files, project_files, vendored_files
+from tests.test_template import TEMPLATE, expected_files, project_files
 
 
 def test_the_combinations_cover_every_answer_and_the_interacting_pairs() -> None:
@@ -85,7 +85,7 @@ def test_renders_the_answers_without_template_leftovers(
 
     for question in ("model_provider", *FEATURES):
         assert recorded[question] == COMBINATIONS[name][question]
-    assert project_files(project) == expected_files(recorded) | vendored_files()
+    assert project_files(project) == expected_files(recorded)
     assert results[name].leftovers.ok, results[name].leftovers.detail
 
 
