@@ -115,13 +115,18 @@ def test_the_answers_become_runtime_defaults_and_readme(projects: dict[str, Path
 def test_dependencies_follow_the_features(projects: dict[str, Path], name: str) -> None:
     recorded = answers(projects[name])
     pyproject = tomllib.loads((projects[name] / "pyproject.toml").read_text(encoding="utf-8"))
-    names = {re.split(r"[\[<>=]", dep)[0] for dep in pyproject["project"]["dependencies"]}
+    [runtime] = [d for d in pyproject["project"]["dependencies"] if d.startswith("agent-scaffold-runtime")]
+    match = re.match(r"agent-scaffold-runtime(?:\[([a-z,-]+)\])?>=", runtime)
+    assert match, runtime
+    extras = set((match.group(1) or "").split(",")) - {""}
 
-    assert ("PyJWT" in names) == (recorded["auth"] == "jwt")
-    assert ("bedrock-agentcore" in names) == (
-        "agentcore" in recorded["targets"] or recorded["memory"] == "agentcore"
-    )
-    assert ("opentelemetry-exporter-otlp-proto-http" in names) == (recorded["telemetry"] == "otlp")
+    # The answers choose the runtime's extras (which bring the SDKs), not packages by hand.
+    assert ("jwt" in extras) == (recorded["auth"] == "jwt")
+    assert ("agentcore" in extras) == ("agentcore" in recorded["targets"])
+    assert ("fastapi" in extras) == ("fastapi" in recorded["targets"])
+    assert ("memory-agentcore" in extras) == (recorded["memory"] == "agentcore")
+    assert ("otlp" in extras) == (recorded["telemetry"] == "otlp")
+    assert len(pyproject["project"]["dependencies"]) == 2  # Strands and the runtime
     assert pyproject["project"]["optional-dependencies"]["test"] == ["pytest>=8", "httpx>=0.27"]
 
 
