@@ -209,8 +209,10 @@ def test_model_id_default_follows_the_provider(tmp_path: Path, provider: str) ->
     assert answers(project)["model_id"] == MODEL_DEFAULTS[provider]
     settings = (project / "my_agent" / "settings.py").read_text()
     assert f"DEFAULT_MODEL_ID = {json.dumps(MODEL_DEFAULTS[provider])}" in settings
-    # settings.py's table (used when AGENT_MODEL_PROVIDER switches provider) agrees with copier.yml.
-    assert f"    {json.dumps(provider)}: {json.dumps(MODEL_DEFAULTS[provider])}," in settings
+    # The runtime's table (used when AGENT_MODEL_PROVIDER switches provider) agrees with copier.yml.
+    from agent_scaffold_runtime.models import DEFAULT_MODEL_IDS
+
+    assert DEFAULT_MODEL_IDS[provider] == MODEL_DEFAULTS[provider]
 
 
 @pytest.mark.parametrize("name", ["Bad_Name", "1abc", "a", "my--agent", "-x", "agent-", "a" * 41, "my agent"])

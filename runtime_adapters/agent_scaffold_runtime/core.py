@@ -17,12 +17,14 @@ owner should rewrite lives here:
 
 Settings are read once and kept: a request reads nothing from the environment unless it changed since
 the last one (a test's ``monkeypatch.setenv``, a dev server's reload), which is compared as a snapshot of
-the ``AGENT_*``, ``AWS_*`` and ``OTEL_*`` variables, not re-parsed.
+the ``AGENT_*``, ``AWS_*`` and ``OTEL_*`` variables (and the project's own prefixes, ``watch=``), not
+re-parsed.
 """
 
 from __future__ import annotations
 
 import asyncio
+import inspect
 import os
 import threading
 from collections.abc import AsyncGenerator, Callable, Mapping, Sequence
@@ -67,7 +69,8 @@ class CoreSettings(Protocol):
 S = TypeVar("S", bound=CoreSettings)
 
 
-#: ``build_agent(settings, *, principal, session_id, target)``: the owner's agent for one request.
+#: ``build_agent(settings, *, principal, session_id, target)``: the owner's agent for one request; one that
+#: also takes ``prompt=`` gets the request's prompt (to pick scripted offline turns, say).
 BuildAgent = Callable[..., Agent]
 
 
@@ -91,16 +94,22 @@ class AgentCore(Generic[S]):
         build_agent: BuildAgent,
         settings: Callable[[], S],
         defaults: Mapping[str, str] | None = None,
+        *,
+        watch: Sequence[str] = (),
     ) -> None:
+        """``watch``: prefixes of the project's own variables its ``Settings`` reads (``"TRAVEL_"``), so
+        a change of them is seen too; ``AGENT_*``, ``AWS_*`` and ``OTEL_*`` always are."""
         self._build_agent = build_agent
+        self._takes_prompt = "prompt" in inspect.signature(build_agent).parameters
         self._read_settings = settings
         self._defaults = dict(defaults or {})
+        self._watched = (*_WATCHED_PREFIXES, *watch)
         self._lock = threading.Lock()
         self._cached: tuple[tuple[tuple[str, str], ...], CoreConfig[S]] | None = None
 
     def config(self) -> CoreConfig[S]:
         """The settings and feature configs, read again only when the watched environment changed."""
-        key = tuple(sorted((k, v) for k, v in os.environ.items() if k.startswith(_WATCHED_PREFIXES)))
+        key = tuple(sorted((k, v) for k, v in os.environ.items() if k.startswith(self._watched)))
         cached = self._cached
         if cached is not None and cached[0] == key:
             return cached[1]
@@ -170,27 +179,37 @@ class AgentCore(Generic[S]):
         config = self.config()
         principal = principal or local_principal(user_id)
         session_id = session_id or new_session_id()
+        target = target or "local"
+        extra = {"prompt": prompt} if self._takes_prompt else {}
         async with session_lock(principal, session_id):
             agent = await asyncio.to_thread(
                 self._build_agent,
                 config.settings,
                 principal=principal,
                 session_id=session_id,
-                target=target or "local",
+                target=target,
+                **extra,
             )
             state = {
                 "principal": principal,
                 "user_id": principal.user_id,
                 "session_id": session_id,
                 "context": dict(context or {}),
+                "target": target,
             }
 
             def run(text: str) -> AsyncGenerator[str | AgentReply, None]:
                 return _events_to_reply(agent, text, state, session_id)
 
-            async with closing(guard_stream(config.guardrail, prompt, run, session_id=session_id)) as items:
-                async for item in items:
-                    yield item
+            try:
+                async with closing(
+                    guard_stream(config.guardrail, prompt, run, session_id=session_id)
+                ) as items:
+                    async for item in items:
+                        yield item
+            finally:
+                # Closes what the agent's tool providers hold open (an MCP client's connection).
+                await asyncio.to_thread(agent.cleanup)
 
     def call(
         self,
