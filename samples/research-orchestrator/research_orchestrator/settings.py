@@ -36,7 +36,7 @@ Production wiring (defaults in ``RUNTIME_DEFAULTS`` below, from the template ans
     Runaway limits; see ``agent_scaffold_runtime/run_limits.py``.
 
 When ``AGENT_MODEL_PROVIDER`` names another provider than the project's and ``AGENT_MODEL_ID`` is unset,
-that provider's usual model is used (``PROVIDER_DEFAULT_MODEL_IDS``).
+that provider's usual model is used (``agent_scaffold_runtime.models.DEFAULT_MODEL_IDS``).
 """
 
 from __future__ import annotations
@@ -47,7 +47,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from agent_scaffold_runtime.models import PROVIDERS
+from agent_scaffold_runtime.models import DEFAULT_MODEL_IDS, PROVIDERS
 
 DEFAULT_MODEL_PROVIDER = "offline"
 DEFAULT_MODEL_ID = "offline"
@@ -69,15 +69,6 @@ RUNTIME_DEFAULTS: dict[str, str] = {
     "guardrails": "none",
     "telemetry": "console",
     "service_name": "research-orchestrator",
-}
-
-PROVIDER_DEFAULT_MODEL_IDS: dict[str, str] = {
-    "offline": "offline",
-    "bedrock": "us.anthropic.claude-sonnet-4-20250514-v1:0",
-    "anthropic": "claude-sonnet-4-20250514",
-    "openai": "gpt-4o",
-    "ollama": "llama3.1",
-    "litellm": "openai/gpt-4o",
 }
 
 
@@ -107,7 +98,7 @@ class Settings:
         if provider == DEFAULT_MODEL_PROVIDER:
             fallback_model_id = DEFAULT_MODEL_ID
         else:
-            fallback_model_id = PROVIDER_DEFAULT_MODEL_IDS.get(provider, "")
+            fallback_model_id = DEFAULT_MODEL_IDS.get(provider, "")
         return cls(
             model_provider=provider,
             model_id=_get(env, "AGENT_MODEL_ID") or fallback_model_id,
