@@ -348,7 +348,7 @@ def lambda_part(
 def _lambda_part(
     project: c.GeneratedProject, issuer: LocalIssuer, total: int, warmup: int, bootstrap_rounds: int
 ) -> dict[str, Any]:
-    sys.path.insert(0, str(project.root))  # the project's own (vendored) runtime_adapters and package
+    sys.path.insert(0, str(project.root))  # the project's package (the runtime library is installed)
     import importlib
 
     lambda_adapter = importlib.import_module("agent_scaffold_runtime.lambda_adapter")

@@ -6,7 +6,8 @@ list (its pyproject.toml). Both zips are built for this machine (x86_64, this Py
 - ours: ``build_artifact(project, "lambda", arch="x86_64", python_version=<this Python>)``, with a fresh
   dependency cache (the first build resolves, installs and precompiles; later ones reuse);
 - naive: ``pip install -t DIR <dependencies>`` (pip compiles bytecode for this interpreter, as it does by
-  default), the project's package and ``runtime_adapters`` copied in, and DIR zipped as it is.
+  default; the runtime library from scaffold's wheelhouse with ``--find-links``), the project's package
+  copied in, and DIR zipped as it is.
 
 Cold start = import of the handler module plus the first offline answer, timed inside a fresh
 ``python -I -B`` process whose ``sys.path`` starts with the unzipped directory (``-B``: Lambda's
@@ -98,14 +99,17 @@ def naive_zip(project: c.GeneratedProject, work: Path) -> tuple[Path, float]:
     import tomllib
 
     deps = tomllib.loads((project.root / "pyproject.toml").read_text())["project"]["dependencies"]
+    from scaffold.packaging.wheelhouse import ensure_runtime_wheel
+
     site = work / "naive-site"
     started = time.perf_counter()
+    wheelhouse = str(ensure_runtime_wheel().directory)  # the runtime library is on no index here
     subprocess.run(
-        [c.PYTHON, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-t", str(site), *deps],
+        [c.PYTHON, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-t", str(site),
+         "--find-links", wheelhouse, *deps],
         check=True, capture_output=True, timeout=900,
     )  # fmt: skip
-    for name in (project.package, "runtime_adapters"):
-        shutil.copytree(project.root / name, site / name)
+    shutil.copytree(project.root / project.package, site / project.package)
     archive = work / "naive.zip"
     if shutil.which("zip"):  # what AWS's guide does; Info-ZIP keeps 1 s timestamps, so pip's pyc stay valid
         subprocess.run(["zip", "-q", "-r", str(archive), "."], cwd=site, check=True, timeout=900)

@@ -1,3 +1,3 @@
 """agent-scaffold: create, run and ship Strands agents on AWS."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

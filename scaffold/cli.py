@@ -22,6 +22,7 @@ from .commands.new import new
 from .commands.package import package
 from .commands.rollback import rollback
 from .commands.run import run
+from .commands.runtime import runtime
 from .commands.serve import serve
 from .commands.status import status
 from .commands.target import target
@@ -83,7 +84,7 @@ for _command in (new, run, serve, dev, invoke_command, eval_command, loadtest):
     cli.add_command(_command)
 for _command in (package, deploy, status, logs, rollback, destroy):
     cli.add_command(_command)
-for _command in (target, configure, update, check_update, template, ci):
+for _command in (target, configure, update, check_update, template, ci, runtime):
     cli.add_command(_command)
 for _name, _command in cli.commands.items():
     if _name in COMMAND_CODES:  # every command is (tests/cli/test_exit_codes.py); never fail at import

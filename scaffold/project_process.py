@@ -1,7 +1,8 @@
 """Run project code the way the project itself would: its own interpreter, its root importable and as cwd.
 
-The project's package and its vendored ``runtime_adapters/`` sit at the project root, so putting the root on
-``PYTHONPATH`` makes both importable without installing the project.
+The project's package sits at the project root, so putting the root on ``PYTHONPATH`` makes it importable
+without installing the project; the runtime library (``agent_scaffold_runtime``) comes from the interpreter's
+environment: the project's ``.venv`` when it has one, else the toolkit's, which has it installed.
 """
 
 from __future__ import annotations

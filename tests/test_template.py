@@ -9,6 +9,7 @@ from __future__ import annotations
 import ast
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -27,7 +28,20 @@ else:  # pragma: no cover
 
 REPO = Path(__file__).resolve().parents[1]
 TEMPLATE = REPO / "templates" / "agent"
-RUNTIME_ADAPTERS = TEMPLATE / "template" / "runtime_adapters"
+RUNTIME_PYPROJECT = REPO / "runtime_adapters" / "pyproject.toml"
+TOOLKIT_PYPROJECT = REPO / "pyproject.toml"
+# The runtime range the template writes ("runtime ~ '>=0.2.0,<0.3'"): read, not repeated, so the lockstep test
+# below checks the file itself.
+RUNTIME_FLOOR, RUNTIME_CEILING = re.search(
+    r"runtime ~ '>=([^,']+),<([^']+)'", (TEMPLATE / "template" / "pyproject.toml.jinja").read_text()
+).groups()  # type: ignore[union-attr]
+RUNTIME_EXTRAS = {  # (question, answer) -> the runtime extra that brings its SDK
+    ("targets", "agentcore"): "agentcore",
+    ("targets", "fastapi"): "fastapi",
+    ("auth", "jwt"): "jwt",
+    ("memory", "agentcore"): "memory-agentcore",
+    ("telemetry", "otlp"): "otlp",
+}
 
 ALL_TARGETS = ["agentcore", "lambda", "fastapi", "local"]
 TARGET_FILES = {
@@ -143,7 +157,7 @@ def package_name(project: Path) -> str:
 
 
 def expected_files(data: dict[str, Any]) -> set[str]:
-    """The files a project generated with answers ``data`` (as recorded) has, besides runtime_adapters/."""
+    """The files a project generated with answers ``data`` (as recorded) has: its owner's, nothing else."""
     pkg = str(data["project_name"]).replace("-", "_")
     paths = list(COMMON_FILES)
     for target in data["targets"]:
@@ -157,17 +171,13 @@ def expected_files(data: dict[str, Any]) -> set[str]:
     return {path.format(pkg=pkg) for path in paths}
 
 
-def vendored_files() -> set[str]:
-    return {f"runtime_adapters/{p}" for p in project_files(RUNTIME_ADAPTERS) if "__pycache__" not in p}
-
-
 def project_files(project: Path) -> set[str]:
     return {p.relative_to(project).as_posix() for p in project.rglob("*") if p.is_file()}
 
 
 def own_files(project: Path) -> list[Path]:
-    """Generated files that come from the template's own .jinja/plain files (not the vendored library)."""
-    return sorted(p for p in project.rglob("*") if p.is_file() and "runtime_adapters" not in p.parts)
+    """Every generated file: all of them come from the template's own .jinja/plain files."""
+    return sorted(p for p in project.rglob("*") if p.is_file())
 
 
 # --- answers and questions -----------------------------------------------------------------------------
@@ -218,8 +228,10 @@ def test_model_id_default_follows_the_provider(tmp_path: Path, provider: str) ->
     assert answers(project)["model_id"] == MODEL_DEFAULTS[provider]
     settings = (project / "my_agent" / "settings.py").read_text()
     assert f"DEFAULT_MODEL_ID = {json.dumps(MODEL_DEFAULTS[provider])}" in settings
-    # settings.py's table (used when AGENT_MODEL_PROVIDER switches provider) agrees with copier.yml.
-    assert f"    {json.dumps(provider)}: {json.dumps(MODEL_DEFAULTS[provider])}," in settings
+    # The runtime's table (used when AGENT_MODEL_PROVIDER switches provider) agrees with copier.yml.
+    from agent_scaffold_runtime.models import DEFAULT_MODEL_IDS
+
+    assert DEFAULT_MODEL_IDS[provider] == MODEL_DEFAULTS[provider]
 
 
 @pytest.mark.parametrize("name", ["Bad_Name", "1abc", "a", "my--agent", "-x", "agent-", "a" * 41, "my agent"])
@@ -261,7 +273,7 @@ def test_bad_region_is_refused(tmp_path: Path) -> None:
 def test_file_set_matches_the_answers(rendered: Callable[[str], Path], name: str) -> None:
     project = rendered(name)
 
-    assert project_files(project) == expected_files(answers(project)) | vendored_files()
+    assert project_files(project) == expected_files(answers(project))
 
 
 MEMORY_TESTS = "tests/test_memory.py"
@@ -286,7 +298,7 @@ def test_feature_tests_follow_the_answers(
     always = {"tests/conftest.py", "tests/test_agent.py", "tests/test_tool_auth.py", "tests/test_local.py"}
     always |= {"tests/test_evals.py", "tests/load/locustfile.py"}
     assert {p for p in project_files(project) if p.startswith("tests/")} == always | feature_tests
-    assert project_files(project) == expected_files(answers(project)) | vendored_files()
+    assert project_files(project) == expected_files(answers(project))
 
 
 @pytest.mark.parametrize("name", list(ANSWER_SETS))
@@ -315,19 +327,19 @@ def test_toml_parses_with_the_right_dependencies(rendered: Callable[[str], Path]
     strands = (
         "strands-agents>=1.62" if provider in ("offline", "bedrock") else f"strands-agents[{provider}]>=1.62"
     )
-    expected = [strands]
-    if "agentcore" in data["targets"]:
-        expected += ["bedrock-agentcore>=1.0", "uvicorn>=0.30", "websockets>=13"]  # websockets: /ws
-    if "fastapi" in data["targets"]:
-        expected += ["fastapi>=0.115"] + [d for d in ("uvicorn>=0.30", "websockets>=13") if d not in expected]
-    assert meta["dependencies"] == expected
+    extras = [
+        extra
+        for (question, answer), extra in RUNTIME_EXTRAS.items()
+        if (answer in data[question] if question == "targets" else data[question] == answer)
+    ]
+    runtime = "agent-scaffold-runtime" + (f"[{','.join(extras)}]" if extras else "")
+    assert meta["dependencies"] == [strands, f"{runtime}>={RUNTIME_FLOOR},<{RUNTIME_CEILING}"]
     assert meta["name"] == data["project_name"]
     assert meta["description"] == data["description"]
     assert meta["requires-python"] == ">=3.10"
-    assert meta["optional-dependencies"] == {
-        "test": ["pytest>=8", "httpx>=0.27", "agent-scaffold-runtime[evals]>=0.1.0,<0.2", "ruff>=0.6"]
-    }
-    assert pyproject["tool"]["hatch"]["build"]["targets"]["wheel"]["packages"] == [pkg, "runtime_adapters"]
+    evals = f"agent-scaffold-runtime[evals]>={RUNTIME_FLOOR},<{RUNTIME_CEILING}"
+    assert meta["optional-dependencies"] == {"test": ["pytest>=8", "httpx>=0.27", evals, "ruff>=0.6"]}
+    assert pyproject["tool"]["hatch"]["build"]["targets"]["wheel"]["packages"] == [pkg]
     assert pyproject["tool"]["pytest"]["ini_options"]["testpaths"] == ["tests"]
     if "local" in data["targets"]:
         assert meta["scripts"] == {data["project_name"]: f"{pkg}.entrypoints.local:main"}
@@ -390,16 +402,25 @@ def test_agent_core_imports_no_cloud_or_web_sdk(rendered: Callable[[str], Path],
     assert {"stream_agent", "call_agent", "build_agent"} <= functions
 
 
-def test_runtime_adapters_vendored_byte_for_byte(rendered: Callable[[str], Path]) -> None:
-    project = rendered("defaults")
-    vendored = project / "runtime_adapters"
-    sources = {
-        p for p in project_files(RUNTIME_ADAPTERS) if "__pycache__" not in p and not p.endswith(".pyc")
-    }
+def test_the_project_holds_no_runtime_module(rendered: Callable[[str], Path]) -> None:
+    for name in ANSWER_SETS:
+        project = rendered(name)
+        assert not (project / "runtime_adapters").exists()
+        assert not [p for p in project_files(project) if "agent_scaffold_runtime" in p]
 
-    assert project_files(vendored) == sources
-    for relative in sources:
-        assert (vendored / relative).read_bytes() == (RUNTIME_ADAPTERS / relative).read_bytes(), relative
+
+def test_the_template_range_admits_the_toolkit_and_runtime_versions() -> None:
+    """Lockstep: the toolkit pins the runtime at its own version, and the template's range admits it."""
+    from packaging.specifiers import SpecifierSet
+
+    toolkit = tomllib.loads(TOOLKIT_PYPROJECT.read_text())["project"]
+    runtime = tomllib.loads(RUNTIME_PYPROJECT.read_text())["project"]
+    pin = [dep for dep in toolkit["dependencies"] if dep.startswith("agent-scaffold-runtime")]
+
+    assert toolkit["version"] == runtime["version"]
+    assert pin == [f"agent-scaffold-runtime=={runtime['version']}"]
+    assert runtime["version"] in SpecifierSet(f">={RUNTIME_FLOOR},<{RUNTIME_CEILING}")
+    assert set(RUNTIME_EXTRAS.values()) <= set(runtime["optional-dependencies"])
 
 
 def test_caches_in_the_template_are_not_copied(tmp_path: Path) -> None:
@@ -408,9 +429,8 @@ def test_caches_in_the_template_are_not_copied(tmp_path: Path) -> None:
     shutil.copytree(TEMPLATE, template, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
     root = template / "template"
     for junk in (
-        "runtime_adapters/__pycache__/models.cpython-311.pyc",
         "{{package_name}}/__pycache__/agent.cpython-311.pyc",
-        "runtime_adapters/stale.pyc",
+        "{{package_name}}/stale.pyc",
         ".pytest_cache/README.md",
         ".mypy_cache/3.11/x.json",
         ".ruff_cache/CACHEDIR.TAG",

@@ -28,7 +28,7 @@ else:  # pragma: no cover
 from scaffold.lifecycle.combinations import ALL_TARGETS, COMBINATIONS, FEATURES, covering_set, uncovered
 from scaffold.lifecycle.validate import CaseResult, validate
 from scaffold.lifecycle.validation_source import questions_of
-from tests.test_template import TEMPLATE, expected_files, project_files, vendored_files
+from tests.test_template import TEMPLATE, expected_files, project_files
 
 
 def test_the_combinations_cover_every_answer_and_the_interacting_pairs() -> None:
@@ -85,7 +85,7 @@ def test_renders_the_answers_without_template_leftovers(
 
     for question in ("model_provider", *FEATURES):
         assert recorded[question] == COMBINATIONS[name][question]
-    assert project_files(project) == expected_files(recorded) | vendored_files()
+    assert project_files(project) == expected_files(recorded)
     assert results[name].leftovers.ok, results[name].leftovers.detail
 
 
@@ -115,17 +115,23 @@ def test_the_answers_become_runtime_defaults_and_readme(projects: dict[str, Path
 def test_dependencies_follow_the_features(projects: dict[str, Path], name: str) -> None:
     recorded = answers(projects[name])
     pyproject = tomllib.loads((projects[name] / "pyproject.toml").read_text(encoding="utf-8"))
-    names = {re.split(r"[\[<>=]", dep)[0] for dep in pyproject["project"]["dependencies"]}
+    [runtime] = [d for d in pyproject["project"]["dependencies"] if d.startswith("agent-scaffold-runtime")]
+    match = re.match(r"agent-scaffold-runtime(?:\[([a-z,-]+)\])?>=", runtime)
+    assert match, runtime
+    extras = set((match.group(1) or "").split(",")) - {""}
 
-    assert ("PyJWT" in names) == (recorded["auth"] == "jwt")
-    assert ("bedrock-agentcore" in names) == (
-        "agentcore" in recorded["targets"] or recorded["memory"] == "agentcore"
-    )
-    assert ("opentelemetry-exporter-otlp-proto-http" in names) == (recorded["telemetry"] == "otlp")
+    # The answers choose the runtime's extras (which bring the SDKs), not packages by hand.
+    assert ("jwt" in extras) == (recorded["auth"] == "jwt")
+    assert ("agentcore" in extras) == ("agentcore" in recorded["targets"])
+    streaming = "lambda" in recorded["targets"] and bool(recorded.get("lambda_streaming"))
+    assert ("fastapi" in extras) == ("fastapi" in recorded["targets"] or streaming)
+    assert ("memory-agentcore" in extras) == (recorded["memory"] == "agentcore")
+    assert ("otlp" in extras) == (recorded["telemetry"] == "otlp")
+    assert len(pyproject["project"]["dependencies"]) == 2  # Strands and the runtime
     assert pyproject["project"]["optional-dependencies"]["test"] == [
         "pytest>=8",
         "httpx>=0.27",
-        "agent-scaffold-runtime[evals]>=0.1.0,<0.2",
+        "agent-scaffold-runtime[evals]>=0.2.0,<0.3",
         "ruff>=0.6",
     ]
 

@@ -12,6 +12,15 @@ if TYPE_CHECKING:  # importing Strands costs ~0.4 s: settings modules read PROVI
     from strands.models.model import Model
 
 PROVIDERS = ("offline", "bedrock", "anthropic", "openai", "ollama", "litellm")
+#: Each provider's usual model: what a project uses when it switches provider without naming a model.
+DEFAULT_MODEL_IDS: dict[str, str] = {
+    "offline": "offline",
+    "bedrock": "us.anthropic.claude-sonnet-4-20250514-v1:0",
+    "anthropic": "claude-sonnet-4-20250514",
+    "openai": "gpt-4o",
+    "ollama": "llama3.1",
+    "litellm": "openai/gpt-4o",
+}
 
 
 def _offline(model_id: str, options: dict[str, Any]) -> Model:

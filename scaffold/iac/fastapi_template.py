@@ -9,7 +9,7 @@ one log group); an Application Load Balancer in ``LoadBalancerSubnetIds`` with a
 security groups that admit the tasks' port from the load balancer only; the service in ``ServiceSubnetIds``.
 
 ``auth=iam`` is refused: nothing in front of this service verifies SigV4, and the IAM authenticator would
-trust a header any client can send (see ``runtime_adapters/auth/iam.py``).
+trust a header any client can send (see ``agent_scaffold_runtime/auth/iam.py``).
 """
 
 from __future__ import annotations

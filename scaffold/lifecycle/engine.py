@@ -26,6 +26,7 @@ from .cache import scaffold_urls
 from .migrate import ANSWERS_FILE, REPORT_ENV
 from .pristine import read_answers_text, render
 from .scratch import scratch_copy
+from .vendored_runtime import VendoredRuntime, settle
 
 Progress = Callable[[str], None]
 _MARKERS = (b"<<<<<<< ", b">>>>>>> ")
@@ -54,10 +55,13 @@ class Outcome:
     moved: list[dict[str, Any]] = field(default_factory=list)
     conflicts: list[str] = field(default_factory=list)
     dry_run: bool = False
+    vendored_runtime: VendoredRuntime | None = None  # a pre-library project's runtime_adapters/ copy
 
     @property
     def changed(self) -> bool:
-        return bool(self.modified or self.added or self.removed or self.kept or self.moved)
+        return bool(
+            self.modified or self.added or self.removed or self.kept or self.moved or self.vendored_runtime
+        )
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -70,6 +74,7 @@ class Outcome:
             "kept": self.kept,
             "moved": self.moved,
             "conflicts": self.conflicts,
+            "vendored_runtime": self.vendored_runtime.to_json() if self.vendored_runtime else None,
         }
 
 
@@ -150,6 +155,7 @@ def _update(root: Path, data: Mapping[str, Any], ref: str | None, unsafe: bool, 
     gone = [path for path in status.deleted if path not in moved_from]
     outcome.kept = _keep_edited(root, before, gone, say) if gone else []
     outcome.removed = [path for path in gone if path not in outcome.kept]
+    outcome.vendored_runtime = settle(root, outcome.removed, outcome.kept)
     outcome.modified = [path for path in status.modified if path not in outcome.kept]
     outcome.added = status.added
     conflicted = set(status.unmerged) | {str(e["to"]) for e in moved if e.get("conflict")}

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from ..errors import ScaffoldError
 from .engine import Outcome
 from .validate import CaseResult
+from .vendored_runtime import VENDORED_DIR
 
 KNOWN_COLUMNS = ("targets", "model_provider", "auth", "memory", "guardrails", "telemetry")
 
@@ -18,7 +19,13 @@ class Conflicts(ScaffoldError):
 def outcome_lines(outcome: Outcome) -> list[str]:
     lines = [f"  added     {path}" for path in outcome.added]
     lines += [f"  modified  {path}" for path in outcome.modified if path not in outcome.conflicts]
-    lines += [f"  removed   {path}" for path in outcome.removed]
+    vendored = outcome.vendored_runtime
+    summarized = f"{VENDORED_DIR}/" if vendored is not None else None  # one line below, not one per file
+    lines += [
+        f"  removed   {path}"
+        for path in outcome.removed
+        if summarized is None or not path.startswith(summarized)
+    ]
     for move in outcome.moved:
         state = "with your edits" if move.get("edited") else "unedited"
         lines.append(f"  moved     {move['from']} -> {move['to']} ({state})")
@@ -27,6 +34,8 @@ def outcome_lines(outcome: Outcome) -> list[str]:
         for path in outcome.kept
     ]
     lines += [f"  CONFLICT  {path} (resolve the <<<<<<< ... >>>>>>> markers)" for path in outcome.conflicts]
+    if vendored is not None:
+        lines += vendored.lines()
     return lines or ["  (no file changes)"]
 
 

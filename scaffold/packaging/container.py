@@ -1,9 +1,11 @@
 """``--format container``: a Dockerfile and a build context that holds nothing a secret could hide in.
 
 The context is ``<project>/.scaffold/build/<target>/container/``: the Dockerfile, ``requirements.txt`` (the
-same lock the zip is built from, resolved for the image's platform) and ``app/`` (the project files that
-pass ``.scaffoldignore``, the built-in exclusions and the secret rules; copies of the real files, never
-symlinks, and nothing from outside the project: ``selection``). It is rewritten from scratch each
+same lock the zip is built from, resolved for the image's platform), ``wheels/`` (the toolkit's runtime
+library wheel, when the lock pins it: the image installs it with ``--find-links``, so a build needs no index
+that has it) and ``app/`` (the project files that pass ``.scaffoldignore``, the built-in exclusions and the
+secret rules; copies of the real files, never symlinks, and nothing from outside the project:
+``selection``). It is rewritten from scratch each
 time, with fixed file modes, so its content hash (``sha256``; also the suggested image tag) only changes
 when its content does.
 """
@@ -19,10 +21,12 @@ from typing import Any
 from ..project import Project
 from . import dockerfiles, platforms
 from .builder import BUILD_DIR, project_python
+from .deps import runtime_pinned
 from .lock import project_dependencies, resolve
 from .progress import Progress, Steps
 from .selection import select_files
 from .targets import CONTAINER, package_target
+from .wheelhouse import ensure_runtime_wheel
 
 
 @dataclass(frozen=True)
@@ -80,8 +84,14 @@ def build_container_context(
     context = project.root / BUILD_DIR / target / "container"
     shutil.rmtree(context, ignore_errors=True)
     (context / "app").mkdir(parents=True)
+    wheels = runtime_pinned(lock)
+    if wheels:
+        runtime_wheel = ensure_runtime_wheel()
+        (context / dockerfiles.WHEELS_DIR).mkdir()
+        _write(context / dockerfiles.WHEELS_DIR / runtime_wheel.path.name, runtime_wheel.path.read_bytes())
     dockerfile = context / "Dockerfile"
-    _write(dockerfile, dockerfiles.render(project, target, python, platform.docker_platform).encode())
+    recipe = dockerfiles.render(project, target, python, platform.docker_platform, wheels=wheels)
+    _write(dockerfile, recipe.encode())
     _write(context / "requirements.txt", _requirements(lock.text).encode())
     for file in selection.files:
         destination = context / "app" / file.rel

@@ -29,6 +29,7 @@ from .bytecode import Interpreter, compile_tree
 from .lock import Lock
 from .progress import Steps
 from .uvtool import run_uv
+from .wheelhouse import DISTRIBUTION, ensure_runtime_wheel
 
 CACHE_ENV = "SCAFFOLD_CACHE_DIR"
 LAYOUT_VERSION = 1
@@ -64,7 +65,15 @@ class DepsLayer:
 
 
 def layer_key(lock: Lock, uv_platform: str, python: str) -> str:
-    inputs = {"pins": lock.pins, "platform": uv_platform, "python": python, "layout": LAYOUT_VERSION}
+    inputs: dict[str, object] = {
+        "pins": lock.pins,
+        "platform": uv_platform,
+        "python": python,
+        "layout": LAYOUT_VERSION,
+    }
+    if runtime_pinned(lock):
+        # the toolkit's runtime wheel: an edited checkout gives the same pin but other files
+        inputs["runtime_wheel"] = ensure_runtime_wheel().sha256
     return hashlib.sha256(json.dumps(inputs, sort_keys=True).encode()).hexdigest()[:32]
 
 
@@ -95,6 +104,8 @@ def ensure_layer(lock: Lock, uv_platform: str, python: str, steps: Steps) -> Dep
                         "--only-binary",
                         ":all:",
                         "--no-deps",
+                        "--find-links",
+                        str(ensure_runtime_wheel().directory),
                     ],
                     what=f"Installing the dependencies for {uv_platform}, Python {python}",
                 )
@@ -112,6 +123,11 @@ def ensure_layer(lock: Lock, uv_platform: str, python: str, steps: Steps) -> Dep
     layer = _load(key, home)
     layer.installed_now = True
     return layer
+
+
+def runtime_pinned(lock: Lock) -> bool:
+    """Whether the lock installs the runtime library (what the wheelhouse provides)."""
+    return any(normalize(pin.split("==", 1)[0]) == DISTRIBUTION for pin in lock.pins)
 
 
 def ensure_bytecode(layer: DepsLayer, interpreter: Interpreter, steps: Steps) -> list[str]:

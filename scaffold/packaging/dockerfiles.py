@@ -22,6 +22,7 @@ from .targets import OTEL_LAUNCHER, telemetry_on
 UID = 10001
 HEALTH_PATH = "/ping"
 HEALTH_OPTIONS = "--interval=30s --timeout=5s --start-period=60s --retries=3"
+WHEELS_DIR = "wheels"  # in the build context: the toolkit's runtime wheel, for --find-links
 
 
 @dataclass(frozen=True)
@@ -96,7 +97,7 @@ def command_line(project: Project, target: str) -> list[str]:
     return command
 
 
-def render(project: Project, target: str, python: str, docker_platform: str) -> str:
+def render(project: Project, target: str, python: str, docker_platform: str, *, wheels: bool = False) -> str:
     recipe = RECIPES[target]
     otel = telemetry_on(project)
     command = recipe.command(project)
@@ -109,9 +110,19 @@ def render(project: Project, target: str, python: str, docker_platform: str) -> 
     ]
     if otel and recipe.extra_env:
         lines.append("ENV " + " ".join(recipe.extra_env))
+    if wheels:
+        lines += [
+            f"COPY {WHEELS_DIR}/ /tmp/{WHEELS_DIR}/",
+            "COPY requirements.txt /tmp/requirements.txt",
+            f"RUN {recipe.install} --find-links /tmp/{WHEELS_DIR} "
+            f"&& rm -r /tmp/requirements.txt /tmp/{WHEELS_DIR}",
+        ]
+    else:
+        lines += [
+            "COPY requirements.txt /tmp/requirements.txt",
+            f"RUN {recipe.install} && rm /tmp/requirements.txt",
+        ]
     lines += [
-        "COPY requirements.txt /tmp/requirements.txt",
-        f"RUN {recipe.install} && rm /tmp/requirements.txt",
         f"WORKDIR {recipe.app_dir}",
         f"COPY app/ {recipe.app_dir}/",
     ]

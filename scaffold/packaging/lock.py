@@ -18,6 +18,7 @@ from ..project import Project
 from .errors import PackagingError
 from .progress import Steps
 from .uvtool import run_uv
+from .wheelhouse import ensure_runtime_wheel
 
 LOCK_DIR = Path(".scaffold", "locks")
 _KEY_PREFIX = "# scaffold-inputs: "
@@ -96,6 +97,9 @@ def _compile(project: Project, requirements: list[str], uv_platform: str, python
                 python,
                 "--only-binary",
                 ":all:",
+                # the runtime library matching this toolkit, wherever the index does not have it
+                "--find-links",
+                str(ensure_runtime_wheel().directory),
                 "--no-header",
                 "--quiet",
             ],

@@ -7,12 +7,14 @@ import sys
 
 import pytest
 
+from scaffold import __version__
+
 
 def test_version(cli_subprocess, tmp_path):
     result = cli_subprocess(["--version"], cwd=tmp_path)
 
     assert result.returncode == 0
-    assert result.stdout == "scaffold, version 0.1.0\n"
+    assert result.stdout == f"scaffold, version {__version__}\n"
 
 
 @pytest.mark.parametrize("command", ["new", "run", "serve", "invoke"])

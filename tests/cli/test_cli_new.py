@@ -32,7 +32,8 @@ def test_defaults_create_the_project_with_its_answers_file(cli_in_process, tmp_p
     assert answers["project_name"] == "weather-agent"
     assert answers["model_provider"] == "offline"
     assert (root / "weather_agent" / "agent.py").is_file()
-    assert (root / "runtime_adapters" / "__init__.py").is_file()
+    assert not (root / "runtime_adapters").exists()  # the runtime is a dependency, not a copy
+    assert "agent-scaffold-runtime" in (root / "pyproject.toml").read_text()
     assert entries(tmp_path) == ["weather-agent"]
     assert "cd " in result.stdout and 'scaffold run "Hello"' in result.stdout
 

@@ -1,4 +1,4 @@
-"""``scaffold run`` as a real process inside a generated project (template + runtime_adapters + CLI)."""
+"""``scaffold run`` as a real process inside a generated project (template + runtime library + CLI)."""
 
 from __future__ import annotations
 

@@ -154,7 +154,7 @@ def test_a_changed_local_layer_must_bump_its_version(tmp_path):
         ),
         (("  auth: jwt\n", "  auth: kerberos\n"), "forced.auth='kerberos' is not one of none, jwt, iam"),
         (("name: acme-agents\n", "name: Acme Agents\n"), "name must be lowercase letters"),
-        (('  ref: "0.1.0"\n', "  ref: main\n"), "base.ref must pin a version tag"),
+        (('  ref: "0.2.0"\n', "  ref: main\n"), "base.ref must pin a version tag"),
         (("version: 1.0.0\n", "versoin: 1.0.0\n"), "unknown key(s) versoin"),
     ],
 )

@@ -15,6 +15,7 @@ import boto3
 import pytest
 from moto import mock_aws
 
+from scaffold import __version__
 from scaffold.packaging.codebuild import build_with_codebuild
 from scaffold.packaging.container import ContainerContext, build_container_context
 from scaffold.packaging.dockerfiles import health_probe, render
@@ -97,13 +98,22 @@ def test_the_context_holds_the_app_and_the_lock_but_no_secrets(
     files = sorted(p.relative_to(context.path).as_posix() for p in context.path.rglob("*") if p.is_file())
     assert "Dockerfile" in files and "requirements.txt" in files
     assert f"app/{arm_project.package_name}/entrypoints/agentcore_app.py" in files
-    assert "app/runtime_adapters/agentcore_adapter.py" in files
+    # The runtime library: not in the app, but its wheel, installed by the Dockerfile from the context.
+    assert not any(
+        name.startswith(("app/runtime_adapters/", "app/agent_scaffold_runtime/")) for name in files
+    )
+    assert [name for name in files if name.startswith("wheels/")] == [
+        f"wheels/agent_scaffold_runtime-{__version__}-py3-none-any.whl"
+    ]
+    dockerfile = (context.path / "Dockerfile").read_text()
+    assert "COPY wheels/ /tmp/wheels/" in dockerfile and "--find-links /tmp/wheels" in dockerfile
     app_files = {name.removeprefix("app/") for name in files if name.startswith("app/")}
     assert not app_files & set(SECRETS)
     assert not any(name.startswith(("tests/", ".scaffold/")) for name in app_files)
     assert context.held_back == tuple(sorted(SECRETS))
     requirements = (context.path / "requirements.txt").read_text()
     assert "strands-agents==" in requirements and "pydantic-core==" in requirements
+    assert f"agent-scaffold-runtime=={__version__}" in requirements
     assert context.platform == "linux/arm64" and context.image.endswith(context.sha256[:16])
 
 

@@ -55,8 +55,8 @@ def clean_env(task: Path, runtime: Path, tmp: Path, **extra: str) -> dict[str, s
 
 def test_dependencies_are_imported_from_the_zip(unzipped: Path, runtime_dir: Path, tmp_path: Path) -> None:
     probe = (
-        "import json, sys, strands, pydantic_core, runtime_adapters, boto3; "
-        "print(json.dumps({m.__name__: m.__file__ for m in (strands, pydantic_core, runtime_adapters, boto3)}"
+        "import json, sys, strands, pydantic_core, agent_scaffold_runtime as runtime, boto3; "
+        "print(json.dumps({m.__name__: m.__file__ for m in (strands, pydantic_core, runtime, boto3)}"
         " | {'path': sys.path}))"
     )
     done = subprocess.run(
@@ -65,7 +65,7 @@ def test_dependencies_are_imported_from_the_zip(unzipped: Path, runtime_dir: Pat
     )  # fmt: skip
     found = json.loads(done.stdout)
     # boto3 too: the packed bedrock-agentcore needs a newer one than the runtime documents, so it is bundled
-    for module in ("strands", "pydantic_core", "runtime_adapters", "boto3"):
+    for module in ("strands", "pydantic_core", "agent_scaffold_runtime", "boto3"):
         assert found[module].startswith(str(unzipped)), found
     assert not any("site-packages" in entry for entry in found["path"])
 

@@ -7,6 +7,7 @@ import zipfile
 
 import pytest
 
+from scaffold import __version__
 from scaffold.packaging import Artifact
 from scaffold.packaging.bytecode import find_interpreter
 from scaffold.project import Project
@@ -49,7 +50,7 @@ def test_native_code_is_built_for_the_target_cpu(
     assert not wrong, f"shared objects for another CPU: {wrong}"
 
 
-def test_the_zip_holds_the_project_its_dependencies_and_runtime_adapters(
+def test_the_zip_holds_the_project_its_dependencies_and_the_runtime_library(
     x86_project: Project, x86_artifact: Artifact
 ) -> None:
     listed = set(names(x86_artifact))
@@ -57,11 +58,18 @@ def test_the_zip_holds_the_project_its_dependencies_and_runtime_adapters(
     for expected in (
         f"{package}/agent.py",
         f"{package}/entrypoints/lambda_handler.py",
-        "runtime_adapters/lambda_adapter.py",
+        "agent_scaffold_runtime/lambda_adapter.py",
+        "agent_scaffold_runtime/core.py",
         "strands/__init__.py",
         "pydantic/__init__.py",
     ):
         assert expected in listed
+    # The runtime once, from its distribution (the toolkit's wheel): one dist-info, no vendored tree.
+    runtime_infos = sorted({n.split("/", 1)[0] for n in listed if n.startswith("agent_scaffold_runtime-")})
+    assert runtime_infos == [f"agent_scaffold_runtime-{__version__}.dist-info"]
+    assert "runtime_adapters/__init__.py" not in listed
+    assert not [n for n in listed if "/agent_scaffold_runtime/" in n]
+    assert len([n for n in listed if n == "agent_scaffold_runtime/__init__.py"]) == 1
     assert x86_artifact.entrypoint == f"{package}.entrypoints.lambda_handler.handler"
     assert x86_artifact.runtime == f"python{HOST_PYTHON}"
     for left_out in ("tests/", "README.md", "pyproject.toml", ".copier-answers.yml", "AGENTS.md", "bin/"):

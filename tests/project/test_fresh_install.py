@@ -1,7 +1,9 @@
 """A generated project installs in a fresh virtual environment exactly as its README says, and its tests pass.
 
 The command is read out of the generated README, not restated here, so the README cannot drift from what
-works. This needs the package registry (it installs Strands and friends), hence the ``slow`` marker.
+works. The runtime library is on no package index this machine reaches: the README's toolkit-provided
+command (``--find-links "$(scaffold runtime wheelhouse)"``) is what installs it, from a wheelhouse in a cache
+of this test's own. This needs the package registry (it installs Strands and friends), hence ``slow``.
 """
 
 from __future__ import annotations
@@ -15,23 +17,40 @@ from pathlib import Path
 import copier
 import pytest
 
+from scaffold import __version__
 from tests.project.conftest import TEMPLATE
 
+PRODUCTION = {  # every production answer switched on that installs offline-testable SDKs
+    "auth": "jwt",
+    "jwt_discovery_url": "https://issuer.example.com/.well-known/openid-configuration",
+    "jwt_allowed_clients": "app-client",
+    "memory": "agentcore",
+    "memory_id": "mem-1",
+    "guardrails": "local",
+    "telemetry": "otlp",
+}
 
-def readme_command(readme: str, heading: str) -> str:
-    section = readme.split(f"## {heading}", 1)[1]
-    match = re.search(r"```sh\n(.+?)\n```", section, re.S)
-    assert match, f"no sh block under '## {heading}'"
-    return match.group(1).strip()
+
+def readme_commands(readme: str, heading: str) -> list[str]:
+    section = readme.split(f"## {heading}", 1)[1].split("\n## ", 1)[0]
+    commands = [match.strip() for match in re.findall(r"```sh\n(.+?)\n```", section, re.S)]
+    assert commands, f"no sh block under '## {heading}'"
+    return commands
 
 
 @pytest.mark.slow
-def test_generated_project_installs_and_passes_its_own_tests(tmp_path: Path) -> None:
+@pytest.mark.parametrize("answers", [{}, PRODUCTION], ids=["defaults", "production"])
+def test_generated_project_installs_and_passes_its_own_tests(tmp_path: Path, answers: dict[str, str]) -> None:
     project = tmp_path / "fresh-agent"
-    copier.run_copy(str(TEMPLATE), project, data={"project_name": "fresh-agent"}, defaults=True, quiet=True)
-    command = readme_command((project / "README.md").read_text(), "Install and test")
-    assert "venv" in command and "pytest" in command
+    data = {"project_name": "fresh-agent", **answers}
+    copier.run_copy(str(TEMPLATE), project, data=data, defaults=True, quiet=True)
+    assert not (project / "runtime_adapters").exists()
+    plain, provided = readme_commands((project / "README.md").read_text(), "Install and test")
+    assert "pip install -e '.[test]'" in plain
+    command = provided
+    assert "venv" in command and "pytest" in command and '"$(scaffold runtime wheelhouse)"' in command
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    env["SCAFFOLD_CACHE_DIR"] = str(tmp_path / "scaffold-cache")  # the wheel is built for this test
     env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env['PATH']}"  # `python` is a 3.10+ here
     result = subprocess.run(
         ["bash", "-c", command], cwd=project, env=env, capture_output=True, text=True, timeout=1200
@@ -39,16 +58,21 @@ def test_generated_project_installs_and_passes_its_own_tests(tmp_path: Path) -> 
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
     summary = result.stdout.strip().splitlines()[-1]
     assert re.search(r"\d+ passed", summary) and "failed" not in summary and "skipped" not in summary, summary
-    # The fresh environment really is separate: the project's vendored runtime library was the one imported.
+    # The fresh environment really is separate: the runtime was installed into it, from the wheelhouse.
     probe = subprocess.run(
         [
             str(project / ".venv" / "bin" / "python"),
             "-c",
-            "import agent_scaffold_runtime, sys; print(agent_scaffold_runtime.__file__)",
+            "import agent_scaffold_runtime, importlib.metadata as m; print(agent_scaffold_runtime.__file__); "
+            "print(m.version('agent-scaffold-runtime'))",
         ],
         cwd=tmp_path,
         capture_output=True,
         text=True,
         check=True,
     )
-    assert Path(probe.stdout.strip()).is_relative_to(project)
+    location, version = probe.stdout.strip().split("\n", 1)
+    assert Path(location).is_relative_to(project / ".venv")
+    assert version == __version__
+    wheelhouse = tmp_path / "scaffold-cache" / "wheelhouse"
+    assert (wheelhouse / f"agent_scaffold_runtime-{__version__}-py3-none-any.whl").is_file()

@@ -1,8 +1,8 @@
 """The portability claim, tested: one generated project, one prompt, four targets, the same answer.
 
-Each target runs the way a user runs it, in its own process inside the generated project (so the project's
-vendored ``runtime_adapters`` is the one in use): the local entrypoint as a command, the AgentCore and
-FastAPI apps under uvicorn on real sockets, and the Lambda handler fed a Function URL event.
+Each target runs the way a user runs it, in its own process inside the generated project (its package
+from the project, the runtime library from the environment): the local entrypoint as a command, the
+AgentCore and FastAPI apps under uvicorn on real sockets, and the Lambda handler fed a Function URL event.
 """
 
 from __future__ import annotations

@@ -1,9 +1,9 @@
 """What the sample tests share: where the samples are, a clean environment for their processes, copies of a
 sample to run commands in, a local OpenID issuer, and uvicorn servers in subprocesses.
 
-A sample is a generated project with its own vendored ``runtime_adapters``, so its code never runs in the
-toolkit's test process (two ``runtime_adapters`` would meet there): it runs in processes of its own, with
-the sample directory on ``PYTHONPATH`` and this interpreter, which has every sample's dependencies.
+A sample is a generated project, user code on the runtime library. Its code runs in processes of its own
+(its settings and module-level state stay out of the toolkit's test process), with the sample directory on
+``PYTHONPATH`` and this interpreter, which has every sample's dependencies, the runtime library included.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Each sample's own test suite, run as its README says (``pytest`` in the sample directory), in CI.
 
-The suite runs in a process of its own (the sample's ``pytest`` configuration, its vendored
-``runtime_adapters``), with this interpreter and none of the developer's ``AGENT_*`` settings. It must pass
+The suite runs in a process of its own (the sample's ``pytest`` configuration), with this interpreter (which
+has the runtime library the sample depends on) and none of the developer's ``AGENT_*`` settings. It must pass
 whole: no failures, no errors, nothing skipped or expected to fail.
 """
 

@@ -44,11 +44,11 @@ def test_the_recorded_command_generates_the_sample(name: str, tmp_path: Path) ->
     assert answers(generated) == answers(SAMPLES / name)
     assert (generated / PACKAGES[name] / "entrypoints").is_dir()
 
-    # What the template vendors is there, as it vendors it (the samples never edit runtime_adapters/).
-    def vendored(project: Path) -> list[Path]:
-        return sorted(path.relative_to(project) for path in (project / "runtime_adapters").rglob("*.py"))
-
-    assert vendored(generated) == vendored(SAMPLES / name)
+    # Pure user code on the runtime library: no copy of it, in the sample or in what the command makes.
+    for project in (generated, SAMPLES / name):
+        assert not (project / "runtime_adapters").exists()
+        assert not list(project.rglob("agent_scaffold_runtime"))
+    assert (generated / "pyproject.toml").read_text().count("agent-scaffold-runtime") == 1
 
 
 def test_the_mcp_server_serves_the_travel_assistants_travel_desk() -> None:

@@ -3,7 +3,8 @@
 Lambda hands the function an HTTP event (a Function URL or API Gateway HTTP API v2 event, or a REST API v1
 event) and expects a dict back. ``AsgiLambdaHandler`` turns the event into one ASGI ``http`` request, runs
 the app, buffers what it sends and returns it as the Lambda response. The event is normalised by the
-vendored ``runtime_adapters.lambda_adapter.parse_http_event``, the parser the agents' handlers use.
+runtime library's ``agent_scaffold_runtime.lambda_adapter.parse_http_event``, the parser the agents'
+handlers use.
 
 Lifespan: the MCP SDK's streamable-HTTP app starts its session manager in the ASGI lifespan, and that
 manager can be started only once. So the bridge keeps one event loop per Lambda execution environment,
@@ -26,8 +27,8 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 from urllib.parse import unquote, urlencode
 
-from runtime_adapters.errors import AdapterError
-from runtime_adapters.lambda_adapter import HttpEvent, http_response, parse_http_event
+from agent_scaffold_runtime.errors import AdapterError
+from agent_scaffold_runtime.lambda_adapter import HttpEvent, http_response, parse_http_event
 
 logger = logging.getLogger("mcp_server.asgi_lambda")
 

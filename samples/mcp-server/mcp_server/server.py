@@ -7,7 +7,7 @@
   json_response=True``): every ``POST /mcp`` stands alone, with no session to keep and no event stream to
   hold open, so any instance (a Lambda environment, a container behind a load balancer) can answer it.
 * **Identity.** With ``AGENT_AUTH=jwt`` (the project's answer) the SDK's bearer middleware asks
-  ``JwtTokenVerifier``, which verifies the token with the vendored ``runtime_adapters.auth`` (issuer JWKS,
+  ``JwtTokenVerifier``, which verifies the token with ``agent_scaffold_runtime.auth`` (issuer JWKS,
   client or audience, expiry, ``token_use``): a missing or bad token is a 401 with ``WWW-Authenticate:
   Bearer`` before any tool runs. Tools read the verified subject with ``get_access_token()``, never from
   their arguments, and keep bookings under ``Principal(user_id=sub, auth_method="jwt").namespace``, the key
@@ -26,6 +26,8 @@ import logging
 import os
 from typing import Any
 
+from agent_scaffold_runtime.auth import AuthError, AuthUnavailable, JwtConfig, JwtVerifier
+from agent_scaffold_runtime.identity import Principal
 from mcp.server.auth.middleware.auth_context import get_access_token
 from mcp.server.auth.provider import AccessToken
 from mcp.server.auth.settings import AuthSettings
@@ -35,9 +37,6 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
-
-from runtime_adapters.auth import AuthError, AuthUnavailable, JwtConfig, JwtVerifier
-from runtime_adapters.identity import Principal
 
 from .settings import RUNTIME_DEFAULTS, Settings
 from .travel import TravelDesk, TravelError, policy_text

@@ -5,7 +5,7 @@ Environment variables (an empty one counts as unset):
 ``AGENT_AUTH`` (``jwt`` or ``none``) and ``AGENT_JWT_*``
     Who may call the server: with ``jwt`` every MCP request needs ``Authorization: Bearer <access token>``
     from the issuer (``AGENT_JWT_DISCOVERY_URL``, ``AGENT_JWT_ALLOWED_CLIENTS``, ...), verified by the
-    vendored ``runtime_adapters.auth`` exactly as the generated agent verifies its callers. ``none`` is for
+    the runtime's ``auth`` exactly as the generated agent verifies its callers. ``none`` is for
     local experiments only: every caller is anonymous and cannot book.
 ``MCP_RESOURCE_URL``
     The public URL of the MCP endpoint (``https://<function url host>/mcp``). When set, the server publishes
@@ -37,7 +37,7 @@ LOOPBACK_HOSTS = ("127.0.0.1:*", "localhost:*", "[::1]:*")
 
 #: The production wiring chosen when the project was generated (auth, memory, guardrails, telemetry).
 #: Adapters and the core read these as defaults; the AGENT_* environment variables override them at run
-#: time (see docs in runtime_adapters: auth, memory, guardrails, telemetry). Literals only: entrypoints
+#: time (see docs in agent_scaffold_runtime: auth, memory, guardrails, telemetry). Literals only: entrypoints
 #: import this module at cold start.
 RUNTIME_DEFAULTS: dict[str, str] = {
     "auth": "jwt",

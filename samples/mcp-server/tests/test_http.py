@@ -1,7 +1,7 @@
 """The MCP server over a real socket (uvicorn on 127.0.0.1), used by a Strands agent through ``MCPClient``.
 
 The agent is what the travel assistant does with ``TRAVEL_TOOLS_URL``: a Strands ``Agent`` whose tools come
-from ``runtime_adapters.auth.mcp_client(url, token)``, which sends ``Authorization: Bearer <token>``. The
+from the runtime's ``auth.mcp_client(url, token)``, which sends ``Authorization: Bearer <token>``. The
 offline model plays the tool calls a real model would choose for "Book me a flight to NYC next Monday".
 """
 
@@ -18,11 +18,11 @@ from typing import Any
 import httpx
 import pytest
 import uvicorn
+from agent_scaffold_runtime.auth import McpAuthRejected, mcp_client
+from agent_scaffold_runtime.offline_model import OfflineModel
 from starlette.applications import Starlette
 from strands import Agent
 
-from runtime_adapters.auth import McpAuthRejected, mcp_client
-from runtime_adapters.offline_model import OfflineModel
 from tests.jwt_issuer import Issuer
 from tests.support import NEXT_MONDAY, initialize, stored
 

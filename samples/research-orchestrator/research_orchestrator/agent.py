@@ -1,37 +1,24 @@
-"""The agent core: the one place for agent logic. Every target runs this module and nothing else.
+"""The agent: model, tools, prompt and limits. Every target runs this module and nothing else.
 
 AgentCore, Lambda, FastAPI and the command line each have a few-line entrypoint under ``entrypoints/`` that
-hands this module to a runtime adapter. The adapters own the transport (HTTP, events, SSE, argv) and the
-caller's verified identity; this module owns the agent: model, tools, system prompt, memory, guardrails and
-limits. Keeping it free of cloud and web SDKs (no boto3, bedrock_agentcore, fastapi or Lambda code here) is
-what lets the same code run, and be tested, anywhere.
+hands this module to a runtime adapter. The request flow (session locking, guardrails, running the agent
+off the event loop, turning its events into a reply) is the runtime's ``AgentCore``; what the agent is
+belongs here, in ``build_agent``. The target reaches the specialists through the invocation state.
 
-``stream_agent`` is the single implementation; ``call_agent`` drains it, so a streaming and a non-streaming
-caller always get the same agent and the same answer.
+``stream_agent`` and ``call_agent`` are the portable API: the same agent and the same answer, streamed
+(text chunks, then one ``AgentReply``) or whole.
 """
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncGenerator
 from typing import Any
 
+from agent_scaffold_runtime.core import AgentCore
+from agent_scaffold_runtime.identity import Principal
+from agent_scaffold_runtime.reply import AgentReply
+from agent_scaffold_runtime.tool_auth import allowed_tools
 from strands import Agent
-
-from runtime_adapters.guardrails import (
-    GuardrailConfig,
-    bedrock_model_guardrail_options,
-    build_guardrail,
-    guard_stream,
-)
-from runtime_adapters.identity import Principal, local_principal
-from runtime_adapters.memory import MemoryConfig, session_lock, session_manager_for
-from runtime_adapters.models import build_model
-from runtime_adapters.reply import AgentReply, new_session_id
-from runtime_adapters.run_limits import RunLimits
-from runtime_adapters.streaming import closing, run_to_reply
-from runtime_adapters.telemetry import TelemetryConfig
-from runtime_adapters.tool_auth import ToolAuthorizer, allowed_tools
 
 from .settings import ORCHESTRATOR, RUNTIME_DEFAULTS, Settings
 from .specialists import SPECIALISTS, DelegationLimit, agent_attributes
@@ -40,7 +27,36 @@ from .tools import TOOLS
 __all__ = ["AgentReply", "build_agent", "call_agent", "stream_agent"]
 
 
-async def stream_agent(
+def build_agent(
+    settings: Settings, *, principal: Principal, session_id: str, target: str = "local", prompt: str = ""
+) -> Agent:
+    """Build the Strands agent for one request: change the model, tools or prompt here.
+
+    Orchestrator sample: the agent is named ``orchestrator`` and its tools include the two specialists
+    (``specialists.py``, agents as tools); ``DelegationLimit`` bounds how often it may delegate, and
+    ``prompt`` picks scripted offline-model turns (``ORCHESTRATOR_OFFLINE_SCRIPT``).
+    """
+    script = (
+        {"script": settings.scripted_turns(ORCHESTRATOR, prompt)}
+        if settings.model_provider == "offline"
+        else {}
+    )
+    wiring = core.wiring(principal, session_id, target, hooks=[DelegationLimit(settings.max_delegations)])
+    hash_user_id = core.config().telemetry.hash_user_id
+    wiring["trace_attributes"] = agent_attributes(ORCHESTRATOR, principal, session_id, target, hash_user_id)
+    return Agent(
+        name=ORCHESTRATOR,
+        model=core.model(settings, **script),
+        tools=allowed_tools([*SPECIALISTS, *TOOLS], principal),
+        system_prompt=settings.system_prompt,
+        **wiring,
+    )
+
+
+core = AgentCore(build_agent, Settings.from_env, RUNTIME_DEFAULTS, watch=("ORCHESTRATOR_",))
+
+
+def stream_agent(
     user_id: str,
     prompt: str,
     *,
@@ -51,45 +67,13 @@ async def stream_agent(
 ) -> AsyncGenerator[str | AgentReply, None]:
     """Answer ``prompt``: yield the reply's text chunks as they arrive, then one final ``AgentReply``.
 
-    ``principal`` is the caller as the adapter verified it (a bearer token, IAM); when it is left out, as
-    in a direct call, the caller is the trusted local user ``user_id``. The principal keys the session, so a
-    client naming another user's session id gets a session of its own, and it reaches tools through
-    Strands' ``invocation_state["principal"]`` (never through the prompt). ``context`` is request metadata
-    from the client; ``target`` names the compute target in traces.
-
-    Settings are read per request, so environment changes apply without a restart, and a fresh ``Agent`` is
-    built per request from the session's stored history, so nothing leaks between callers.
+    ``principal`` is the caller as the adapter verified it; left out (a direct call), the caller is the
+    trusted local user ``user_id``. ``context`` is request metadata for tools; ``target`` names the
+    compute target in traces.
     """
-    settings = Settings.from_env()
-    principal = principal or local_principal(user_id)
-    session_id = session_id or new_session_id()
-    guardrail = build_guardrail(GuardrailConfig.from_env(defaults=RUNTIME_DEFAULTS), settings.model_provider)
-    # One turn at a time per session, so concurrent requests never lose each other's turns.
-    async with session_lock(principal, session_id):
-        # Building the agent reads the session's history (files, S3 or AgentCore Memory): off the event loop.
-        agent = await asyncio.to_thread(
-            build_agent,
-            settings,
-            principal=principal,
-            session_id=session_id,
-            target=target or "local",
-            prompt=prompt,
-        )
-        state = {
-            "principal": principal,
-            "user_id": principal.user_id,
-            "session_id": session_id,
-            "target": target or "local",  # the specialists tag their spans with it
-            "context": dict(context or {}),
-        }
-
-        def run(text: str) -> AsyncGenerator[str | AgentReply, None]:
-            return _run(agent, text, state, session_id)
-
-        # The guardrail checks the prompt before the agent starts and masks text before it leaves.
-        async with closing(guard_stream(guardrail, prompt, run, session_id=session_id)) as stream:
-            async for item in stream:
-                yield item
+    return core.stream(
+        user_id, prompt, session_id=session_id, context=context, principal=principal, target=target
+    )
 
 
 def call_agent(
@@ -101,65 +85,7 @@ def call_agent(
     principal: Principal | None = None,
     target: str | None = None,
 ) -> AgentReply:
-    """Synchronous form of stream_agent: same agent, same answer.
-
-    Safe to call from code that already runs an event loop (a notebook, an async test).
-    """
-    stream = stream_agent(
+    """Synchronous form of ``stream_agent``: same agent, same answer; safe inside a running event loop."""
+    return core.call(
         user_id, prompt, session_id=session_id, context=context, principal=principal, target=target
     )
-    return run_to_reply(stream)
-
-
-def build_agent(
-    settings: Settings, *, principal: Principal, session_id: str, target: str = "local", prompt: str = ""
-) -> Agent:
-    """Build the Strands agent for one request: change the model, tools or prompt here.
-
-    Tools the caller may not use (``runtime_adapters.tool_auth.requires``) are not offered to the model, and
-    ``ToolAuthorizer`` refuses a forced call. ``callback_handler=None`` because the adapters consume the event
-    stream themselves (the default handler would print every chunk to stdout).
-
-    Orchestrator sample: the agent is named ``orchestrator`` and its tools include the two specialists
-    (``specialists.py``, agents as tools); ``DelegationLimit`` bounds how often it may delegate, and
-    ``prompt`` picks scripted offline-model turns (``ORCHESTRATOR_OFFLINE_SCRIPT``).
-    """
-    limits = RunLimits.from_env()
-    telemetry = TelemetryConfig.from_env(defaults=RUNTIME_DEFAULTS)
-    memory = MemoryConfig.from_env(defaults=RUNTIME_DEFAULTS)
-    return Agent(
-        name=ORCHESTRATOR,
-        model=build_model(
-            settings.model_provider, settings.model_id, **_model_options(settings, limits, prompt)
-        ),
-        tools=allowed_tools([*SPECIALISTS, *TOOLS], principal),
-        system_prompt=settings.system_prompt,
-        session_manager=session_manager_for(memory, principal, session_id),
-        hooks=[ToolAuthorizer(principal), *limits.hooks(), DelegationLimit(settings.max_delegations)],
-        retry_strategy=limits.retry_strategy(),
-        trace_attributes=agent_attributes(
-            ORCHESTRATOR, principal, session_id, target, telemetry.hash_user_id
-        ),
-        callback_handler=None,
-    )
-
-
-async def _run(
-    agent: Agent, prompt: str, state: dict[str, Any], session_id: str
-) -> AsyncGenerator[str | AgentReply, None]:
-    """The agent's events as the core's stream: text chunks, then the reply."""
-    async with closing(agent.stream_async(prompt, invocation_state=state)) as events:
-        async for event in events:
-            if "data" in event:
-                yield event["data"]
-            elif "result" in event:
-                yield AgentReply.from_result(event["result"], session_id=session_id)
-
-
-def _model_options(settings: Settings, limits: RunLimits, prompt: str) -> dict[str, Any]:
-    if settings.model_provider == "offline":
-        return {"script": settings.scripted_turns(ORCHESTRATOR, prompt)}
-    if settings.model_provider != "bedrock":
-        return {}
-    guardrail = bedrock_model_guardrail_options(GuardrailConfig.from_env(defaults=RUNTIME_DEFAULTS))
-    return {"region": settings.aws_region, "boto_client_config": limits.bedrock_client_config(), **guardrail}

@@ -3,7 +3,7 @@
 Environment variables (an empty one counts as unset):
 
 ``AGENT_MODEL_PROVIDER``
-    The model provider, one of ``runtime_adapters.models.PROVIDERS``; default ``offline``.
+    The model provider, one of ``agent_scaffold_runtime.models.PROVIDERS``; default ``offline``.
 ``AGENT_MODEL_ID``
     The model id for that provider; default ``DEFAULT_MODEL_ID``, the model chosen for the project.
 ``AGENT_SYSTEM_PROMPT``
@@ -23,20 +23,20 @@ The orchestrator (added to the generated settings):
 Production wiring (defaults in ``RUNTIME_DEFAULTS`` below, from the template answers):
 
 ``AGENT_AUTH`` (``none``/``jwt``/``iam``) and ``AGENT_JWT_*``
-    Who may call the agent; see ``runtime_adapters/auth``.
+    Who may call the agent; see ``agent_scaffold_runtime/auth``.
 ``AGENT_MEMORY`` (``none``/``file``/``s3``/``agentcore``), ``AGENT_SESSION_DIR``, ``AGENT_SESSION_BUCKET``,
 ``AGENT_MEMORY_ID``
-    Where conversations are kept, per verified user; see ``runtime_adapters/memory``.
+    Where conversations are kept, per verified user; see ``agent_scaffold_runtime/memory``.
 ``AGENT_GUARDRAILS`` (``none``/``bedrock``/``local``), ``AGENT_GUARDRAIL_ID``, ``AGENT_POLICY_*``
-    Input and output checks; see ``runtime_adapters/guardrails``.
+    Input and output checks; see ``agent_scaffold_runtime/guardrails``.
 ``AGENT_TELEMETRY`` (``none``/``console``/``otlp``), ``AGENT_LOG_PROMPTS``, ``OTEL_*``
-    Traces and the request log line; see ``runtime_adapters/telemetry``.
+    Traces and the request log line; see ``agent_scaffold_runtime/telemetry``.
 ``AGENT_MAX_CYCLES``, ``AGENT_TOOL_TIMEOUT_SECONDS``, ``AGENT_REQUEST_TIMEOUT_SECONDS``,
 ``AGENT_MODEL_MAX_RETRIES``
-    Runaway limits; see ``runtime_adapters/run_limits.py``.
+    Runaway limits; see ``agent_scaffold_runtime/run_limits.py``.
 
 When ``AGENT_MODEL_PROVIDER`` names another provider than the project's and ``AGENT_MODEL_ID`` is unset,
-that provider's usual model is used (``PROVIDER_DEFAULT_MODEL_IDS``).
+that provider's usual model is used (``agent_scaffold_runtime.models.DEFAULT_MODEL_IDS``).
 """
 
 from __future__ import annotations
@@ -47,7 +47,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from runtime_adapters.models import PROVIDERS
+from agent_scaffold_runtime.models import DEFAULT_MODEL_IDS, PROVIDERS
 
 DEFAULT_MODEL_PROVIDER = "offline"
 DEFAULT_MODEL_ID = "offline"
@@ -61,7 +61,7 @@ ORCHESTRATOR = "orchestrator"  # the orchestrator's agent name (the specialists'
 
 #: The production wiring chosen when the project was generated (auth, memory, guardrails, telemetry).
 #: Adapters and the core read these as defaults; the AGENT_* environment variables override them at run
-#: time (see docs in runtime_adapters: auth, memory, guardrails, telemetry). Literals only: entrypoints
+#: time (see docs in agent_scaffold_runtime: auth, memory, guardrails, telemetry). Literals only: entrypoints
 #: import this module at cold start.
 RUNTIME_DEFAULTS: dict[str, str] = {
     "auth": "none",
@@ -69,15 +69,6 @@ RUNTIME_DEFAULTS: dict[str, str] = {
     "guardrails": "none",
     "telemetry": "console",
     "service_name": "research-orchestrator",
-}
-
-PROVIDER_DEFAULT_MODEL_IDS: dict[str, str] = {
-    "offline": "offline",
-    "bedrock": "us.anthropic.claude-sonnet-4-20250514-v1:0",
-    "anthropic": "claude-sonnet-4-20250514",
-    "openai": "gpt-4o",
-    "ollama": "llama3.1",
-    "litellm": "openai/gpt-4o",
 }
 
 
@@ -107,7 +98,7 @@ class Settings:
         if provider == DEFAULT_MODEL_PROVIDER:
             fallback_model_id = DEFAULT_MODEL_ID
         else:
-            fallback_model_id = PROVIDER_DEFAULT_MODEL_IDS.get(provider, "")
+            fallback_model_id = DEFAULT_MODEL_IDS.get(provider, "")
         return cls(
             model_provider=provider,
             model_id=_get(env, "AGENT_MODEL_ID") or fallback_model_id,

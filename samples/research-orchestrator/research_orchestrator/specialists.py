@@ -12,7 +12,7 @@ the production wiring the generated core gives the orchestrator:
   span carries ``gen_ai.agent.name``) and tagged with ``agent.name`` (and ``agent.parent``) next to the usual
   user, session and target attributes. The specialist's spans nest under the orchestrator's
   ``execute_tool`` span, in the same trace. Each delegation also writes one JSON line on the
-  ``runtime_adapters.agents`` logger (next to the adapters' request line): agent, parent, token usage,
+  ``agent_scaffold_runtime.agents`` logger (next to the adapters' request line): agent, parent, token usage,
   cycles, tool calls, duration, stop reason and trace id.
 * **Limits.** A specialist has the run limits every agent has (``AGENT_MAX_CYCLES`` model calls, and the
   orchestrator's ``AGENT_TOOL_TIMEOUT_SECONDS`` bounds the whole delegation). ``DelegationLimit`` bounds how
@@ -32,6 +32,13 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+from agent_scaffold_runtime.identity import ANONYMOUS, Principal
+from agent_scaffold_runtime.models import build_model
+from agent_scaffold_runtime.reply import AgentReply
+from agent_scaffold_runtime.run_limits import RunLimits
+from agent_scaffold_runtime.telemetry import TelemetryConfig, current_trace_id, trace_attributes, user_ref
+from agent_scaffold_runtime.telemetry.logs import JsonLine
+from agent_scaffold_runtime.tool_auth import ToolAuthorizer, allowed_tools
 from strands import Agent, ToolContext, tool
 from strands.hooks import (
     BeforeInvocationEvent,
@@ -42,18 +49,10 @@ from strands.hooks import (
 )
 from strands.types.tools import AgentTool
 
-from runtime_adapters.identity import ANONYMOUS, Principal
-from runtime_adapters.models import build_model
-from runtime_adapters.reply import AgentReply
-from runtime_adapters.run_limits import RunLimits
-from runtime_adapters.telemetry import TelemetryConfig, current_trace_id, trace_attributes, user_ref
-from runtime_adapters.telemetry.logs import JsonLine
-from runtime_adapters.tool_auth import ToolAuthorizer, allowed_tools
-
 from .settings import ORCHESTRATOR, RUNTIME_DEFAULTS, Settings
 from .tools import MATH_TOOLS, RESEARCH_TOOLS
 
-AGENT_LOGGER = "runtime_adapters.agents"  # under the adapters' logger: the same JSON handler, on stderr
+AGENT_LOGGER = "agent_scaffold_runtime.agents"  # under the adapters' logger: the same JSON handler, on stderr
 DELEGATIONS = "orchestrator.delegations"  # the counter in the orchestrator's invocation state
 
 logger = logging.getLogger(AGENT_LOGGER)

@@ -8,11 +8,11 @@ shows up as a larger ``usage.input_tokens``.
 """
 
 import pytest
+from agent_scaffold_runtime.identity import Principal
+from agent_scaffold_runtime.memory import MemoryConfig
 
 from research_orchestrator.agent import call_agent
 from research_orchestrator.settings import RUNTIME_DEFAULTS
-from runtime_adapters.identity import Principal
-from runtime_adapters.memory import MemoryConfig
 
 ALICE = Principal(user_id="alice", auth_method="jwt")
 BOB = Principal(user_id="bob", auth_method="jwt")

@@ -20,6 +20,8 @@ from typing import Any
 
 import httpx
 import pytest
+from agent_scaffold_runtime.identity import Principal
+from agent_scaffold_runtime.telemetry import JsonFormatter, user_ref
 from opentelemetry import trace
 from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
@@ -28,8 +30,6 @@ from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanE
 from research_orchestrator.agent import call_agent
 from research_orchestrator.specialists import AGENT_LOGGER
 from research_orchestrator.tools import search_notes
-from runtime_adapters.identity import Principal
-from runtime_adapters.telemetry import JsonFormatter, user_ref
 
 PROJECT = Path(__file__).resolve().parent.parent
 SCRIPT = PROJECT / "scripts" / "offline.json"

@@ -15,11 +15,16 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from agent_scaffold_runtime.identity import Principal
+from agent_scaffold_runtime.telemetry import (
+    JsonFormatter,
+    TelemetryConfig,
+    build_tracer_provider,
+    trace_attributes,
+)
 
 from research_orchestrator.agent import build_agent
 from research_orchestrator.settings import RUNTIME_DEFAULTS, Settings
-from runtime_adapters.identity import Principal
-from runtime_adapters.telemetry import JsonFormatter, TelemetryConfig, build_tracer_provider, trace_attributes
 
 TARGETS = ["agentcore", "lambda", "fastapi", "local"]
 SERVICE = "research-orchestrator"
@@ -28,7 +33,7 @@ ALICE = Principal(user_id="alice@example.com", auth_method="jwt")
 
 
 def digest(user_id: str) -> str:
-    """How logs and traces name a user (``runtime_adapters.telemetry.user_ref``)."""
+    """How logs and traces name a user (``agent_scaffold_runtime.telemetry.user_ref``)."""
     return hashlib.sha256(user_id.encode()).hexdigest()[:16]
 
 
@@ -61,7 +66,7 @@ def test_the_request_line_is_json_without_the_prompt(
     assert response.status == 200, response.body
     text, line = request_line(request_log)
     assert line["event"] == "agent_request"
-    assert line["logger"] == "runtime_adapters.requests"
+    assert line["logger"] == "agent_scaffold_runtime.requests"
     assert line["target"] == target
     assert line["status"] == 200
     assert line["session_id"] == "telemetry-session"

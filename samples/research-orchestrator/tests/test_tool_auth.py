@@ -4,13 +4,13 @@
 hands to the core (``principal=``), never something the prompt says.
 """
 
+from agent_scaffold_runtime.identity import Principal, local_principal
+from agent_scaffold_runtime.offline_model import OfflineModel
+from agent_scaffold_runtime.tool_auth import ToolAuthorizer, allowed_tools
 from strands import Agent
 
 from research_orchestrator.agent import call_agent
 from research_orchestrator.tools import TOOLS, WHOAMI_SCOPE, whoami
-from runtime_adapters.identity import Principal, local_principal
-from runtime_adapters.offline_model import OfflineModel
-from runtime_adapters.tool_auth import ToolAuthorizer, allowed_tools
 
 ALICE = Principal(user_id="alice", auth_method="jwt", scopes=frozenset({WHOAMI_SCOPE, "openid"}))
 BOB = Principal(user_id="bob", auth_method="jwt", scopes=frozenset({"openid"}))

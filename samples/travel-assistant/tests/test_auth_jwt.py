@@ -12,8 +12,8 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from agent_scaffold_runtime.auth import AuthError, build_authenticator
 
-from runtime_adapters.auth import AuthError, build_authenticator
 from tests.jwt_issuer import CLIENT_ID, Issuer, new_key
 from travel_assistant.settings import RUNTIME_DEFAULTS
 

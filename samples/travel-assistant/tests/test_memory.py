@@ -8,9 +8,9 @@ shows up as a larger ``usage.input_tokens``.
 """
 
 import pytest
+from agent_scaffold_runtime.identity import Principal
+from agent_scaffold_runtime.memory import MemoryConfig
 
-from runtime_adapters.identity import Principal
-from runtime_adapters.memory import MemoryConfig
 from travel_assistant.agent import call_agent
 from travel_assistant.settings import RUNTIME_DEFAULTS
 

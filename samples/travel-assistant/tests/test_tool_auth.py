@@ -4,11 +4,11 @@
 hands to the core (``principal=``), never something the prompt says.
 """
 
+from agent_scaffold_runtime.identity import Principal, local_principal
+from agent_scaffold_runtime.offline_model import OfflineModel
+from agent_scaffold_runtime.tool_auth import ToolAuthorizer, allowed_tools
 from strands import Agent
 
-from runtime_adapters.identity import Principal, local_principal
-from runtime_adapters.offline_model import OfflineModel
-from runtime_adapters.tool_auth import ToolAuthorizer, allowed_tools
 from travel_assistant.agent import call_agent
 from travel_assistant.tools import TOOLS, TRAVEL_TOOLS, WHOAMI_SCOPE, whoami
 

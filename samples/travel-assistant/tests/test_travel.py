@@ -248,7 +248,8 @@ def test_the_tool_refuses_even_when_the_prompt_says_the_policy_does_not_apply(
 
 
 def test_an_anonymous_caller_cannot_book(monkeypatch: pytest.MonkeyPatch, travel_env: Path) -> None:
-    from runtime_adapters.identity import ANONYMOUS
+    from agent_scaffold_runtime.identity import ANONYMOUS
+
     from travel_assistant.agent import call_agent
 
     reply = call_agent("anonymous", BOOK_NYC, principal=ANONYMOUS)

@@ -2,7 +2,7 @@
 
 ``samples/mcp-server`` serves the same tools (same names, same travel desk) over MCP's streamable HTTP
 transport and books for the subject of the bearer token it receives. So the token must name the caller:
-``runtime_adapters.auth.OutboundTokens`` gets one from AgentCore Identity for the verified principal
+``agent_scaffold_runtime.auth.OutboundTokens`` gets one from AgentCore Identity for the verified principal
 (``AGENT_OUTBOUND_PROVIDER``, ``AGENT_OUTBOUND_FLOW``, ...; on AgentCore Runtime with the workload token the
 runtime sends, elsewhere for ``AGENT_OUTBOUND_WORKLOAD_NAME``), and ``mcp_client`` sends it as
 ``Authorization: Bearer`` each time the connection opens. The model never sees the token.
@@ -17,8 +17,8 @@ from __future__ import annotations
 import functools
 from typing import TYPE_CHECKING
 
-from runtime_adapters.auth import OutboundTokens, mcp_client
-from runtime_adapters.identity import Principal
+from agent_scaffold_runtime.auth import OutboundTokens, mcp_client
+from agent_scaffold_runtime.identity import Principal
 
 if TYPE_CHECKING:
     from strands.tools.mcp import MCPClient

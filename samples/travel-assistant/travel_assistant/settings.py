@@ -3,7 +3,7 @@
 Environment variables (an empty one counts as unset):
 
 ``AGENT_MODEL_PROVIDER``
-    The model provider, one of ``runtime_adapters.models.PROVIDERS``; default ``offline``.
+    The model provider, one of ``agent_scaffold_runtime.models.PROVIDERS``; default ``offline``.
 ``AGENT_MODEL_ID``
     The model id for that provider; default ``DEFAULT_MODEL_ID``, the model chosen for the project.
 ``AGENT_SYSTEM_PROMPT``
@@ -21,7 +21,7 @@ The travel desk (added to the generated settings):
 ``TRAVEL_TOOLS_URL``
     A remote MCP server with the travel tools (``samples/mcp-server``); when set, the agent uses its tools
     instead of the local ones, with a bearer token for the caller from AgentCore Identity
-    (``AGENT_OUTBOUND_*``, see ``runtime_adapters/auth/outbound.py``).
+    (``AGENT_OUTBOUND_*``, see ``agent_scaffold_runtime/auth/outbound.py``).
 ``TRAVEL_OFFLINE_SCRIPT``
     A JSON file of scripted offline-model turns per prompt (``scripts/offline.json``); only read when the
     model provider is ``offline``. See the README ("Scripted offline runs").
@@ -29,20 +29,20 @@ The travel desk (added to the generated settings):
 Production wiring (defaults in ``RUNTIME_DEFAULTS`` below, from the template answers):
 
 ``AGENT_AUTH`` (``none``/``jwt``/``iam``) and ``AGENT_JWT_*``
-    Who may call the agent; see ``runtime_adapters/auth``.
+    Who may call the agent; see ``agent_scaffold_runtime/auth``.
 ``AGENT_MEMORY`` (``none``/``file``/``s3``/``agentcore``), ``AGENT_SESSION_DIR``, ``AGENT_SESSION_BUCKET``,
 ``AGENT_MEMORY_ID``
-    Where conversations are kept, per verified user; see ``runtime_adapters/memory``.
+    Where conversations are kept, per verified user; see ``agent_scaffold_runtime/memory``.
 ``AGENT_GUARDRAILS`` (``none``/``bedrock``/``local``), ``AGENT_GUARDRAIL_ID``, ``AGENT_POLICY_*``
-    Input and output checks; see ``runtime_adapters/guardrails``.
+    Input and output checks; see ``agent_scaffold_runtime/guardrails``.
 ``AGENT_TELEMETRY`` (``none``/``console``/``otlp``), ``AGENT_LOG_PROMPTS``, ``OTEL_*``
-    Traces and the request log line; see ``runtime_adapters/telemetry``.
+    Traces and the request log line; see ``agent_scaffold_runtime/telemetry``.
 ``AGENT_MAX_CYCLES``, ``AGENT_TOOL_TIMEOUT_SECONDS``, ``AGENT_REQUEST_TIMEOUT_SECONDS``,
 ``AGENT_MODEL_MAX_RETRIES``
-    Runaway limits; see ``runtime_adapters/run_limits.py``.
+    Runaway limits; see ``agent_scaffold_runtime/run_limits.py``.
 
 When ``AGENT_MODEL_PROVIDER`` names another provider than the project's and ``AGENT_MODEL_ID`` is unset,
-that provider's usual model is used (``PROVIDER_DEFAULT_MODEL_IDS``).
+that provider's usual model is used (``agent_scaffold_runtime.models.DEFAULT_MODEL_IDS``).
 """
 
 from __future__ import annotations
@@ -54,7 +54,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from runtime_adapters.models import PROVIDERS
+from agent_scaffold_runtime.models import DEFAULT_MODEL_IDS, PROVIDERS
 
 DEFAULT_MODEL_PROVIDER = "offline"
 DEFAULT_MODEL_ID = "offline"
@@ -64,7 +64,7 @@ LAMBDA_BOOKINGS_DIR = "/tmp/bookings"
 
 #: The production wiring chosen when the project was generated (auth, memory, guardrails, telemetry).
 #: Adapters and the core read these as defaults; the AGENT_* environment variables override them at run
-#: time (see docs in runtime_adapters: auth, memory, guardrails, telemetry). Literals only: entrypoints
+#: time (see docs in agent_scaffold_runtime: auth, memory, guardrails, telemetry). Literals only: entrypoints
 #: import this module at cold start.
 RUNTIME_DEFAULTS: dict[str, str] = {
     "auth": "jwt",
@@ -76,15 +76,6 @@ RUNTIME_DEFAULTS: dict[str, str] = {
     "guardrails": "none",
     "telemetry": "none",
     "service_name": "travel-assistant",
-}
-
-PROVIDER_DEFAULT_MODEL_IDS: dict[str, str] = {
-    "offline": "offline",
-    "bedrock": "us.anthropic.claude-sonnet-4-20250514-v1:0",
-    "anthropic": "claude-sonnet-4-20250514",
-    "openai": "gpt-4o",
-    "ollama": "llama3.1",
-    "litellm": "openai/gpt-4o",
 }
 
 
@@ -118,7 +109,7 @@ class Settings:
         if provider == DEFAULT_MODEL_PROVIDER:
             fallback_model_id = DEFAULT_MODEL_ID
         else:
-            fallback_model_id = PROVIDER_DEFAULT_MODEL_IDS.get(provider, "")
+            fallback_model_id = DEFAULT_MODEL_IDS.get(provider, "")
         return cls(
             model_provider=provider,
             model_id=_get(env, "AGENT_MODEL_ID") or fallback_model_id,

@@ -4,7 +4,7 @@ Each tool is a thin Strands ``@tool`` over ``travel.TravelDesk``; the model sees
 the ``Args:`` section, so they are written for the model.
 
 Who is calling: tools that book or list read ``tool_context.invocation_state["principal"]``, the
-``runtime_adapters.identity.Principal`` the adapter verified from the caller's token. Bookings are stored
+the runtime's ``identity.Principal`` the adapter verified from the caller's token. Bookings are stored
 under ``principal.namespace`` (a digest of how and as whom the caller signed in), so the model can never
 book for, or list, somebody else: no tool takes a user argument. An anonymous caller (``AGENT_AUTH=none``)
 cannot book at all.
@@ -12,17 +12,16 @@ cannot book at all.
 The policy is enforced by ``book_travel`` itself (``travel.policy_problems``), whatever the prompt says.
 Bad input comes back as an ``Error: ...`` string the model can read and correct.
 
-Protected tools: ``@requires(scopes=...)`` / ``@requires(groups=...)`` from ``runtime_adapters.tool_auth``
+Protected tools: ``@requires(scopes=...)`` / ``@requires(groups=...)`` from the runtime's ``tool_auth``
 keeps a tool away from callers without them; ``whoami`` (kept from the generated project) needs ``profile``.
 """
 
 from __future__ import annotations
 
+from agent_scaffold_runtime.identity import Principal
+from agent_scaffold_runtime.tool_auth import requires
 from strands import ToolContext, tool
 from strands.types.tools import AgentTool
-
-from runtime_adapters.identity import Principal
-from runtime_adapters.tool_auth import requires
 
 from .settings import Settings
 from .travel import TravelDesk, TravelError, policy_text

@@ -5,8 +5,8 @@ Run it locally with ``scaffold serve --target fastapi``, or
 No agent logic here: it lives in ``research_orchestrator.agent``.
 """
 
-from runtime_adapters.fastapi_adapter import create_app
-from runtime_adapters.loader import AgentRef
+from agent_scaffold_runtime.fastapi_adapter import create_app
+from agent_scaffold_runtime.loader import AgentRef
 
 from ..settings import RUNTIME_DEFAULTS
 

@@ -5,8 +5,8 @@ Without a prompt it reads prompts from stdin in a loop; ``--session-id``, ``--us
 are also accepted. No agent logic here: it lives in ``research_orchestrator.agent``.
 """
 
-from runtime_adapters.loader import AgentRef
-from runtime_adapters.local_adapter import main as run_local
+from agent_scaffold_runtime.loader import AgentRef
+from agent_scaffold_runtime.local_adapter import main as run_local
 
 from ..settings import RUNTIME_DEFAULTS
 

@@ -6,8 +6,8 @@ then ``POST /invocations`` with ``{"prompt": "Hello"}``; ``GET /ping`` is the he
 No agent logic here: it lives in ``travel_assistant.agent``.
 """
 
-from runtime_adapters.agentcore_adapter import create_app
-from runtime_adapters.loader import AgentRef
+from agent_scaffold_runtime.agentcore_adapter import create_app
+from agent_scaffold_runtime.loader import AgentRef
 
 from ..settings import RUNTIME_DEFAULTS
 

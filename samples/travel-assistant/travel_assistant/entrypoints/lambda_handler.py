@@ -7,8 +7,8 @@ and cold starts stay short. No agent logic here: it lives in
 ``travel_assistant.agent``.
 """
 
-from runtime_adapters.lambda_adapter import create_handler
-from runtime_adapters.loader import AgentRef
+from agent_scaffold_runtime.lambda_adapter import create_handler
+from agent_scaffold_runtime.loader import AgentRef
 
 from ..settings import RUNTIME_DEFAULTS
 

@@ -8,50 +8,25 @@ Tools report bad input as an ``Error: ...`` string instead of raising: the model
 can correct itself, and a test can assert on it.
 
 Who is calling: a tool that needs the caller asks Strands for its ``ToolContext`` (``@tool(context=True)``)
-and reads ``tool_context.invocation_state["principal"]``, the ``agent_scaffold_runtime.identity.Principal`` the
-adapter verified (bearer token, IAM). Never take a user id from the prompt or from tool arguments: the
+and reads ``tool_context.invocation_state["principal"]``, the ``agent_scaffold_runtime.identity.Principal``
+the adapter verified (bearer token, IAM). Never take a user id from the prompt or from tool arguments: the
 model writes those, and anyone can write anything in a prompt.
 
-Protected tools: ``@requires(scopes=...)`` / ``@requires(groups=...)`` from ``agent_scaffold_runtime.tool_auth``
-(on top of ``@tool``) keeps a tool away from callers whose principal lacks them: the model is not even
-offered it. ``whoami`` below is the example; it needs the ``profile`` scope.
+Protected tools: ``@requires(scopes=...)`` / ``@requires(groups=...)`` from
+``agent_scaffold_runtime.tool_auth`` (on top of ``@tool``) keeps a tool away from callers whose principal
+lacks them: the model is not even offered it. ``whoami`` below is the example; it needs the ``profile`` scope.
 """
 
 from __future__ import annotations
 
-import ast
 import datetime as dt
-import math
-import operator
-from collections.abc import Callable
-from typing import TypeGuard
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from strands import ToolContext, tool
-from strands.types.tools import AgentTool
-
+from agent_scaffold_runtime.arithmetic import evaluate as evaluate_arithmetic
 from agent_scaffold_runtime.identity import Principal
 from agent_scaffold_runtime.tool_auth import requires
-
-_BINARY_OPERATORS: dict[type[ast.operator], Callable[[float, float], float]] = {
-    ast.Add: operator.add,
-    ast.Sub: operator.sub,
-    ast.Mult: operator.mul,
-    ast.Div: operator.truediv,
-    ast.FloorDiv: operator.floordiv,
-    ast.Mod: operator.mod,
-    ast.Pow: operator.pow,
-}
-_UNARY_OPERATORS: dict[type[ast.unaryop], Callable[[float], float]] = {
-    ast.UAdd: operator.pos,
-    ast.USub: operator.neg,
-}
-_MAX_EXPRESSION_CHARS = 200
-_MAX_MAGNITUDE = 10**100  # keeps every intermediate result small: no `9**9**9` denial of service
-
-
-class _CalculatorError(ValueError):
-    pass
+from strands import ToolContext, tool
+from strands.types.tools import AgentTool
 
 
 @tool
@@ -63,21 +38,7 @@ def calculator(expression: str) -> str:
     Args:
         expression: The arithmetic expression, for example "(2 + 3) * 4" or "2 ** 10".
     """
-    if len(expression) > _MAX_EXPRESSION_CHARS:
-        return f"Error: the expression is longer than {_MAX_EXPRESSION_CHARS} characters."
-    try:
-        tree = ast.parse(expression.strip(), mode="eval")
-        value = _evaluate(tree.body)
-    except ZeroDivisionError:
-        return "Error: division by zero."
-    except _CalculatorError as exc:
-        return f"Error: {exc}"
-    except (SyntaxError, ValueError, RecursionError, MemoryError, OverflowError):
-        return (
-            f"Error: {expression!r} is not an arithmetic expression; "
-            "use numbers, + - * / // % ** and parentheses."
-        )
-    return _format_number(value)
+    return evaluate_arithmetic(expression)
 
 
 @tool
@@ -127,44 +88,3 @@ def whoami(tool_context: ToolContext) -> str:
 
 
 TOOLS: list[AgentTool] = [calculator, word_count, current_time, whoami]
-
-
-def _evaluate(node: ast.expr) -> float:
-    """Walk the parsed expression, allowing only numeric literals and arithmetic operators."""
-    if isinstance(node, ast.Constant) and _is_number(node.value):
-        return _checked(node.value)
-    if isinstance(node, ast.UnaryOp) and type(node.op) in _UNARY_OPERATORS:
-        return _UNARY_OPERATORS[type(node.op)](_evaluate(node.operand))
-    if isinstance(node, ast.BinOp) and type(node.op) in _BINARY_OPERATORS:
-        left, right = _evaluate(node.left), _evaluate(node.right)
-        if isinstance(node.op, ast.Pow):
-            _check_power(left, right)
-        return _checked(_BINARY_OPERATORS[type(node.op)](left, right))
-    found = repr(node.value) if isinstance(node, ast.Constant) else type(node).__name__
-    raise _CalculatorError(f"only numbers, + - * / // % ** and parentheses are allowed (found {found}).")
-
-
-def _is_number(value: object) -> TypeGuard[float]:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
-
-
-def _check_power(base: float, exponent: float) -> None:
-    if abs(base) > 1 and exponent > 0 and exponent * math.log10(abs(base)) > math.log10(_MAX_MAGNITUDE):
-        raise _CalculatorError("the result is too large.")
-
-
-def _checked(value: float) -> float:
-    if isinstance(value, complex):
-        raise _CalculatorError("the result is not a real number.")
-    if isinstance(value, float) and not math.isfinite(value):
-        raise _CalculatorError("the result is too large.")
-    if abs(value) > _MAX_MAGNITUDE:
-        raise _CalculatorError("the result is too large.")
-    return value
-
-
-def _format_number(value: float) -> str:
-    """Integers as they are; floats to 12 significant digits, so ``0.1 + 0.2`` reads ``0.3``."""
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else format(value, ".12g")
-    return str(value)

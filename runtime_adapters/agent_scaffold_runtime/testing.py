@@ -1,0 +1,113 @@
+"""Test helpers for projects: call any target's entrypoint in-process, and collect the request log.
+
+A generated project's ``tests/conftest.py`` wraps these in fixtures (``invoke``, ``request_log``), so its
+tests say what they check, not how an HTTP request, a Lambda event or a command line is put together.
+Nothing here is used in production; Starlette (for the HTTP targets) is imported only when called.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import logging
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from types import ModuleType, SimpleNamespace
+from typing import Any
+
+REQUEST_LOGGER = "agent_scaffold_runtime.requests"
+
+
+@dataclass(frozen=True)
+class Response:
+    """What a target answered: status, headers (lower-case names) and the JSON body."""
+
+    status: int
+    headers: Mapping[str, str]
+    body: Any
+
+
+def lambda_context(function_name: str) -> SimpleNamespace:
+    return SimpleNamespace(
+        function_name=function_name,
+        aws_request_id="test-request",
+        get_remaining_time_in_millis=lambda: 30_000,
+    )
+
+
+def call_target(
+    module: ModuleType,
+    target: str,
+    prompt: str,
+    *,
+    headers: Mapping[str, str] | None = None,
+    session_id: str | None = None,
+    request_context: Mapping[str, Any] | None = None,
+) -> Response:
+    """One JSON request to ``target`` through its entrypoint ``module``.
+
+    HTTP targets get ``POST /invocations`` through Starlette's test client; a Lambda handler an HTTP API /
+    function URL (payload 2.0) event whose ``requestContext`` can be extended (``authorizer`` for IAM);
+    the local target runs its command line with ``--json`` (headers do not apply to it).
+    """
+    body: dict[str, Any] = {"prompt": prompt}
+    if session_id is not None:
+        body["session_id"] = session_id
+    if target == "local":
+        return _call_local(module, body)
+    if target == "lambda":
+        return _call_lambda(module, body, headers or {}, request_context or {})
+    from starlette.testclient import TestClient  # the server targets' dependency
+
+    with TestClient(module.app) as client:
+        response = client.post("/invocations", json=body, headers=dict(headers or {}))
+    response_headers = {k.lower(): v for k, v in response.headers.items()}
+    return Response(response.status_code, response_headers, response.json())
+
+
+def _call_lambda(
+    module: ModuleType, body: dict[str, Any], headers: Mapping[str, str], request_context: Mapping[str, Any]
+) -> Response:
+    event = {
+        "version": "2.0",
+        "rawPath": "/invocations",
+        "requestContext": {"http": {"method": "POST", "path": "/invocations"}, **request_context},
+        "headers": {"content-type": "application/json", **headers},
+        "body": json.dumps(body),
+        "isBase64Encoded": False,
+    }
+    name = module.__name__.split(".", 1)[0].replace("_", "-")
+    result = module.handler(event, lambda_context(name))
+    response_headers = {k.lower(): v for k, v in result["headers"].items()}
+    return Response(result["statusCode"], response_headers, json.loads(result["body"]))
+
+
+def _call_local(module: ModuleType, body: dict[str, Any]) -> Response:
+    argv = ["--json", body["prompt"]]
+    if "session_id" in body:
+        argv[1:1] = ["--session-id", body["session_id"]]
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        status = module.main(argv)
+    return Response(200 if status == 0 else 500, {}, json.loads(out.getvalue() or "null"))
+
+
+@contextlib.contextmanager
+def collect_request_log() -> Iterator[list[logging.LogRecord]]:
+    """The records written on the request logger while the block runs."""
+    records: list[logging.LogRecord] = []
+
+    class Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            records.append(record)
+
+    logger = logging.getLogger(REQUEST_LOGGER)
+    handler, level = Collect(logging.DEBUG), logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)  # the local target quiets the package logger to WARNING
+    try:
+        yield records
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
