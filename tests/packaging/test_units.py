@@ -146,7 +146,7 @@ def test_each_target_keeps_the_runtime_extras_it_runs_and_nothing_else(tmp_path:
     assert runtime(plain, "lambda") == "agent-scaffold-runtime[jwt,otlp]<0.3,>=0.2.0"
     assert runtime(plain, "fastapi") == "agent-scaffold-runtime[fastapi,jwt,otlp]<0.3,>=0.2.0"
     assert (
-        runtime(plain, "agentcore") == "agent-scaffold-runtime[a2a,adot,agentcore,jwt,mcp,otlp]>=0.2.0,<0.3"
+        runtime(plain, "agentcore") == "agent-scaffold-runtime[a2a,adot,agentcore,jwt,mcp,otlp]<0.3,>=0.2.0"
     )
     assert runtime(streaming, "lambda") == "agent-scaffold-runtime[fastapi,jwt,otlp]<0.3,>=0.2.0"
     assert target_dependencies(plain, "lambda")[::2] == ["strands-agents>=1.62", "httpx"]  # as written
