@@ -20,10 +20,11 @@ from .artifact import Artifact
 from .bytecode import Interpreter, compile_tree, find_interpreter
 from .deps import DepsLayer, ensure_bytecode, ensure_layer
 from .errors import PackagingError, megabytes
-from .lock import project_dependencies, resolve
+from .lock import resolve
 from .progress import Progress, Steps
 from .selection import Selection, select_files
 from .sizes import check_unzipped, check_zipped
+from .target_deps import target_dependencies
 from .targets import ZIP, Launcher, PackageTarget, SizeLimits, package_target
 
 BUILD_VERSION = 1  # bump when the zip layout changes, so old index entries stop matching
@@ -53,9 +54,8 @@ def build_artifact(
     steps.note(f"Packaging {project.project_name} for {target} ({platform.docker_platform}, Python {python})")
     selection = select_files(project.root)
     launcher = spec.launcher(project) if spec.launcher else None
-    lock = resolve(
-        project, project_dependencies(project), platform.uv_platform, python, steps, upgrade=upgrade
-    )
+    requirements = target_dependencies(project, target)
+    lock = resolve(project, requirements, platform.uv_platform, python, steps, target=target, upgrade=upgrade)
     layer = ensure_layer(lock, platform.uv_platform, python, steps)
     if not layer.installed_now:
         steps.note(f"Dependencies: cached layer {layer.key[:12]} (no install)")
@@ -173,7 +173,7 @@ def _unless_too_old(
         left_out,
         python=python,
         arch=arch,
-        extras=lambda_runtime.requested_extras(project_dependencies(project)),
+        extras=lambda_runtime.requested_extras(target_dependencies(project, spec.name)),
     )
     if not missing:
         return left_out

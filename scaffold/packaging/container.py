@@ -22,9 +22,10 @@ from ..project import Project
 from . import dockerfiles, platforms
 from .builder import BUILD_DIR, project_python
 from .deps import runtime_pinned
-from .lock import project_dependencies, resolve
+from .lock import resolve
 from .progress import Progress, Steps
 from .selection import select_files
+from .target_deps import target_dependencies
 from .targets import CONTAINER, package_target
 from .wheelhouse import ensure_runtime_wheel
 
@@ -77,9 +78,8 @@ def build_container_context(
     steps = Steps(progress)
     steps.note(f"Writing the container context for {target} ({platform.docker_platform}, Python {python})")
     selection = select_files(project.root)
-    lock = resolve(
-        project, project_dependencies(project), platform.uv_platform, python, steps, upgrade=upgrade
-    )
+    requirements = target_dependencies(project, target)
+    lock = resolve(project, requirements, platform.uv_platform, python, steps, target=target, upgrade=upgrade)
 
     context = project.root / BUILD_DIR / target / "container"
     shutil.rmtree(context, ignore_errors=True)

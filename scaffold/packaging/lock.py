@@ -1,9 +1,10 @@
 """Resolve the project's dependencies for one platform and Python version, and keep the result as a lock.
 
 Resolving asks the package index (seconds, and the answer drifts as new releases appear), so the pinned
-result is written to ``<project>/.scaffold/locks/`` under a key of its inputs: the dependency list, the
-platform and the Python version. While those are unchanged the lock is reused, offline, which is what makes
-a re-package fast and its output byte-identical; ``upgrade=True`` (``--upgrade``) resolves again.
+result is written to ``<project>/.scaffold/locks/`` (one file per target, platform and Python version)
+under a key of its inputs: the dependency list, the platform and the Python version. While those are
+unchanged the lock is reused, offline, which is what makes a re-package fast and its output byte-identical;
+``upgrade=True`` (``--upgrade``) resolves again.
 """
 
 from __future__ import annotations
@@ -60,11 +61,12 @@ def resolve(
     python: str,
     steps: Steps,
     *,
+    target: str,
     upgrade: bool = False,
 ) -> Lock:
     inputs = json.dumps({"requirements": requirements, "platform": uv_platform, "python": python})
     key = hashlib.sha256(inputs.encode()).hexdigest()
-    path = project.root / LOCK_DIR / f"{uv_platform}-py{python}.txt"
+    path = project.root / LOCK_DIR / f"{target}-{uv_platform}-py{python}.txt"
     if not upgrade and path.is_file():
         text = path.read_text(encoding="utf-8")
         if text.startswith(_KEY_PREFIX + key + "\n"):

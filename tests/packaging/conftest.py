@@ -170,5 +170,14 @@ def hazard_project(tmp_path_factory: pytest.TempPathFactory) -> tuple[Project, d
 
 
 @pytest.fixture(scope="package")
+def memory_zip(tmp_path_factory: pytest.TempPathFactory) -> Artifact:
+    """A Lambda-only project on AgentCore Memory: its zip packs bedrock-agentcore."""
+    project = generate(
+        tmp_path_factory.mktemp("memory"), "memory-agent", targets=["lambda"], memory="agentcore"
+    )
+    return build_artifact(project, "lambda")
+
+
+@pytest.fixture(scope="package")
 def hazard_zip(hazard_project: tuple[Project, dict[str, str]]) -> Artifact:
     return build_artifact(hazard_project[0], "lambda")

@@ -126,3 +126,27 @@ def test_bytecode_paths_follow_pep_3147() -> None:
     interpreter = Interpreter("python3.12", "cpython-312", "3.12|")
     assert interpreter.pyc_rel("pkg/mod.py") == "pkg/__pycache__/mod.cpython-312.pyc"
     assert interpreter.pyc_rel("six.py") == "__pycache__/six.cpython-312.pyc"
+
+
+def test_each_target_keeps_the_runtime_extras_it_runs_and_nothing_else(tmp_path: Path) -> None:
+    from scaffold.packaging.target_deps import target_dependencies
+
+    root = tmp_path / "p"
+    root.mkdir()
+    (root / "pyproject.toml").write_text(
+        '[project]\nname = "p"\ndependencies = ["strands-agents>=1.62", '
+        '"agent-scaffold-runtime[a2a,adot,agentcore,fastapi,jwt,mcp,otlp]>=0.2.0,<0.3", "httpx"]\n'
+    )
+    plain = Project(root, "p", "p", ("agentcore", "lambda", "fastapi"), "offline", {})
+    streaming = Project(root, "p", "p", ("lambda",), "offline", {"lambda_streaming": True})
+
+    def runtime(project: Project, target: str) -> str:
+        return target_dependencies(project, target)[1]
+
+    assert runtime(plain, "lambda") == "agent-scaffold-runtime[jwt,otlp]<0.3,>=0.2.0"
+    assert runtime(plain, "fastapi") == "agent-scaffold-runtime[fastapi,jwt,otlp]<0.3,>=0.2.0"
+    assert (
+        runtime(plain, "agentcore") == "agent-scaffold-runtime[a2a,adot,agentcore,jwt,mcp,otlp]<0.3,>=0.2.0"
+    )
+    assert runtime(streaming, "lambda") == "agent-scaffold-runtime[fastapi,jwt,otlp]<0.3,>=0.2.0"
+    assert target_dependencies(plain, "lambda")[::2] == ["strands-agents>=1.62", "httpx"]  # as written

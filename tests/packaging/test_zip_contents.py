@@ -82,7 +82,7 @@ def test_nothing_of_the_toolkit_is_packaged_only_what_the_lock_pins(
     listed = names(x86_artifact)
     tops = {name.split("/", 1)[0] for name in listed}
     assert not tops & set(TOOLKIT_ONLY)
-    pins = (x86_project.root / ".scaffold/locks/x86_64-manylinux2014-py3.11.txt").read_text()
+    pins = (x86_project.root / ".scaffold/locks/lambda-x86_64-manylinux2014-py3.11.txt").read_text()
     pinned = {normal(m.group(1)) for m in re.finditer(r"^([A-Za-z0-9_.-]+)==", pins, re.M)}
     infos = {top for top in tops if top.endswith(".dist-info")}
     assert len(infos) > 20
@@ -105,14 +105,28 @@ def test_the_lambda_zip_leaves_out_what_the_runtime_ships_when_it_is_recent_enou
     assert not any("Bundled" in notice for notice in hazard_zip.notices)
 
 
-def test_the_lambda_zip_bundles_the_sdk_a_packed_distribution_needs_newer(x86_artifact: Artifact) -> None:
-    """The default project packs bedrock-agentcore (its agentcore target), whose metadata requires a
-    boto3 newer than any Lambda runtime documents: boto3, botocore and s3transfer ship in the zip."""
+def test_the_lambda_zip_carries_only_what_the_lambda_target_runs(
+    x86_project: Project, x86_artifact: Artifact
+) -> None:
+    """The default project has every target, so its runtime dependency asks for the agentcore and fastapi
+    extras; the Lambda zip leaves both out (and with them the newer boto3 bedrock-agentcore requires)."""
+    pyproject = (x86_project.root / "pyproject.toml").read_text()
+    assert "agentcore" in pyproject and "fastapi" in pyproject
     tops = {name.split("/", 1)[0] for name in names(x86_artifact)}
-    assert x86_artifact.left_out == ()
+    assert not {"bedrock_agentcore", "fastapi", "starlette", "uvicorn"} & tops
+    assert x86_artifact.left_out == ("boto3", "botocore", "s3transfer")
+    assert not any("Bundled" in notice for notice in x86_artifact.notices)
+
+
+def test_the_lambda_zip_bundles_the_sdk_a_packed_distribution_needs_newer(memory_zip: Artifact) -> None:
+    """AgentCore Memory packs bedrock-agentcore into the Lambda zip too, whose metadata requires a boto3
+    newer than any Lambda runtime documents: boto3, botocore and s3transfer ship in the zip."""
+    tops = {name.split("/", 1)[0] for name in names(memory_zip)}
+    assert "bedrock_agentcore" in tops
+    assert memory_zip.left_out == ()
     assert {"boto3", "botocore", "s3transfer"} <= tops
-    [notice] = [notice for notice in x86_artifact.notices if notice.startswith("Bundled")]
-    assert notice.startswith("Bundled boto3, botocore, s3transfer although the python3.11 runtime has them:")
+    [notice] = [notice for notice in memory_zip.notices if notice.startswith("Bundled")]
+    assert notice.startswith("Bundled boto3, botocore, s3transfer although the python3.12 runtime has them:")
     assert "bedrock-agentcore requires boto3>=" in notice and "the runtime provides boto3 1.34.145" in notice
 
 
