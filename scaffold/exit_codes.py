@@ -93,6 +93,7 @@ COMMAND_CODES: dict[str, tuple[ExitCode, ...]] = {
     "loadtest": (_OK, _FAIL, _BAD, ExitCode.NOT_DEPLOYED, ExitCode.CREDENTIALS),
     "rollback": (_OK, _FAIL, _BAD, ExitCode.NOT_DEPLOYED, ExitCode.LOCKED, ExitCode.CREDENTIALS),
     "ci": (_OK, _BAD),
+    "runtime": (_OK, _FAIL),  # the wheel could not be built (an install without the runtime's source)
     "target": _LIFECYCLE,
     "configure": _LIFECYCLE,
     "update": _LIFECYCLE,

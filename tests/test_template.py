@@ -168,6 +168,8 @@ def expected_files(data: dict[str, Any]) -> set[str]:
         paths += PROTOCOL_FILES[protocol]
     if "lambda" in data["targets"] and data.get("lambda_streaming"):
         paths += ["{pkg}/entrypoints/lambda_stream_app.py", "tests/test_lambda_stream.py"]
+    if data.get("ci") == "github":
+        paths += [".github/workflows/scaffold-test.yml", ".github/workflows/scaffold-deliver.yml"]
     return {path.format(pkg=pkg) for path in paths}
 
 
@@ -415,10 +417,12 @@ def test_the_template_range_admits_the_toolkit_and_runtime_versions() -> None:
 
     toolkit = tomllib.loads(TOOLKIT_PYPROJECT.read_text())["project"]
     runtime = tomllib.loads(RUNTIME_PYPROJECT.read_text())["project"]
-    pin = [dep for dep in toolkit["dependencies"] if dep.startswith("agent-scaffold-runtime")]
+    from packaging.requirements import Requirement
+
+    pins = [Requirement(dep) for dep in toolkit["dependencies"] if dep.startswith("agent-scaffold-runtime")]
 
     assert toolkit["version"] == runtime["version"]
-    assert pin == [f"agent-scaffold-runtime=={runtime['version']}"]
+    assert [str(pin.specifier) for pin in pins] == [f"=={runtime['version']}"]  # one pin, the exact version
     assert runtime["version"] in SpecifierSet(f">={RUNTIME_FLOOR},<{RUNTIME_CEILING}")
     assert set(RUNTIME_EXTRAS.values()) <= set(runtime["optional-dependencies"])
 

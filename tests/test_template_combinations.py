@@ -116,7 +116,7 @@ def test_dependencies_follow_the_features(projects: dict[str, Path], name: str) 
     recorded = answers(projects[name])
     pyproject = tomllib.loads((projects[name] / "pyproject.toml").read_text(encoding="utf-8"))
     [runtime] = [d for d in pyproject["project"]["dependencies"] if d.startswith("agent-scaffold-runtime")]
-    match = re.match(r"agent-scaffold-runtime(?:\[([a-z,-]+)\])?>=", runtime)
+    match = re.match(r"agent-scaffold-runtime(?:\[([a-z0-9,-]+)\])?>=", runtime)
     assert match, runtime
     extras = set((match.group(1) or "").split(",")) - {""}
 

@@ -23,6 +23,7 @@ with agentcore (everything); every protocol behind jwt with an A2A runtime (ever
 with iam (agentcore-iam). ``everything`` also uses the longest project name, so every optional file is
 checked against the line-length limit; agentcore-iam and lambda-iam-s3 take the other two Python versions.
 lambda-jwt-acm streams (``lambda_streaming``); the others keep the buffered handler, SnapStart on by default.
+iam-mixed also generates the CI workflows (``ci=github``).
 
 For a layer, forced answers replace the curated values (duplicates collapse); for any template, a choice
 value still uncovered (a layer's own question, another template's questions) gets one more combination.
@@ -117,6 +118,7 @@ COMBINATIONS: dict[str, dict[str, Any]] = {
         "memory": "file",
         "guardrails": "local",
         "telemetry": "none",
+        "ci": "github",  # the GitHub Actions workflows (ci_target: agentcore)
     },
     "servers-s3": {
         "targets": ["agentcore", "fastapi"],

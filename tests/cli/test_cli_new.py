@@ -289,9 +289,10 @@ def test_an_unknown_data_key_is_refused_naming_the_valid_ones(cli_in_process, tm
     assert result.exit_code == ExitCode.BAD_INPUT
     lines = result.stderr.splitlines()
     assert len(lines) == 1
-    assert lines[0].startswith(
-        "Error: The template has no question 'foo'; its questions are: auth, aws_region,"
-    )
+    prefix = "Error: The template has no question 'foo'; its questions are: "
+    assert lines[0].startswith(prefix)
+    listed = lines[0].removeprefix(prefix).rstrip(".").split(", ")
+    assert listed == sorted(listed) and {"auth", "aws_region", "targets", "memory"} <= set(listed)
     assert "package_name" not in lines[0]  # computed, not answerable
     assert entries(tmp_path) == []
 
