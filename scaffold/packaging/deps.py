@@ -32,7 +32,7 @@ from .uvtool import run_uv
 from .wheelhouse import DISTRIBUTION, ensure_runtime_wheel
 
 CACHE_ENV = "SCAFFOLD_CACHE_DIR"
-LAYOUT_VERSION = 1
+LAYOUT_VERSION = 2  # bumped: layers from before --refresh-package may hold a stale runtime
 _DIST_INFO_DROPS = {"RECORD", "INSTALLER", "REQUESTED", "direct_url.json"}
 
 
@@ -106,6 +106,10 @@ def ensure_layer(lock: Lock, uv_platform: str, python: str, steps: Steps) -> Dep
                         "--no-deps",
                         "--find-links",
                         str(ensure_runtime_wheel().directory),
+                        # The wheelhouse's runtime keeps its file name when its content changes (an edited
+                        # checkout): uv must read it again, not install its cached copy of that name.
+                        "--refresh-package",
+                        DISTRIBUTION,
                     ],
                     what=f"Installing the dependencies for {uv_platform}, Python {python}",
                 )
