@@ -80,6 +80,9 @@ def create_handler(
         snapstart.warm_imports(dict(defaults or {}))
         snapstart.warm_turn()
         handler({"rawPath": "/ping", "version": "2.0", "requestContext": {"http": {"method": "GET"}}}, None)
+        # A request parsed, not answered: the body's decoding (its codec is imported on first use) and the
+        # schema check run now, so a restored environment's first invoke imports nothing.
+        _route(parse_http_event(_WARM_INVOCATION), service.limits)
         logger.info("SnapStart: init done before the snapshot (target %s)", service.target)
 
     def renew() -> None:
@@ -106,6 +109,16 @@ def create_handler(
 
     snapstart.register(prepare, renew)
     return handler
+
+
+_WARM_INVOCATION: dict[str, Any] = {
+    "rawPath": "/invocations",
+    "version": "2.0",
+    "requestContext": {"http": {"method": "POST"}},
+    "headers": {"content-type": "application/json"},
+    "body": json.dumps({"prompt": snapstart.WARM_PROMPT}),
+    "isBase64Encoded": False,
+}
 
 
 def _is_http_event(event: dict[str, Any]) -> bool:

@@ -8,8 +8,9 @@ move that work into the snapshot:
 
 - before the snapshot (``prepare``): import the core, its tools and settings, the model provider's module,
   the session backend, guardrails and telemetry; build the request pipeline (the JWT verifier without
-  fetching keys); and run one turn of the offline model through Strands' event loop, which imports the
-  modules a first answer needs. Nothing is written (no session, no log line) and no network is used.
+  fetching keys); parse one request body (its codec is imported on first use); and run one turn of the
+  offline model through Strands' event loop, which imports the modules a first answer needs. Nothing is
+  written (no session, no log line) and no network is used.
 - after a restore (``renew``): everything that must be unique or fresh per environment: the random seed,
   cached credentials and AWS clients (their credentials expire), the identity provider's keys (a snapshot
   may be weeks old; keys rotate), and the clocks those caches compared against.

@@ -5,12 +5,17 @@ A name filter alone lets through what a review found in shipped artifacts: an ac
 would ship is also scanned with detect-secrets (Yelp's scanner, the one pre-commit hooks use): every plugin
 it ships except ``IPPublicDetector`` (a public address is not a credential), with its default filters, so
 ``# pragma: allowlist secret`` on a line works as it does in detect-secrets itself. A finding is named by
-the plugin that made it (``AWSKeyDetector``); a name rule by its pattern (``name .npmrc``).
+the plugin that made it (``AWSKeyDetector``); a name rule by its pattern (``name .npmrc``). The entropy
+heuristics (``Base64HighEntropyString``, ``HexHighEntropyString``) name a file only when no detector that
+knows the kind of secret did: they say a string looks random, a named detector says what it is. That also
+keeps a file's rule the same under either distribution of the ``detect_secrets`` package: checkov depends
+on Bridgecrew's fork (``bc-detect-secrets``), which installs over Yelp's under the same import name and
+whose entropy plugins also match unquoted values.
 
 Scanning costs tens of milliseconds a file, so results are cached under the cache directory, keyed by the
 file's content hash and name (detect-secrets' filters look at the name), in a table per fingerprint of the
-rules (the detect-secrets version and the plugin list): a re-package with no change reads one JSON file and
-never imports detect-secrets.
+rules (the version of the ``detect_secrets`` code that runs, whichever distribution installed it, and the
+plugin list): a re-package with no change reads one JSON file and never imports detect-secrets.
 """
 
 from __future__ import annotations
@@ -64,8 +69,9 @@ NAME_RULES = (
 )
 NAME_SPECS = tuple((rule, pathspec.GitIgnoreSpec.from_lines([rule])) for rule in NAME_RULES)
 _ANY_NAME_RULE = pathspec.GitIgnoreSpec.from_lines(NAME_RULES)  # one pass for the common case: no match
-SCAN_LAYOUT = 2  # bump when what a cached result means changes
+SCAN_LAYOUT = 3  # bump when what a cached result means changes
 LEFT_OUT_PLUGINS = ("IPPublicDetector",)
+ENTROPY_PLUGINS = frozenset({"Base64HighEntropyString", "HexHighEntropyString"})
 
 
 def name_rule(rel: str) -> str | None:
@@ -79,7 +85,14 @@ def name_rule(rel: str) -> str | None:
 
 
 def detect_secrets_version() -> str:
-    return metadata.version("detect-secrets")
+    """The version of the ``detect_secrets`` code that is imported: Yelp's ``detect-secrets`` and
+    Bridgecrew's ``bc-detect-secrets`` (a checkov dependency) install the same package, and the last one
+    installed wins, so the distribution's metadata alone does not say which code scans."""
+    try:
+        from detect_secrets.__version__ import VERSION
+    except ImportError:  # a layout without the module: the distribution's own record
+        return metadata.version("detect-secrets")
+    return str(VERSION)
 
 
 def plugin_names() -> list[str]:
@@ -129,7 +142,7 @@ def _scan(paths: Iterable[Path]) -> dict[Path, tuple[str, ...]]:
         for path in paths:
             readable = _as_utf8(path, Path(scratch))
             found = {plugin_of[secret.type] for secret in scan_file(str(readable))}
-            results[path] = tuple(sorted(found))
+            results[path] = tuple(sorted(found - ENTROPY_PLUGINS or found))
     return results
 
 

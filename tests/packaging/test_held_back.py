@@ -219,3 +219,17 @@ def test_a_line_excused_with_detect_secrets_pragma_ships(tmp_path: Path) -> None
     selection = select_files(tmp_path)
     assert [file.rel for file in selection.files] == ["excused.py"]
     assert rules(selection) == {"plain.py": "AWSKeyDetector"}
+
+
+def test_a_named_detector_names_the_file_and_entropy_alone_names_it_only_when_nothing_else_did(
+    tmp_path: Path,
+) -> None:
+    """The entropy plugins say a string looks random; a named detector says what the secret is. Either
+    distribution of ``detect_secrets`` (Yelp's, or the fork checkov installs over it) flags both lines."""
+    blob = '"c2NhZmZvbGQ6ZGNrcl9wYXRfN3FSdFkyWnhMbTlLcDRXdg=="'
+    (tmp_path / "mixed.txt").write_text(f'aws_access_key_id = "AKIAZ3MSJV4WWNKWW5FG"\nblob = {blob}\n')
+    (tmp_path / "random.txt").write_text(f"blob = {blob}\n")
+    assert rules(select_files(tmp_path)) == {
+        "mixed.txt": "AWSKeyDetector",
+        "random.txt": "Base64HighEntropyString",
+    }

@@ -104,10 +104,13 @@ def test_service_limits_and_entrypoints_per_target() -> None:
     assert core.entrypoint(project) == "agentcore_main.py"
     assert core.entrypoint(traced) == "opentelemetry-instrument agentcore_main.py"
     assert (lam.runtime("3.12"), core.runtime("3.13")) == ("python3.12", "PYTHON_3_13")
-    launcher = core.launcher(project) if core.launcher else ""
-    compile(launcher, "agentcore_main.py", "exec")
-    assert "from demo_agent.entrypoints.agentcore_app import app" in launcher
-    assert 'app.run(host="0.0.0.0", port=8080)' in launcher
+    assert core.launcher is not None and lam.launcher is not None
+    launcher = core.launcher(project)
+    assert launcher is not None and (launcher.name, launcher.executable) == ("agentcore_main.py", False)
+    compile(launcher.text, launcher.name, "exec")
+    assert "from demo_agent.entrypoints.agentcore_app import app" in launcher.text
+    assert 'app.run(host="0.0.0.0", port=8080)' in launcher.text
+    assert lam.launcher(project) is None  # a buffered Lambda runs its handler module directly
 
 
 def test_python_versions_are_minor_versions() -> None:

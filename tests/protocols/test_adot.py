@@ -18,6 +18,7 @@ from tests.deploy.conftest import run_cli
 from tests.iac.support import artifact_for
 from tests.iac.support import make_project as iac_project
 from tests.project.conftest import TEMPLATE
+from tests.protocols.runtime_extras import runtime_extras
 from tests.protocols.test_agentcore_protocol import packaged_project
 
 ADOT = {
@@ -68,7 +69,7 @@ def test_the_project_depends_on_the_distro_and_the_container_runs_under_it(tmp_p
             quiet=True,
             unsafe=False,
         )
-        assert ("agent-scaffold-runtime[adot]" in (destination / "pyproject.toml").read_text()) is extra
+        assert ("adot" in runtime_extras(destination)) is extra
     dockerfile = render(packaged_project("http", telemetry="otlp"), "agentcore", "3.12", "linux/arm64")
     assert (
         'CMD ["opentelemetry-instrument", "uvicorn", "demo_agent.entrypoints.agentcore_app:app"' in dockerfile

@@ -77,11 +77,13 @@ def test_container_and_zip_start_the_protocol_server_on_its_port(protocol: str) 
     assert f"EXPOSE {port}\n" in dockerfile
     assert f'CMD ["uvicorn", "{module}", "--host", "0.0.0.0", "--port", "{port}"]' in dockerfile
     core = PACKAGE_TARGETS["agentcore"]
-    launcher = core.launcher(packaged_project(protocol)) if core.launcher else ""
-    compile(launcher, "agentcore_main.py", "exec")
+    assert core.launcher is not None
+    launcher = core.launcher(packaged_project(protocol))
+    assert launcher is not None and launcher.name == "agentcore_main.py"
+    compile(launcher.text, launcher.name, "exec")
     name, attribute = module.split(":")
-    assert f"from {name} import {attribute}" in launcher
-    assert f'host="0.0.0.0", port={port})' in launcher
+    assert f"from {name} import {attribute}" in launcher.text
+    assert f'host="0.0.0.0", port={port})' in launcher.text
 
 
 def test_a_protocol_the_project_lacks_is_refused_with_the_fix() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import yaml
 
 from tests.lifecycle.helpers import commit_all, new_project, scaffold
+from tests.protocols.runtime_extras import runtime_extras
 
 
 def test_protocols_are_switched_with_configure(tmp_path) -> None:
@@ -17,7 +18,7 @@ def test_protocols_are_switched_with_configure(tmp_path) -> None:
     assert added.exit_code == 0, added.output
     assert (entrypoints / "mcp_server.py").is_file() and (entrypoints / "a2a_server.py").is_file()
     assert (project / "tests" / "test_mcp.py").is_file() and not (entrypoints / "agui_app.py").exists()
-    assert "agent-scaffold-runtime[mcp,a2a]" in (project / "pyproject.toml").read_text()
+    assert {"mcp", "a2a"} <= runtime_extras(project) and "agui" not in runtime_extras(project)
     answers = yaml.safe_load((project / ".copier-answers.yml").read_text())
     assert (answers["protocols"], answers["agentcore_protocol"]) == (["mcp", "a2a"], "mcp")
     commit_all(project, "protocols")
