@@ -24,10 +24,11 @@ re-parsed.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import inspect
 import os
 import threading
-from collections.abc import AsyncGenerator, Callable, Mapping, Sequence
+from collections.abc import AsyncGenerator, Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, Protocol, TypeVar
 
@@ -106,6 +107,21 @@ class AgentCore(Generic[S]):
         self._watched = (*_WATCHED_PREFIXES, *watch)
         self._lock = threading.Lock()
         self._cached: tuple[tuple[tuple[str, str], ...], CoreConfig[S]] | None = None
+        self._agent_decorators: list[Callable[[Agent], None]] = []
+
+    @contextlib.contextmanager
+    def decorating_agents(self, decorate: Callable[[Agent], None]) -> Iterator[None]:
+        """While inside, ``decorate`` gets every agent this core builds, before it runs.
+
+        This core holds the owner's ``build_agent`` itself, so replacing the module's ``build_agent``
+        reaches nothing; a caller that must touch each agent (``scaffold eval`` attaching strands-evals'
+        ``ChaosPlugin`` for fault cases) goes through here instead.
+        """
+        self._agent_decorators.append(decorate)
+        try:
+            yield
+        finally:
+            self._agent_decorators.remove(decorate)
 
     def config(self) -> CoreConfig[S]:
         """The settings and feature configs, read again only when the watched environment changed."""
@@ -190,6 +206,8 @@ class AgentCore(Generic[S]):
                 target=target,
                 **extra,
             )
+            for decorate in tuple(self._agent_decorators):
+                decorate(agent)
             state = {
                 "principal": principal,
                 "user_id": principal.user_id,

@@ -8,6 +8,8 @@ from collections.abc import Callable, Iterator
 from types import ModuleType
 from typing import Any, Protocol
 
+from ..core import AgentCore
+
 EVAL_USER = "eval-user"
 
 
@@ -40,12 +42,25 @@ class CoreRunner:
         """Attach strands-evals' ``ChaosPlugin`` to every agent the core builds while the cases run; the
         plugin acts only while a ``ChaosCase`` with effects is active (``ChaosExperiment`` sets it).
 
-        Through the core's ``build_agent`` when it has one (the template's); otherwise every Strands
-        ``Agent`` built meanwhile gets the plugin, so a core that builds its agent elsewhere is covered too.
+        Through the module's runtime ``AgentCore`` when it has one (the template's ``core``), which holds
+        ``build_agent`` itself; else by wrapping the module's ``build_agent`` (a core that looks it up on
+        each request); otherwise every Strands ``Agent`` built meanwhile gets the plugin, so a core that
+        builds its agent elsewhere is covered too.
         """
         from strands_evals.chaos import ChaosPlugin
 
         plugin = ChaosPlugin()
+
+        def attach(agent: Any) -> None:
+            for callback in plugin.hooks:  # what Strands' plugin registry does for Agent(plugins=[...])
+                for event_type in getattr(callback, "_hook_event_types", ()):
+                    agent.add_hook(callback, event_type)
+
+        agent_core = _runtime_core(self.core)
+        if agent_core is not None:
+            with agent_core.decorating_agents(attach):
+                yield
+            return
         original: Callable[..., Any] | None = getattr(self.core, "build_agent", None)
         if original is None:
             with _plugin_on_every_agent(plugin):
@@ -54,9 +69,7 @@ class CoreRunner:
 
         def build_with_chaos(*args: Any, **kwargs: Any) -> Any:
             agent = original(*args, **kwargs)
-            for callback in plugin.hooks:  # what Strands' plugin registry does for Agent(plugins=[...])
-                for event_type in getattr(callback, "_hook_event_types", ()):
-                    agent.add_hook(callback, event_type)
+            attach(agent)
             return agent
 
         self.core.build_agent = build_with_chaos
@@ -64,6 +77,12 @@ class CoreRunner:
             yield
         finally:
             self.core.build_agent = original
+
+
+def _runtime_core(module: ModuleType) -> AgentCore[Any] | None:
+    """The module's ``AgentCore`` (the template calls it ``core``; any name is found)."""
+    found = [value for value in vars(module).values() if isinstance(value, AgentCore)]
+    return found[0] if len(found) == 1 else None
 
 
 @contextlib.contextmanager
