@@ -36,11 +36,12 @@ def test_editing_tools_reloads_the_server_and_the_next_answer_uses_the_change(tm
         boot_id = server.info()["boot_id"]
 
         source = tools.read_text()
-        tools.write_text(
-            source.replace(
-                "    return _format_number(value)\n", '    return "exactly " + _format_number(value)\n'
-            )
+        edited = source.replace(
+            "    return evaluate_arithmetic(expression)\n",
+            '    return "exactly " + evaluate_arithmetic(expression)\n',
         )
+        assert edited != source, "the generated calculator changed: update the edit"
+        tools.write_text(edited)
         wait_for_new_boot(server, boot_id)
         after = playground.ask(CALCULATOR_PROMPT, turn=2)
 

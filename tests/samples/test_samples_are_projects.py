@@ -10,9 +10,15 @@ import subprocess
 import sys
 from pathlib import Path
 
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
+
 import pytest
 import yaml
 from click.testing import CliRunner
+from packaging.requirements import Requirement
 
 from scaffold.cli import cli
 
@@ -35,6 +41,18 @@ def answers(project: Path) -> dict[str, object]:
     return {key: value for key, value in data.items() if not key.startswith("_")}
 
 
+def runtime_requirements(project: Path) -> dict[str, list[list[str]]]:
+    """The runtime library's extras each time the project's pyproject names it, by group (``dependencies``
+    or the name of an optional extra)."""
+    metadata = tomllib.loads((project / "pyproject.toml").read_text())["project"]
+    groups = {"dependencies": metadata["dependencies"], **metadata.get("optional-dependencies", {})}
+    found = {
+        group: [sorted(req.extras) for req in map(Requirement, lines) if req.name == "agent-scaffold-runtime"]
+        for group, lines in groups.items()
+    }
+    return {group: extras for group, extras in found.items() if extras}
+
+
 @pytest.mark.parametrize("name", NAMES)
 def test_the_recorded_command_generates_the_sample(name: str, tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, [*recorded_command(name), "--output", str(tmp_path)])
@@ -48,7 +66,10 @@ def test_the_recorded_command_generates_the_sample(name: str, tmp_path: Path) ->
     for project in (generated, SAMPLES / name):
         assert not (project / "runtime_adapters").exists()
         assert not list(project.rglob("agent_scaffold_runtime"))
-    assert (generated / "pyproject.toml").read_text().count("agent-scaffold-runtime") == 1
+    # Once as a dependency (with the extras its targets need), and once more in the test extra for the evals.
+    runtime = runtime_requirements(generated)
+    assert sorted(runtime) == ["dependencies", "test"] and len(runtime["dependencies"]) == 1
+    assert runtime["test"] == [["evals"]]
 
 
 def test_the_mcp_server_serves_the_travel_assistants_travel_desk() -> None:
