@@ -104,7 +104,7 @@ def loadtest(
     project_dir: Path | None,
 ) -> None:
     """Put USERS virtual users on the agent for DURATION and report what they saw."""
-    from ..loadtest.run import BUILTIN_LOCUSTFILE, PROJECT_LOCUSTFILE, LoadPlan, text_report
+    from ..loadtest.run import PROJECT_LOCUSTFILE, LoadPlan, builtin_locustfile, text_report
     from ..project import locate_project
 
     if sum(option is not None for option in (url, serve_target, target)) > 1:
@@ -113,7 +113,7 @@ def loadtest(
     project = locate_project(project_dir)
     out = (out_dir or project.root / "build" / "loadtest").resolve()
     chosen = locustfile or (project.root / PROJECT_LOCUSTFILE)
-    plan = LoadPlan(users, spawn_rate, seconds, out, chosen if chosen.is_file() else BUILTIN_LOCUSTFILE)
+    plan = LoadPlan(users, spawn_rate, seconds, out, chosen if chosen.is_file() else builtin_locustfile())
     endpoint = None
     if target is not None:  # before any output: a target never deployed is one clear error line
         from ..loadtest.deployed import deployed_endpoint

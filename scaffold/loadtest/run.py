@@ -14,9 +14,16 @@ from typing import Any
 
 from ..errors import ScaffoldError
 
-BUILTIN_LOCUSTFILE = Path(__file__).with_name("locustfile.py")
 PROJECT_LOCUSTFILE = Path("tests", "load", "locustfile.py")
 _WRAPPED_ERROR = re.compile(r"""^\w+\((['"])(.*)\1,?\)$""")
+
+
+def builtin_locustfile() -> Path:
+    """The locustfile every generated project gets, straight from the built-in template (one copy): what a
+    project without its own ``tests/load/locustfile.py`` is load-tested with."""
+    from ..templates import builtin_template
+
+    return builtin_template() / "template" / PROJECT_LOCUSTFILE
 
 
 @dataclass(frozen=True)
