@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..environments.settings import RETENTION_DAYS, Environment
 from ..errors import BadInput
 from ..project import Project
 
@@ -24,9 +25,6 @@ COMMON_DEFAULTS: dict[str, Any] = {
     "log_retention_days": 30,
     "environment": {},  # extra variables for the deployed agent (AGENT_* overrides, provider API key names…)
 }
-RETENTION_DAYS = frozenset(
-    {1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653}
-)
 
 
 @dataclass(frozen=True)
@@ -42,23 +40,23 @@ class TargetSettings:
 
 
 def load_settings(
-    project: Project, target: str, defaults: Mapping[str, Any], overrides: Mapping[str, Any] | None = None
+    project: Project,
+    target: str,
+    defaults: Mapping[str, Any],
+    overrides: Mapping[str, Any] | None = None,
+    *,
+    environment: Environment | None = None,
 ) -> TargetSettings:
-    """The target's settings: defaults, then pyproject.toml, then ``overrides`` (command-line options)."""
+    """The target's settings: defaults, then pyproject.toml, then the environment's (``environments.toml``),
+    then ``overrides`` (command-line options)."""
     declared = {**COMMON_DEFAULTS, **defaults}
-    given = _pyproject_table(project.root, target)
-    source = f"[tool.scaffold.deploy.{target}] in {project.root / 'pyproject.toml'}"
-    unknown = sorted(set(given) - set(declared))
-    if unknown:
-        raise BadInput(
-            f"Unknown setting(s) {', '.join(unknown)} in {source}; known: {', '.join(sorted(declared))}."
-        )
     values = dict(declared)
-    for name, value in given.items():
-        expected = declared[name]
-        if expected is not None and not _same_type(expected, value):
-            raise BadInput(f"{name} in {source} must be {type(expected).__name__}, not {value!r}.")
-        values[name] = value
+    source = f"[tool.scaffold.deploy.{target}] in {project.root / 'pyproject.toml'}"
+    _apply(values, declared, _pyproject_table(project.root, target), source)
+    if environment is not None and environment.declared:
+        table = f"[environments.{environment.name}.{target}] in {environment.source}"
+        _apply(values, declared, environment.target_settings(target), table)
+        _apply(values, declared, environment_values(environment, target, values), str(environment.source))
     for name, value in (overrides or {}).items():
         if name not in declared:
             raise BadInput(f"--{name.replace('_', '-')} does not apply to the {target} target.")
@@ -68,10 +66,45 @@ def load_settings(
             "log_retention_days must be one of CloudWatch's values: "
             f"{', '.join(map(str, sorted(RETENTION_DAYS)))}."
         )
-    environment = values["environment"]
-    if not all(isinstance(k, str) and isinstance(v, str) for k, v in environment.items()):
+    variables = values["environment"]
+    if not all(isinstance(k, str) and isinstance(v, str) for k, v in variables.items()):
         raise BadInput(f"environment in {source} must map names to strings.")
     return TargetSettings(target=target, values=values)
+
+
+def _apply(
+    values: dict[str, Any], declared: Mapping[str, Any], given: Mapping[str, Any], source: str
+) -> None:
+    unknown = sorted(set(given) - set(declared))
+    if unknown:
+        raise BadInput(
+            f"Unknown setting(s) {', '.join(unknown)} in {source}; known: {', '.join(sorted(declared))}."
+        )
+    for name, value in given.items():
+        expected = declared[name]
+        if expected is not None and not _same_type(expected, value):
+            raise BadInput(f"{name} in {source} must be {type(expected).__name__}, not {value!r}.")
+        values[name] = value
+
+
+def environment_values(environment: Environment, target: str, current: Mapping[str, Any]) -> dict[str, Any]:
+    """The environment-wide keys of ``environments.toml`` as target settings: log retention, the agent's
+    variables (model id, session bucket, ``environment``) and, where the target has one, the certificate."""
+    table = environment.settings
+    given = table.model_fields_set
+    values: dict[str, Any] = {}
+    if "log_retention_days" in given:
+        values["log_retention_days"] = table.log_retention_days
+    variables = dict(current["environment"])
+    if table.model_id:
+        variables["AGENT_MODEL_ID"] = table.model_id
+    if table.memory_bucket:
+        variables["AGENT_SESSION_BUCKET"] = table.memory_bucket
+    variables.update(table.environment)
+    values["environment"] = variables
+    if table.certificate_arn and "certificate_arn" in current:  # targets with a load balancer (fastapi)
+        values["certificate_arn"] = table.certificate_arn
+    return values
 
 
 def answer(project: Project, name: str, default: str = "") -> str:

@@ -12,13 +12,14 @@ from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from ..environments.settings import DEFAULT_ENVIRONMENT, Environment, load_environment
 from ..errors import BadInput, TargetNotEnabled
 from ..packaging.artifact import Artifact
 from ..project import Project
 from . import artifacts
 from .aws import AwsContext, aws_errors
 from .config import TargetSettings, answer, load_settings
-from .errors import NotDeployed
+from .errors import NoCredentials, NotDeployed
 from .executor import execute
 from .lock import DeployLock
 from .naming import UNKNOWN_ACCOUNT, Names
@@ -38,9 +39,12 @@ Confirm = Callable[[Plan], bool]
 
 @dataclass(frozen=True)
 class AwsOptions:
+    """Where a command works: the environment (``environments.toml``) and how to reach AWS."""
+
     region: str | None = None
     profile: str | None = None
     endpoint_url: str | None = None
+    environment: str = DEFAULT_ENVIRONMENT
 
 
 @dataclass
@@ -68,43 +72,88 @@ def open_target(
     need_state: bool,
     overrides: Mapping[str, Any] | None = None,
 ) -> Target:
-    deployer, settings, state = _read_project(project, target, need_state=need_state, overrides=overrides)
+    opened = _read_project(project, target, options, need_state=need_state, overrides=overrides)
     aws = AwsContext(
-        region=_region(project, options, state), profile=options.profile, endpoint_url=options.endpoint_url
+        region=_region(project, options, opened), profile=options.profile, endpoint_url=options.endpoint_url
     )
-    if state is not None:
-        check_matches(state, region=aws.region, account_id=aws.account_id)
-    names = Names(project.project_name, project.package_name, target, aws.account_id, aws.region)
+    if opened.state is not None:
+        check_matches(opened.state, region=aws.region, account_id=aws.account_id)
+    check_account(opened.environment, aws.account_id)
+    names = Names(
+        project.project_name,
+        project.package_name,
+        target,
+        aws.account_id,
+        aws.region,
+        opened.environment.name,
+    )
     scope = Scope(aws.partition, aws.region, aws.account_id)
-    return Target(project, target, settings, names, scope, deployer, state, aws)
+    return Target(
+        project, target, opened.settings, names, scope, opened.deployer, opened.state, aws, opened.environment
+    )
+
+
+@dataclass(frozen=True)
+class _Opened:
+    """Everything about a target that needs no AWS: its deployer, environment, settings and state."""
+
+    deployer: TargetDeployer
+    environment: Environment
+    settings: TargetSettings
+    state: DeployState | None
 
 
 def _read_project(
-    project: Project, target: str, *, need_state: bool, overrides: Mapping[str, Any] | None
-) -> tuple[TargetDeployer, TargetSettings, DeployState | None]:
-    """The target's deployer, its checked settings and its recorded state: everything that needs no AWS."""
+    project: Project,
+    target: str,
+    options: AwsOptions,
+    *,
+    need_state: bool,
+    overrides: Mapping[str, Any] | None,
+) -> _Opened:
     deployer = deployer_for(target)
     if not project.has_target(target):
         enabled = ", ".join(project.targets) or "none"
         raise TargetNotEnabled(
             f"{project.project_name} was not generated with the '{target}' target (its targets: {enabled})."
         )
-    settings = load_settings(project, target, deployer.defaults, overrides)
+    environment = load_environment(project.root, options.environment)
+    settings = load_settings(project, target, deployer.defaults, overrides, environment=environment)
     deployer.check(project, settings)
-    state = load_state(project.root, target)
+    state = load_state(project.root, target, environment.name)
     if state is None and need_state:
+        where = "" if environment.is_default else f" --env {environment.name}"
         raise NotDeployed(
-            f"{project.project_name} has no recorded {target} deployment; "
-            f"run: scaffold deploy --target {target}"
+            f"{project.project_name} has no recorded {target} deployment"
+            f"{' in ' + environment.name if where else ''}; run: scaffold deploy --target {target}{where}"
         )
-    return deployer, settings, state
+    return _Opened(deployer, environment, settings, state)
 
 
-def _region(project: Project, options: AwsOptions, state: DeployState | None) -> str:
-    region = options.region or (state.region if state else None) or answer(project, "aws_region") or None
+def _region(project: Project, options: AwsOptions, opened: _Opened) -> str:
+    """``--region``, else the environment's, else the recorded state's, else the project's answer; an
+    environment that names its region refuses a different ``--region``."""
+    declared = opened.environment.settings.region
+    if declared and options.region and options.region != declared:
+        raise BadInput(
+            f"Environment {opened.environment.name} is in {declared} ({opened.environment.source.name}); "
+            f"--region {options.region} contradicts it."
+        )
+    state_region = opened.state.region if opened.state else None
+    region = options.region or declared or state_region or answer(project, "aws_region") or None
     if not region:
         raise BadInput("No AWS region: pass --region or answer aws_region in the project.")
     return str(region)
+
+
+def check_account(environment: Environment, account_id: str) -> None:
+    """The environment's account guard: credentials of another account never deploy into it."""
+    expected = environment.settings.account_id
+    if expected and account_id != expected:
+        raise NoCredentials(
+            f"Environment {environment.name} is account {expected} ({environment.source.name}), but these "
+            f"credentials are for {account_id}; use that account's profile (--profile)."
+        )
 
 
 def plan_offline(
@@ -118,16 +167,29 @@ def plan_offline(
     """The plan from the recorded state alone (``offline.plan_offline``): no AWS call at all."""
     started = time.monotonic()
     progress = progress or Progress()
-    deployer, settings, state = _read_project(project, target, need_state=False, overrides=overrides)
-    region = _region(project, options, state)
-    account = state.account_id if state else UNKNOWN_ACCOUNT
-    names = Names(project.project_name, project.package_name, target, account, region)
+    opened = _read_project(project, target, options, need_state=False, overrides=overrides)
+    deployer, settings, state = opened.deployer, opened.settings, opened.state
+    region = _region(project, options, opened)
+    account = state.account_id if state else opened.environment.settings.account_id or UNKNOWN_ACCOUNT
+    names = Names(
+        project.project_name, project.package_name, target, account, region, opened.environment.name
+    )
     partition = (
         "aws-cn" if region.startswith("cn-") else "aws-us-gov" if region.startswith("us-gov-") else "aws"
     )
     scope = Scope(partition, region, account)
     # Its AWS context is never asked for a client: nothing here calls AWS.
-    session = Target(project, target, settings, names, scope, deployer, state, AwsContext(region=region))
+    session = Target(
+        project,
+        target,
+        settings,
+        names,
+        scope,
+        deployer,
+        state,
+        AwsContext(region=region),
+        opened.environment,
+    )
     artifact = _build(session, progress)
     steps = plan_from_state(deployer.resources(session, artifact), state, session.context(progress))
     plan = Plan(
@@ -138,6 +200,7 @@ def plan_offline(
         steps,
         artifact.summary() if artifact else None,
         offline=True,
+        environment=opened.environment.name,
     )
     return Outcome(plan, applied=False, duration_s=time.monotonic() - started)
 
@@ -164,11 +227,18 @@ def deploy(
         if not offline:
             outcome.notice = "No AWS credentials found: planning offline, from the recorded state only."
         return outcome
-    lock: AbstractContextManager[Any] = nullcontext() if plan_only else DeployLock(project.root, target)
+    lock: AbstractContextManager[Any] = (
+        nullcontext() if plan_only else DeployLock(project.root, target, options.environment)
+    )
     with lock:
         session = open_target(project, target, options, need_state=False, overrides=overrides)
         state = session.state or new_state(
-            project.root, project.project_name, target, session.aws.region, session.aws.account_id
+            project.root,
+            project.project_name,
+            target,
+            session.aws.region,
+            session.aws.account_id,
+            session.environment.name,
         )
         artifact = _build(session, progress)
         resources = session.deployer.resources(session, artifact)
@@ -183,6 +253,7 @@ def deploy(
             steps,
             artifact.summary() if artifact else None,
             notes=session.deployer.notes(session) if hasattr(session.deployer, "notes") else [],
+            environment=session.environment.name,
         )
         if plan_only or (
             plan.changes
@@ -190,7 +261,7 @@ def deploy(
             and not _confirmed(plan, confirm)
         ):
             return Outcome(plan, applied=False, duration_s=time.monotonic() - started)
-        where = f"{project.project_name} ({target}) in {session.aws.region}"
+        where = f"{project.project_name} ({target}, {session.environment.name}) in {session.aws.region}"
         progress.line(f"Deploying {where}: {plan.summary()}." if plan.changes else f"No changes for {where}.")
         state.mark("in_progress", started_at=now(), artifact=plan.artifact)
         execute(steps, state, ctx)
@@ -211,7 +282,9 @@ def destroy(
 ) -> Outcome:
     started = time.monotonic()
     progress = progress or Progress()
-    lock: AbstractContextManager[Any] = nullcontext() if plan_only else DeployLock(project.root, target)
+    lock: AbstractContextManager[Any] = (
+        nullcontext() if plan_only else DeployLock(project.root, target, options.environment)
+    )
     with lock:
         session = open_target(project, target, options, need_state=True)
         state = session.state
@@ -220,7 +293,9 @@ def destroy(
         resources = session.deployer.resources(session, None)
         with aws_errors(f"read the current {target} deployment"):
             steps = plan_destroy(resources, state, ctx)
-        plan = Plan(project.project_name, target, state.region, state.account_id, steps)
+        plan = Plan(
+            project.project_name, target, state.region, state.account_id, steps, environment=state.environment
+        )
         if plan_only or not _confirmed(plan, confirm):
             return Outcome(plan, applied=False, duration_s=time.monotonic() - started)
         state.mark("destroying", started_at=now())

@@ -13,17 +13,18 @@ import socket
 from pathlib import Path
 from types import TracebackType
 
+from ..environments.settings import DEFAULT_ENVIRONMENT
 from .errors import DeployLocked
-from .state import STATE_DIR, now
+from .state import now, state_dir
 
 
-def lock_path(project_root: Path, target: str) -> Path:
-    return project_root / STATE_DIR / f"{target}.lock"
+def lock_path(project_root: Path, target: str, environment: str = DEFAULT_ENVIRONMENT) -> Path:
+    return state_dir(project_root, environment) / f"{target}.lock"
 
 
 class DeployLock:
-    def __init__(self, project_root: Path, target: str) -> None:
-        self.path = lock_path(project_root, target)
+    def __init__(self, project_root: Path, target: str, environment: str = DEFAULT_ENVIRONMENT) -> None:
+        self.path = lock_path(project_root, target, environment)
         self.target = target
         self._held = False
 

@@ -89,6 +89,7 @@ class Plan:
     artifact: dict[str, Any] | None = None
     notes: list[str] = field(default_factory=list)  # what the reader must know about this deployment
     offline: bool = False  # planned from the recorded state alone, without calling AWS
+    environment: str = "dev"
 
     @property
     def changes(self) -> list[Step]:
@@ -112,10 +113,14 @@ class Plan:
     def render(self, verb: str = "deploy") -> str:
         how = " (offline: from the recorded state; ? marks what only AWS can tell)" if self.offline else ""
         lines = [
-            f"Plan to {verb} {self.project} ({self.target}) in {self.region}, account {self.account_id}{how}:"
+            f"Plan to {verb} {self.project} ({self.target}, environment {self.environment}) "
+            f"in {self.region}, "
+            f"account {self.account_id}{how}:"
         ]
         lines += [f"  {step.describe()}" for step in self.steps]
         lines += [f"Note: {note}" for note in self.notes]
+        if self.artifact and self.artifact.get("sha256"):
+            lines.append(f"Artifact: sha256:{self.artifact['sha256']}")
         lines.append(self.summary() + ".")
         return "\n".join(lines)
 
@@ -123,6 +128,7 @@ class Plan:
         return {
             "project": self.project,
             "target": self.target,
+            "environment": self.environment,
             "region": self.region,
             "account_id": self.account_id,
             "artifact": self.artifact,

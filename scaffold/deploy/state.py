@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
+from ..environments.settings import DEFAULT_ENVIRONMENT
 from .errors import StateError
 
 SCHEMA_VERSION = 1
@@ -25,8 +26,14 @@ STATE_DIR = Path(".scaffold") / "state"
 Record = dict[str, Any]
 
 
-def state_path(project_root: Path, target: str) -> Path:
-    return project_root / STATE_DIR / f"{target}.json"
+def state_dir(project_root: Path, environment: str = DEFAULT_ENVIRONMENT) -> Path:
+    """``dev`` keeps the folder it had before environments existed; every other environment has its own."""
+    root = project_root / STATE_DIR
+    return root if environment == DEFAULT_ENVIRONMENT else root / environment
+
+
+def state_path(project_root: Path, target: str, environment: str = DEFAULT_ENVIRONMENT) -> Path:
+    return state_dir(project_root, environment) / f"{target}.json"
 
 
 def now() -> str:
@@ -39,6 +46,7 @@ class DeployState:
     target: str
     region: str
     account_id: str
+    environment: str = DEFAULT_ENVIRONMENT
     resources: dict[str, Record] = field(default_factory=dict)
     deployment: dict[str, Any] = field(default_factory=dict)
     path: Path | None = field(default=None, compare=False)
@@ -49,6 +57,7 @@ class DeployState:
             "written_by": f"agent-scaffold {__version__}",
             "project": self.project,
             "target": self.target,
+            "environment": self.environment,
             "region": self.region,
             "account_id": self.account_id,
             "deployment": self.deployment,
@@ -93,8 +102,8 @@ def write_atomically(path: Path, text: str) -> None:
         raise
 
 
-def load_state(project_root: Path, target: str) -> DeployState | None:
-    path = state_path(project_root, target)
+def load_state(project_root: Path, target: str, environment: str = DEFAULT_ENVIRONMENT) -> DeployState | None:
+    path = state_path(project_root, target, environment)
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -115,6 +124,7 @@ def load_state(project_root: Path, target: str) -> DeployState | None:
             target=str(raw["target"]),
             region=str(raw["region"]),
             account_id=str(raw["account_id"]),
+            environment=str(raw.get("environment", DEFAULT_ENVIRONMENT)),
             resources={str(k): dict(v) for k, v in (raw.get("resources") or {}).items()},
             deployment=dict(raw.get("deployment") or {}),
             path=path,
@@ -123,13 +133,21 @@ def load_state(project_root: Path, target: str) -> DeployState | None:
         raise StateError(f"{path} is missing or has a malformed field ({exc}).") from None
 
 
-def new_state(project_root: Path, project: str, target: str, region: str, account_id: str) -> DeployState:
+def new_state(
+    project_root: Path,
+    project: str,
+    target: str,
+    region: str,
+    account_id: str,
+    environment: str = DEFAULT_ENVIRONMENT,
+) -> DeployState:
     return DeployState(
         project=project,
         target=target,
         region=region,
         account_id=account_id,
-        path=state_path(project_root, target),
+        environment=environment,
+        path=state_path(project_root, target, environment),
     )
 
 

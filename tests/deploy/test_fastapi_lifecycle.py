@@ -331,7 +331,7 @@ def test_plan_makes_no_mutating_call_and_records_nothing(project, moto, calls):
     assert changes(calls) == []
     assert calls.made, "the plan did read what AWS has"
     lines = result.stdout.splitlines()
-    assert lines[0] == f"Plan to deploy {PROJECT} (fastapi) in {REGION}, account {ACCOUNT}:"
+    assert lines[0] == f"Plan to deploy {PROJECT} (fastapi, environment dev) in {REGION}, account {ACCOUNT}:"
     assert lines[1].split() == ["=", "adopt", "container_image", IMAGE, "(given:", "used", "as", "it", "is)"]
     assert lines[2].split()[:4] == ["+", "create", "log_group", LOG_GROUP]
     assert lines[3].split() == ["+", "create", "cloudformation_stack", STACK, "(new)"]

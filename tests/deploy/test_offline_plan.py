@@ -55,7 +55,8 @@ def test_without_credentials_or_state_everything_is_a_create_marked_unknown(
     assert "offline" in lines[0] and "account ?" in lines[0]
     assert f"s3_bucket            scaffold-{PROJECT}-?" in text.stdout  # its name depends on the account
     assert len(lines) > 3
-    assert all(line.startswith("  + create") and UNKNOWN in line for line in lines[1:-1])
+    assert lines[-2].startswith("Artifact: sha256:")
+    assert all(line.startswith("  + create") and UNKNOWN in line for line in lines[1:-2])
     assert calls.made == []
     assert not state_path(project.root, "lambda").exists()
 

@@ -30,10 +30,14 @@ def test_plan_prints_every_step_and_makes_no_mutating_call(project, moto, artifa
     assert calls.mutating == []
     assert calls.made, "the plan did read what AWS has"
     lines = result.stdout.splitlines()
-    assert lines[0] == f"Plan to deploy {PROJECT} ({target}) in us-east-1, account 123456789012:"
-    steps = [line for line in lines[1:-1] if not line.startswith("Note: ")]
+    assert (
+        lines[0]
+        == f"Plan to deploy {PROJECT} ({target}, environment dev) in us-east-1, account 123456789012:"
+    )
+    assert lines[-2].startswith("Artifact: sha256:")  # the digest this plan would deploy
+    steps = [line for line in lines[1:-2] if not line.startswith("Note: ")]
     assert steps and all(line.startswith("  + create") for line in steps)
-    notes = [line for line in lines[1:-1] if line.startswith("Note: ")]
+    notes = [line for line in lines[1:-2] if line.startswith("Note: ")]
     assert lines[1 : 1 + len(steps)] == steps  # the notes follow the steps
     assert bool(notes) == (target == "lambda")  # the defaults turn SnapStart on, whose limits are noted
     assert f"scaffold-{PROJECT}-{target}" in result.stdout

@@ -7,6 +7,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
+from ...environments.settings import Environment
 from ...packaging.artifact import Artifact
 from ...project import Project
 from ..config import TargetSettings
@@ -35,6 +36,7 @@ class Target:
     deployer: TargetDeployer
     state: DeployState | None
     aws: AwsContext
+    environment: Environment
 
     def context(self, progress: Progress) -> DeployContext:
         """What the handlers work with while planning and executing for this target."""

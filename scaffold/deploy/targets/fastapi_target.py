@@ -50,7 +50,7 @@ from ...project import Project
 from ..config import TargetSettings, answer
 from ..errors import NotDeployed
 from ..models import CloudFormationStack, ContainerImage, ImageBuild, LogGroup, Resource
-from ..naming import NAME_PREFIX, Names
+from ..naming import Names
 from ..policies import Scope
 from ..state import DeployState
 from .base import ArtifactOptions, DeployedInvoke, Target
@@ -265,7 +265,7 @@ class FastApiDeployer:
 
 def stack_name(names: Names) -> str:
     """``scaffold-<project>-fastapi``: stack names allow letters, digits and hyphens, up to 128."""
-    return f"{NAME_PREFIX}{names.project}-{names.target}"
+    return names.stack
 
 
 def _check_image_source(settings: TargetSettings, scope: Scope) -> None:

@@ -1,0 +1,1 @@
+"""Deployment environments (``environments.toml``): per-environment settings, names, state and guardrails."""
