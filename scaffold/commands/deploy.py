@@ -19,11 +19,13 @@ Examples:
   scaffold deploy -t lambda --plan --offline   # the same from the recorded state alone (CI review)
   scaffold deploy -t fastapi --image 123456789012.dkr.ecr.us-east-1.amazonaws.com/agent:v1
   scaffold deploy -t lambda --region eu-west-1 --profile prod --json
+  scaffold deploy -t lambda --env staging      # an environment of environments.toml
 
 \b
-What was created is recorded in .scaffold/state/<target>.json. A rerun after a failure resumes
-where it stopped; a rerun with no change makes no change in AWS. Plans that delete something ask
-first (--yes skips the question). Settings: [tool.scaffold.deploy.<target>] in pyproject.toml."""
+What was created is recorded in .scaffold/state/<target>.json (dev) or .scaffold/state/<env>/. A
+rerun after a failure resumes where it stopped; a rerun with no change makes no change in AWS. Plans
+that delete something ask first (--yes skips the question). Settings: [tool.scaffold.deploy.<target>]
+in pyproject.toml, per environment in environments.toml (docs/environments.md)."""
 
 
 @click.command("deploy", epilog=EPILOG, short_help="Deploy the agent to AWS (lambda, agentcore or fastapi).")
@@ -48,6 +50,7 @@ def deploy(
     plan_only: bool,
     offline: bool,
     image: str | None,
+    env: str,
     region: str | None,
     profile: str | None,
     endpoint_url: str | None,
@@ -69,7 +72,7 @@ def deploy(
         outcome = run_deploy(
             project,
             target,
-            AwsOptions(region, profile, endpoint_url),
+            AwsOptions(region, profile, endpoint_url, env),
             plan_only=plan_only,
             offline=offline,
             confirm=confirmation(yes),
@@ -92,9 +95,10 @@ def deploy(
         click.echo("Not applied: nothing was changed.", err=True)
         return
     click.echo(
-        f"Deployed {project.project_name} ({target}) in {outcome.duration_s:.1f} s: "
+        f"Deployed {project.project_name} ({target}, environment {env}) in {outcome.duration_s:.1f} s: "
         f"{outcome.plan.summary(done=True)}."
     )
     for name, value in outcome.outputs.items():
         click.echo(f"  {name}: {value}")
-    click.echo(f'Try: scaffold invoke --target {target} "Hello"')
+    where = "" if env == "dev" else f" --env {env}"
+    click.echo(f'Try: scaffold invoke --target {target}{where} "Hello"')

@@ -34,6 +34,7 @@ bucket and a memory id you configured yourself are not scaffold's, so they stay.
 def destroy(
     target: str | None,
     plan_only: bool,
+    env: str,
     region: str | None,
     profile: str | None,
     endpoint_url: str | None,
@@ -53,7 +54,7 @@ def destroy(
         outcome = run_destroy(
             project,
             target,
-            AwsOptions(region, profile, endpoint_url),
+            AwsOptions(region, profile, endpoint_url, env),
             plan_only=plan_only,
             confirm=confirmation(yes, "Delete these resources?"),
             progress=progress,

@@ -71,6 +71,7 @@ def dev(
     deployed_target: str | None,
     no_reload: bool,
     token: str | None,
+    env: str,
     region: str | None,
     profile: str | None,
     endpoint_url: str | None,
@@ -86,18 +87,24 @@ def dev(
     project = None if remote_url and project_dir is None else locate_project(project_dir)
     config = _config(project, target_name, otlp, remote_url, deployed_target)
     if config.deployed_target:
-        config = replace(config, aws_region=region, aws_profile=profile, aws_endpoint_url=endpoint_url)
+        config = replace(
+            config,
+            aws_region=region,
+            aws_profile=profile,
+            aws_endpoint_url=endpoint_url,
+            aws_environment=env,
+        )
     port = port or (REMOTE_DEFAULT_PORT if config.remote else SERVER_TARGETS[config.target].default_port)
     ensure_port_free(host, port)
     root = project.root if project else Path.cwd()
     args = ["-m", "uvicorn", SERVER_FACTORY, "--factory", "--host", host, "--port", str(port)]
     if project and not config.remote and not no_reload:
         args += ["--reload", "--reload-dir", str(root)]
-    env = project_env(root)
-    env.update(config.to_env())
+    variables = project_env(root)
+    variables.update(config.to_env())
     if token and config.deployed_target:
-        env[TOKEN_VARIABLE] = token  # for the server process only; never in the config document
-    launch = Launch(argv=[sys.executable, *args], env=env, cwd=root)
+        variables[TOKEN_VARIABLE] = token  # for the server process only; never in the config document
+    launch = Launch(argv=[sys.executable, *args], env=variables, cwd=root)
     url = f"http://{_url_host(host)}:{port}/"
     what = f"{config.remote_url or config.deployed_target} (remote)" if config.remote else config.target
     click.echo(f"Playground for {config.project_name} ({what}) on {url}", err=True)

@@ -65,6 +65,7 @@ def eval_command(
     baseline: Path | None,
     workers: int,
     token: str | None,
+    env: str,
     region: str | None,
     profile: str | None,
     endpoint_url: str | None,
@@ -83,7 +84,7 @@ def eval_command(
         cases = load_sets(discover_sets(project.root, sets))
     except EvalSetError as exc:
         raise BadInput(str(exc)) from None
-    runner = _runner(project, url, target, token, (region, profile, endpoint_url))
+    runner = _runner(project, url, target, token, (region, profile, endpoint_url, env))
     old = report.load_baseline(baseline) if baseline else None
     if not as_json:
         click.echo(f"Running {len(cases)} case(s) against {runner.label}", err=True)
@@ -121,7 +122,7 @@ def _runner(
     url: str | None,
     target: str | None,
     token: str | None,
-    aws: tuple[str | None, str | None, str | None],
+    aws: tuple[str | None, str | None, str | None, str],
 ) -> Any:
     from ..evals.runners import DeployedRunner, HttpRunner, core_runner
 

@@ -103,6 +103,7 @@ def invoke_command(
     timeout: float,
     token: str | None,
     protocol: str,
+    env: str,
     region: str | None,
     profile: str | None,
     endpoint_url: str | None,
@@ -123,7 +124,7 @@ def invoke_command(
                 protocol_url(url, protocol)
                 if url is not None
                 else _deployed_protocol_url(
-                    target, protocol, token, (region, profile, endpoint_url), project_dir
+                    target, protocol, token, (region, profile, endpoint_url, env), project_dir
                 )
             )
             result = invoke_protocol(protocol, where, request, token, printer)
@@ -142,7 +143,7 @@ def invoke_command(
                 url="", prompt=prompt, session_id=session_id, stream=stream, timeout_s=timeout
             )
             result = _invoke_deployed(
-                target, request, token, (region, profile, endpoint_url), project_dir, printer
+                target, request, token, (region, profile, endpoint_url, env), project_dir, printer
             )
     except ScaffoldError:
         printer.end_line()
@@ -161,7 +162,7 @@ def _deployed_protocol_url(
     target: str | None,
     protocol: str,
     token: str | None,
-    aws: tuple[str | None, str | None, str | None],
+    aws: tuple[str | None, str | None, str | None, str],
     project_dir: Path | None,
 ) -> str:
     """The recorded AgentCore runtime's URL; these clients carry a bearer token (SigV4 is HTTP-only here)."""
@@ -183,7 +184,7 @@ def _invoke_deployed(
     target: str,
     request: InvokeRequest,
     token: str | None,
-    aws: tuple[str | None, str | None, str | None],
+    aws: tuple[str | None, str | None, str | None, str],
     project_dir: Path | None,
     printer: _TextPrinter,
 ) -> InvokeResult:

@@ -98,6 +98,7 @@ def loadtest(
     max_p95: float | None,
     max_error_rate: float | None,
     as_json: bool,
+    env: str,
     region: str | None,
     profile: str | None,
     endpoint_url: str | None,
@@ -118,7 +119,9 @@ def loadtest(
     if target is not None:  # before any output: a target never deployed is one clear error line
         from ..loadtest.deployed import deployed_endpoint
 
-        endpoint = deployed_endpoint(project, target, region=region, endpoint_url=endpoint_url, token=token)
+        endpoint = deployed_endpoint(
+            project, target, region=region, endpoint_url=endpoint_url, token=token, environment=env
+        )
     if not as_json:
         where = (
             url

@@ -42,6 +42,7 @@ def logs(
     limit: int | None,
     pattern: str | None,
     follow: bool,
+    env: str,
     region: str | None,
     profile: str | None,
     endpoint_url: str | None,
@@ -55,7 +56,7 @@ def logs(
     project = locate_project(project_dir)
     target = choose_target(project, target)
     start_ms = log_reader.since_ms(since)
-    aws, group = log_source(project, target, AwsOptions(region, profile, endpoint_url))
+    aws, group = log_source(project, target, AwsOptions(region, profile, endpoint_url, env))
     events = log_reader.read_events(aws, group, start_ms=start_ms, limit=limit, pattern=pattern)
     for event in events:
         click.echo(json.dumps(event.to_json(), ensure_ascii=False) if as_json else event.render())

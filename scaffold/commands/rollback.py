@@ -33,6 +33,7 @@ alias as drift until the next `scaffold deploy`, which moves it forward again.""
 def rollback(
     target: str,
     to_version: str | None,
+    env: str,
     region: str | None,
     profile: str | None,
     endpoint_url: str | None,
@@ -44,7 +45,7 @@ def rollback(
     from ..deploy.rollback import rollback as run_rollback
 
     project = locate_project(project_dir)
-    done = run_rollback(project, target, AwsOptions(region, profile, endpoint_url), to_version)
+    done = run_rollback(project, target, AwsOptions(region, profile, endpoint_url, env), to_version)
     if as_json:
         click.echo(json.dumps(done.to_json()))
     elif done.from_version == done.to_version:

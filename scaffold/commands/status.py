@@ -33,6 +33,7 @@ nothing. Exit 11 (drift) when something recorded is missing, failed or changed o
 @project_option
 def status(
     target: str | None,
+    env: str,
     region: str | None,
     profile: str | None,
     endpoint_url: str | None,
@@ -46,7 +47,7 @@ def status(
     project = locate_project(project_dir)
     target = choose_target(project, target)
     try:
-        report = read_status(project, target, AwsOptions(region, profile, endpoint_url))
+        report = read_status(project, target, AwsOptions(region, profile, endpoint_url, env))
     except NotDeployed:
         if as_json:
             click.echo(json.dumps({"project": project.project_name, "target": target, "deployed": False}))

@@ -29,11 +29,23 @@ def target_option(*, required: bool = False, help: str = "The deployed target.")
 
 
 def aws_options(command: F) -> F:
-    """``--region``, ``--profile``, ``--endpoint-url``: the standard AWS ways, nothing emulator-specific."""
+    """``--env`` (environments.toml), then ``--region``, ``--profile``, ``--endpoint-url``: the standard AWS
+    ways, nothing emulator-specific."""
     for decorator in reversed(
         (
             click.option(
-                "--region", metavar="REGION", help="AWS region.  [default: the recorded one, else aws_region]"
+                "--env",
+                "env",
+                metavar="NAME",
+                envvar="SCAFFOLD_ENV",
+                default="dev",
+                show_default=True,
+                help="The environment (environments.toml; SCAFFOLD_ENV).",
+            ),
+            click.option(
+                "--region",
+                metavar="REGION",
+                help="AWS region.  [default: the environment's, else the recorded one, else aws_region]",
             ),
             click.option(
                 "--profile", metavar="NAME", envvar="AWS_PROFILE", help="AWS profile (AWS_PROFILE)."

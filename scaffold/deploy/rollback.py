@@ -32,7 +32,7 @@ class Rollback:
 def rollback(project: Project, target: str, options: AwsOptions, to_version: str | None = None) -> Rollback:
     if target != "lambda":
         raise BadInput(f"rollback moves a Lambda alias; the {target} target has none (use deploy).")
-    with DeployLock(project.root, target):
+    with DeployLock(project.root, target, options.environment):
         session = open_target(project, target, options, need_state=True)
         assert session.state is not None
         alias = session.state.resources.get("alias")

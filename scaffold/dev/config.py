@@ -41,6 +41,7 @@ class DevConfig:
     aws_region: str | None = None  # --deployed: the AWS options of `scaffold invoke`
     aws_profile: str | None = None
     aws_endpoint_url: str | None = None
+    aws_environment: str = "dev"  # --deployed: the environment (environments.toml)
 
     @property
     def remote(self) -> bool:

@@ -94,7 +94,9 @@ def _invoker(config: DevConfig) -> Invoker:
             from ..deploy.targets.base import DeployedInvoke
             from ..project import load_project
 
-            aws = AwsOptions(config.aws_region, config.aws_profile, config.aws_endpoint_url)
+            aws = AwsOptions(
+                config.aws_region, config.aws_profile, config.aws_endpoint_url, config.aws_environment
+            )
             bearer = token or os.environ.get(TOKEN_VARIABLE) or None
             return invoke_deployed(load_project(root), target, aws, DeployedInvoke(call, bearer), on_text)
 

@@ -55,7 +55,7 @@ class DeployedRunner:
         self,
         project: Project,
         target: str,
-        aws: tuple[str | None, str | None, str | None],
+        aws: tuple[str | None, str | None, str | None, str],
         token: str | None,
     ) -> None:
         from ..deploy.engine import AwsOptions, open_target

@@ -34,7 +34,14 @@ class Deployment:
 
 
 def deployment(root: Path, target: str) -> Deployment:
-    path = root / STATE_DIR / f"{target}.json"
+    """The target's deployment in any environment: ``dev``'s file, then each other environment's folder
+    (``.scaffold/state/<env>/<target>.json``); the first that is (or may be) deployed answers."""
+    paths = [root / STATE_DIR / f"{target}.json", *sorted((root / STATE_DIR).glob(f"*/{target}.json"))]
+    found = [_read(path, target) for path in paths]
+    return next((one for one in found if one.deployed), found[0])
+
+
+def _read(path: Path, target: str) -> Deployment:
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:

@@ -38,11 +38,17 @@ class DeployedEndpoint:
 
 
 def deployed_endpoint(
-    project: Project, target: str, *, region: str | None, endpoint_url: str | None, token: str | None
+    project: Project,
+    target: str,
+    *,
+    region: str | None,
+    endpoint_url: str | None,
+    token: str | None,
+    environment: str = "dev",
 ) -> DeployedEndpoint:
     from ..deploy.state import load_state
 
-    state = load_state(project.root, target)
+    state = load_state(project.root, target, environment)
     if state is None:
         raise NotDeployed(f"{target} is not deployed (no state recorded); run: {_deploy_hint(target)}")
     region = region or state.region
