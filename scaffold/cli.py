@@ -20,6 +20,7 @@ from .commands.loadtest import loadtest
 from .commands.logs import logs
 from .commands.new import new
 from .commands.package import package
+from .commands.promote import promote
 from .commands.rollback import rollback
 from .commands.run import run
 from .commands.runtime import runtime
@@ -82,7 +83,7 @@ def cli() -> None:
 
 for _command in (new, run, serve, dev, invoke_command, eval_command, loadtest):
     cli.add_command(_command)
-for _command in (package, deploy, status, logs, rollback, destroy):
+for _command in (package, deploy, promote, status, logs, rollback, destroy):
     cli.add_command(_command)
 for _command in (target, configure, update, check_update, template, ci, runtime):
     cli.add_command(_command)

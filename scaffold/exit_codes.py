@@ -77,6 +77,18 @@ COMMAND_CODES: dict[str, tuple[ExitCode, ...]] = {
         ExitCode.UNAVAILABLE,
         _CANCEL,
     ),
+    "promote": (
+        _OK,
+        _FAIL,
+        _BAD,
+        ExitCode.TOO_LARGE,
+        ExitCode.NOT_DEPLOYED,
+        ExitCode.LOCKED,
+        ExitCode.CONFLICT,
+        ExitCode.CREDENTIALS,
+        ExitCode.TIMEOUT,
+        _CANCEL,
+    ),
     "status": (_OK, _FAIL, _BAD, ExitCode.NOT_DEPLOYED, ExitCode.CREDENTIALS, ExitCode.DRIFT),
     "logs": (_OK, _FAIL, _BAD, ExitCode.NOT_DEPLOYED, ExitCode.CREDENTIALS),
     "destroy": (

@@ -28,36 +28,42 @@ def target_option(*, required: bool = False, help: str = "The deployed target.")
     )
 
 
+_ENVIRONMENT = click.option(
+    "--env",
+    "env",
+    metavar="NAME",
+    envvar="SCAFFOLD_ENV",
+    default="dev",
+    show_default=True,
+    help="The environment (environments.toml; SCAFFOLD_ENV).",
+)
+_REGION = click.option(
+    "--region",
+    metavar="REGION",
+    help="AWS region.  [default: the environment's, else the recorded one, else aws_region]",
+)
+_PROFILE = click.option("--profile", metavar="NAME", envvar="AWS_PROFILE", help="AWS profile (AWS_PROFILE).")
+_ENDPOINT = click.option(
+    "--endpoint-url",
+    metavar="URL",
+    envvar="AWS_ENDPOINT_URL",
+    help="Send every AWS call to URL (AWS_ENDPOINT_URL): a VPC endpoint or an emulator.",
+)
+
+
 def aws_options(command: F) -> F:
     """``--env`` (environments.toml), then ``--region``, ``--profile``, ``--endpoint-url``: the standard AWS
     ways, nothing emulator-specific."""
-    for decorator in reversed(
-        (
-            click.option(
-                "--env",
-                "env",
-                metavar="NAME",
-                envvar="SCAFFOLD_ENV",
-                default="dev",
-                show_default=True,
-                help="The environment (environments.toml; SCAFFOLD_ENV).",
-            ),
-            click.option(
-                "--region",
-                metavar="REGION",
-                help="AWS region.  [default: the environment's, else the recorded one, else aws_region]",
-            ),
-            click.option(
-                "--profile", metavar="NAME", envvar="AWS_PROFILE", help="AWS profile (AWS_PROFILE)."
-            ),
-            click.option(
-                "--endpoint-url",
-                metavar="URL",
-                envvar="AWS_ENDPOINT_URL",
-                help="Send every AWS call to URL (AWS_ENDPOINT_URL): a VPC endpoint or an emulator.",
-            ),
-        )
-    ):
+    return _apply(command, _ENVIRONMENT, _REGION, _PROFILE, _ENDPOINT)
+
+
+def connection_options(command: F) -> F:
+    """``--profile`` and ``--endpoint-url`` alone, for commands whose environments say where (promote)."""
+    return _apply(command, _PROFILE, _ENDPOINT)
+
+
+def _apply(command: F, *decorators: Callable[[F], F]) -> F:
+    for decorator in reversed(decorators):
         command = decorator(command)
     return command
 

@@ -215,9 +215,12 @@ def deploy(
     confirm: Confirm | None = None,
     progress: Progress | None = None,
     overrides: Mapping[str, Any] | None = None,
+    artifact: Artifact | None = None,
+    promoted_from: str | None = None,
 ) -> Outcome:
     """``overrides``: settings given on the command line (``--image``), over pyproject.toml's. A plan is made
-    offline (from the recorded state alone) when asked, or when no AWS credentials are found."""
+    offline (from the recorded state alone) when asked, or when no AWS credentials are found. ``artifact``:
+    deploy this one instead of building (a promotion, which names its source environment)."""
     started = time.monotonic()
     progress = progress or Progress()
     if plan_only and (
@@ -240,7 +243,8 @@ def deploy(
             session.aws.account_id,
             session.environment.name,
         )
-        artifact = _build(session, progress)
+        if artifact is None:
+            artifact = _build(session, progress)
         resources = session.deployer.resources(session, artifact)
         ctx = session.context(progress)
         with aws_errors(f"read the current {target} deployment"):
@@ -263,7 +267,8 @@ def deploy(
             return Outcome(plan, applied=False, duration_s=time.monotonic() - started)
         where = f"{project.project_name} ({target}, {session.environment.name}) in {session.aws.region}"
         progress.line(f"Deploying {where}: {plan.summary()}." if plan.changes else f"No changes for {where}.")
-        state.mark("in_progress", started_at=now(), artifact=plan.artifact)
+        source = _recorded_source(project, promoted_from, session)
+        state.mark("in_progress", started_at=now(), artifact=plan.artifact, **source)
         execute(steps, state, ctx)
         state.mark("complete", finished_at=now())
         return Outcome(
@@ -327,6 +332,17 @@ def log_source(project: Project, target: str, options: AwsOptions) -> tuple[AwsC
     if not group:
         raise NotDeployed(f"No log group is recorded for {target}; run: scaffold deploy --target {target}")
     return session.aws, group
+
+
+def _recorded_source(project: Project, promoted_from: str | None, session: Target) -> dict[str, Any]:
+    """What a deploy records of the code it ships: the project's source digest (``promote`` compares it),
+    and for a promotion the environment it came from (whose digest it keeps: the same code)."""
+    from .promote import source_digest, source_state
+
+    if promoted_from is None:
+        return {"source_sha256": source_digest(project), "promoted_from": None}
+    source = source_state(project, session.name, promoted_from)
+    return {"source_sha256": source.deployment.get("source_sha256"), "promoted_from": promoted_from}
 
 
 def _build(session: Target, progress: Progress) -> Artifact | None:

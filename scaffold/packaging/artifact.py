@@ -48,6 +48,9 @@ class Artifact:
             "size_bytes": self.size_bytes,
             "python_version": self.python_version,
             "arch": self.arch,
+            "target": self.target,
+            "entrypoint": self.entrypoint,
+            "runtime": self.runtime,
         }
 
     def to_json(self) -> dict[str, Any]:

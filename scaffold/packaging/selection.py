@@ -72,6 +72,7 @@ BUILTIN_EXCLUDES = (
     "/AGENTS.md",
     "/CHANGELOG*",
     "/pyproject.toml",
+    "/environments.toml",  # deploy settings per environment (scaffold deploy --env), never read at run time
     "/uv.lock",
     "/requirements*.txt",
     "/.copier-answers.yml",

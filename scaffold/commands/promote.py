@@ -1,0 +1,93 @@
+"""``scaffold promote``: deploy to one environment the exact artifact another one runs."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from ..deploy.cli_options import choose_target, confirmation, connection_options, json_option, target_option
+from ..errors import Interrupted
+from ..project import locate_project
+from ._common import project_option
+
+EPILOG = """\b
+Examples:
+  scaffold promote --from staging --to prod             # staging's artifact, to prod
+  scaffold promote --from staging --to prod --plan      # what would change (the digest included)
+  scaffold promote --from staging --to prod -t lambda --yes --json
+  scaffold promote --from staging --to prod --rebuild   # the code changed: build it for prod
+
+\b
+Build once, promote: prod gets the artifact (sha256) staging runs, from this machine's build
+folder or staging's code bucket, checked against the recorded digest; fastapi gets staging's image.
+When the project's code differs from what staging runs, promote refuses: deploy and test staging
+first, or pass --rebuild. Environments: environments.toml (docs/environments.md)."""
+
+
+@click.command("promote", epilog=EPILOG, short_help="Deploy one environment's artifact to another.")
+@click.option(
+    "--from", "from_env", required=True, metavar="ENV", help="The environment whose artifact to take."
+)
+@click.option("--to", "to_env", required=True, metavar="ENV", help="The environment to deploy it to.")
+@target_option(help="The target to promote (default: the project's only deployable target).")
+@click.option("--rebuild", is_flag=True, help="Build the project's current code instead (after a change).")
+@click.option("--plan", "plan_only", is_flag=True, help="Print the plan and change nothing.")
+@connection_options
+@click.option("--yes", "-y", is_flag=True, help="Apply without asking, even when the plan deletes something.")
+@json_option
+@project_option
+def promote(
+    from_env: str,
+    to_env: str,
+    target: str | None,
+    rebuild: bool,
+    plan_only: bool,
+    profile: str | None,
+    endpoint_url: str | None,
+    yes: bool,
+    as_json: bool,
+    project_dir: Path | None,
+) -> None:
+    """Deploy the artifact environment --from runs to environment --to, unchanged."""
+    from ..deploy.engine import AwsOptions
+    from ..deploy.progress import Progress
+    from ..deploy.promote import promote as run_promote
+
+    project = locate_project(project_dir)
+    target = choose_target(project, target)
+    progress = Progress(quiet=as_json and plan_only)
+    try:
+        outcome = run_promote(
+            project,
+            target,
+            from_env,
+            to_env,
+            AwsOptions(profile=profile, endpoint_url=endpoint_url),
+            rebuild=rebuild,
+            plan_only=plan_only,
+            confirm=confirmation(yes),
+            progress=progress,
+        )
+    except KeyboardInterrupt:
+        raise Interrupted(
+            "Promote cancelled: every completed step is recorded; run it again to resume."
+        ) from None
+    if as_json:
+        click.echo(json.dumps(outcome.to_json() if not plan_only else outcome.plan.to_json(), indent=2))
+        return
+    if plan_only:
+        click.echo(outcome.plan.render(verb="promote to"))
+        return
+    if not outcome.applied:
+        click.echo("Not applied: nothing was changed.", err=True)
+        return
+    digest = (outcome.plan.artifact or {}).get("sha256", "")
+    what = f"artifact sha256:{digest}" if digest else "the image"
+    click.echo(
+        f"Promoted {project.project_name} ({target}) from {from_env} to {to_env} "
+        f"in {outcome.duration_s:.1f} s: {what}; {outcome.plan.summary(done=True)}."
+    )
+    for name, value in outcome.outputs.items():
+        click.echo(f"  {name}: {value}")
