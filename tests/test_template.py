@@ -169,7 +169,11 @@ def expected_files(data: dict[str, Any]) -> set[str]:
     if "lambda" in data["targets"] and data.get("lambda_streaming"):
         paths += ["{pkg}/entrypoints/lambda_stream_app.py", "tests/test_lambda_stream.py"]
     if data.get("ci") == "github":
-        paths += [".github/workflows/scaffold-test.yml", ".github/workflows/scaffold-deliver.yml"]
+        paths += [
+            ".github/workflows/scaffold-test.yml",
+            ".github/workflows/scaffold-deliver.yml",
+            "environments.toml",
+        ]
     return {path.format(pkg=pkg) for path in paths}
 
 

@@ -26,6 +26,10 @@ WORKFLOW_SOURCES = {  # written file name -> source in the template's includes
     "scaffold-test.yml": "includes/ci/github/scaffold-test.yml.jinja",
     "scaffold-deliver.yml": "includes/ci/github/scaffold-deliver.yml.jinja",
 }
+# The pipeline deploys to staging and promotes to prod: environments.toml declares both (a file of the
+# project's root, written beside the workflows unless the project has its own).
+ENVIRONMENTS_FILE = "environments.toml"
+ENVIRONMENTS_SOURCE = "includes/ci/environments.toml.jinja"
 CI_TARGETS = ("agentcore", "lambda")  # deployable with the least-privilege role of oidc_template
 DEFAULT_SCAFFOLD_INSTALL = f"python -m pip install agent-scaffold=={__version__}"
 
@@ -97,6 +101,17 @@ def render_workflows(settings: WorkflowSettings, template_root: Path | None = No
         name: environment.get_template(source).render(settings.context())
         for name, source in WORKFLOW_SOURCES.items()
     }
+
+
+def render_environments(settings: WorkflowSettings, template_root: Path | None = None) -> str:
+    """The environments.toml the pipeline's ``--env staging`` and ``promote --to prod`` need."""
+    environment = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(template_root or builtin_template())),
+        keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
+        autoescape=False,
+    )
+    return environment.get_template(ENVIRONMENTS_SOURCE).render(settings.context())
 
 
 def write_workflows(project_root: Path, workflows: Mapping[str, str], *, force: bool) -> list[WrittenFile]:

@@ -58,7 +58,8 @@ def github(
     as_json: bool,
     project_dir: Path | None,
 ) -> None:
-    """Write GitHub Actions workflows into the project's .github/workflows/."""
+    """Write GitHub Actions workflows into the project's .github/workflows/ (and environments.toml with
+    staging and prod, when the project has none)."""
     from ..ci import github as generator
     from ..ci import oidc_template as oidc
 
@@ -76,6 +77,11 @@ def github(
         body = oidc.build(project.project_name, project.package_name, settings.ci_target, repo)
         role_template = (oidc_template.resolve(), oidc.to_text(body))
     outcomes = generator.write_workflows(project.root, workflows, force=force)
+    environments = project.root / generator.ENVIRONMENTS_FILE
+    if not environments.exists():  # the project's own settings: written when missing, never replaced
+        outcomes.append(
+            generator.write_unless_edited(environments, generator.render_environments(settings), force=False)
+        )
     if role_template is not None:
         outcomes.append(generator.write_unless_edited(*role_template, force=force))
     files = [{"path": str(item.path), "outcome": item.outcome} for item in outcomes]

@@ -109,3 +109,22 @@ def test_template_validation_reads_github_expressions_as_workflow_syntax(project
     workflow.write_text(workflow.read_text(encoding="utf-8") + "# {{ project_name }} ${{ github.sha }}\n")
     found = [item for item in leftover_syntax(project) if item.startswith(".github/")]
     assert found == [f"{WORKFLOWS[1]}:{len(workflow.read_text().splitlines())}: {{{{"]
+
+
+def test_the_pipelines_environments_are_written_when_missing_and_never_replaced(project: Path) -> None:
+    from scaffold.environments.settings import load_all
+
+    from_copier = project / "environments.toml"
+    declared = load_all(project)
+    assert declared is not None and {"staging", "prod"} <= set(declared)
+    assert declared["prod"].region == "us-east-1" and declared["prod"].log_retention_days == 365
+    from_copier.unlink()
+    result = run_cli("ci", "github", "--project", str(project), "--json")
+    assert result.exit_code == 0, result.output
+    assert _outcomes(result.stdout)["environments.toml"] == "written"
+    mine = "[environments.staging]\nregion = 'eu-west-1'\n"
+    from_copier.write_text(mine, encoding="utf-8")
+    forced = run_cli("ci", "github", "--project", str(project), "--force", "--json")
+    assert forced.exit_code == 0, forced.output
+    assert "environments.toml" not in _outcomes(forced.stdout)
+    assert from_copier.read_text(encoding="utf-8") == mine

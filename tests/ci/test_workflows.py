@@ -109,7 +109,7 @@ def test_main_packages_deploys_staging_smoke_tests_then_promotes_on_approval(
             f"scaffold deploy --target {target} --env staging --yes",
             f'scaffold invoke "ping" --target {target} --env staging',
         ]
-        assert _runs(production)[1:] == ["scaffold promote --from staging --to prod --yes"]
+        assert _runs(production)[1:] == [f"scaffold promote --from staging --to prod --target {target} --yes"]
         for job in (staging, production):
             (credentials,) = [s for s in _steps(job) if "configure-aws-credentials" in s.get("uses", "")]
             assert credentials["with"]["role-to-assume"] == "${{ vars.AWS_DEPLOY_ROLE_ARN }}"
