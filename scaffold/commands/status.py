@@ -58,7 +58,8 @@ def status(
         deployment = report.deployment
         health = "in sync" if report.in_sync else "NOT in sync: run scaffold deploy to repair"
         click.echo(
-            f"{report.project} ({report.target}) in {report.region}, account {report.account_id}: {health}"
+            f"{report.project} ({report.target}, environment {report.environment}) in {report.region}, "
+            f"account {report.account_id}: {health}"
             f" (last deploy {deployment.get('status', '?')} {deployment.get('updated_at', '')})"
         )
         if deployment.get("error"):

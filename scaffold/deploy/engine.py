@@ -268,7 +268,8 @@ def deploy(
         where = f"{project.project_name} ({target}, {session.environment.name}) in {session.aws.region}"
         progress.line(f"Deploying {where}: {plan.summary()}." if plan.changes else f"No changes for {where}.")
         source = _recorded_source(project, promoted_from, session)
-        state.mark("in_progress", started_at=now(), artifact=plan.artifact, **source)
+        domain = session.environment.settings.domain or None  # where callers reach it (fastapi shows it)
+        state.mark("in_progress", started_at=now(), artifact=plan.artifact, domain=domain, **source)
         execute(steps, state, ctx)
         state.mark("complete", finished_at=now())
         return Outcome(

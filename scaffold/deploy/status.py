@@ -52,6 +52,7 @@ class StatusReport:
     deployment: dict[str, Any]
     resources: list[ResourceStatus] = field(default_factory=list)
     outputs: dict[str, str] = field(default_factory=dict)
+    environment: str = "dev"
 
     @property
     def in_sync(self) -> bool:
@@ -61,6 +62,7 @@ class StatusReport:
         return {
             "project": self.project,
             "target": self.target,
+            "environment": self.environment,
             "region": self.region,
             "account_id": self.account_id,
             "deployed": True,
@@ -83,6 +85,7 @@ def status(project: Project, target: str, options: AwsOptions) -> StatusReport:
         state.account_id,
         dict(state.deployment),
         outputs=session.deployer.outputs(state),
+        environment=state.environment,
     )
     with aws_errors(f"read the {target} deployment"):
         for key, record in state.resources.items():

@@ -190,7 +190,9 @@ class FastApiDeployer:
 
     def outputs(self, state: DeployState) -> dict[str, str]:
         stack = state.resources.get("stack", {})
+        domain = state.deployment.get("domain")  # environments.toml: the name callers use (your DNS record)
         shown = {
+            "domain_url": f"https://{domain}/" if domain else None,
             "url": stack.get("outputs", {}).get("URL"),
             "stack": stack.get("name"),
             "image": state.resources.get("image", {}).get("uri"),
