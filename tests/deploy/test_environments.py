@@ -220,3 +220,16 @@ def test_without_the_file_there_is_only_dev(project, moto, artifact):
     result = cli(project, moto, "deploy", "-t", "lambda", "--env", "staging", "--plan")
     assert result.exit_code == ExitCode.BAD_INPUT
     assert "no environments.toml" in result.output and "[environments.staging]" in result.output
+
+
+def test_agentcore_environments_get_their_own_runtime_and_memory_names(staged, moto, artifact):
+    for env in ("dev", "staging"):
+        result = cli(staged, moto, "deploy", "-t", "agentcore", "--env", env, "--yes")
+        assert result.exit_code == 0, result.output
+    control = moto.client("bedrock-agentcore-control")
+    runtimes = {rt["agentRuntimeName"] for rt in control.list_agent_runtimes()["agentRuntimes"]}
+    assert runtimes == {"demo_agent", "demo_agent_staging"}
+    staging = load_state(staged.root, "agentcore", "staging")
+    assert staging is not None and staging.resources["runtime"]["name"] == "demo_agent_staging"
+    logs = cli(staged, moto, "logs", "-t", "agentcore", "--env", "staging", "--limit", "5")
+    assert logs.exit_code == 0, logs.output
