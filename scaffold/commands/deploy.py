@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import click
 
-from ..deploy.cli_options import aws_options, choose_target, confirmation, json_option, target_option
+from ..deploy.cli_options import (
+    aws_options,
+    choose_target,
+    confirmation,
+    echo_unless_applied,
+    json_option,
+    target_option,
+)
 from ..errors import Interrupted
 from ..project import locate_project
 from ._common import project_option
@@ -85,14 +91,7 @@ def deploy(
         ) from None
     if outcome.notice:
         click.echo(outcome.notice, err=True)
-    if as_json:
-        click.echo(json.dumps(outcome.to_json() if not plan_only else outcome.plan.to_json(), indent=2))
-        return
-    if plan_only:
-        click.echo(outcome.plan.render())
-        return
-    if not outcome.applied:
-        click.echo("Not applied: nothing was changed.", err=True)
+    if echo_unless_applied(outcome, plan_only=plan_only, as_json=as_json):
         return
     click.echo(
         f"Deployed {project.project_name} ({target}, environment {env}) in {outcome.duration_s:.1f} s: "

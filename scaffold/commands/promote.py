@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import click
 
-from ..deploy.cli_options import choose_target, confirmation, connection_options, json_option, target_option
+from ..deploy.cli_options import (
+    choose_target,
+    confirmation,
+    connection_options,
+    echo_unless_applied,
+    json_option,
+    target_option,
+)
 from ..errors import Interrupted
 from ..project import locate_project
 from ._common import project_option
@@ -74,14 +80,7 @@ def promote(
         raise Interrupted(
             "Promote cancelled: every completed step is recorded; run it again to resume."
         ) from None
-    if as_json:
-        click.echo(json.dumps(outcome.to_json() if not plan_only else outcome.plan.to_json(), indent=2))
-        return
-    if plan_only:
-        click.echo(outcome.plan.render(verb="promote to"))
-        return
-    if not outcome.applied:
-        click.echo("Not applied: nothing was changed.", err=True)
+    if echo_unless_applied(outcome, plan_only=plan_only, as_json=as_json, verb="promote to"):
         return
     digest = (outcome.plan.artifact or {}).get("sha256", "")
     what = f"artifact sha256:{digest}" if digest else "the image"

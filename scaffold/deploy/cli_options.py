@@ -5,6 +5,7 @@ Importing this module stays cheap: no boto3, no deploy engine; the commands impo
 
 from __future__ import annotations
 
+import json
 import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -96,3 +97,18 @@ def confirmation(yes: bool, question: str = "Apply this plan?") -> Callable[[Pla
         return click.confirm(question, default=False, err=True)
 
     return ask
+
+
+def echo_unless_applied(outcome: Any, *, plan_only: bool, as_json: bool, verb: str = "deploy") -> bool:
+    """What deploy and promote print but the success lines: the JSON result, the plan, or "not applied".
+    True when that was all there is to say."""
+    if as_json:
+        click.echo(json.dumps(outcome.plan.to_json() if plan_only else outcome.to_json(), indent=2))
+        return True
+    if plan_only:
+        click.echo(outcome.plan.render(verb))
+        return True
+    if not outcome.applied:
+        click.echo("Not applied: nothing was changed.", err=True)
+        return True
+    return False

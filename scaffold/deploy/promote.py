@@ -22,6 +22,7 @@ from typing import Any
 from ..environments.settings import check_name, load_environment
 from ..errors import BadInput, ScaffoldError
 from ..packaging.artifact import Artifact
+from ..packaging.selection import file_sha256
 from ..project import Project
 from .aws import AwsContext, aws_errors
 from .errors import NotDeployed
@@ -127,7 +128,7 @@ def _local_copy(project: Project, target: str, sha256: str) -> Path | None:
     name = f"{project.project_name}-{sha256[:16]}.zip"
     for folder in (project.root / ".scaffold" / "build" / target, project.root / PROMOTED_DIR):
         candidate = folder / name
-        if candidate.is_file() and _sha256(candidate) == sha256:
+        if candidate.is_file() and file_sha256(candidate) == sha256:
             return candidate
     return None
 
@@ -148,7 +149,7 @@ def _download(
     progress(f"Fetching artifact {sha256[:12]} from s3://{bucket}/{key} ({state.environment}) …")
     with aws_errors(f"download {state.environment}'s artifact from s3://{bucket}/{key}"):
         aws.client("s3").download_file(str(bucket), str(key), str(partial))
-    if _sha256(partial) != sha256:
+    if file_sha256(partial) != sha256:
         partial.unlink(missing_ok=True)
         raise ScaffoldError(
             f"s3://{bucket}/{key} does not hold artifact {sha256[:12]} any more (its content differs); "
@@ -156,14 +157,6 @@ def _download(
         )
     partial.replace(destination)
     return destination
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _project_table(root: Path) -> Any:

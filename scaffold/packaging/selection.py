@@ -149,7 +149,7 @@ def select_files(root: Path, extra_excludes: Iterable[str] = ()) -> Selection:
         if isinstance(found, HeldBack):
             held_back.append(found)
             continue
-        digest = _sha256(found.real)
+        digest = file_sha256(found.real)
         if found.rel in allowed and found.target in allowed:
             shipped.append((found, digest))
             continue
@@ -196,7 +196,7 @@ def _via(found: _Candidate) -> str:
     return "" if found.target == found.rel else f"symlink to {found.target}: "
 
 
-def _sha256(path: Path) -> str:
+def file_sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
