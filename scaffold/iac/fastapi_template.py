@@ -15,6 +15,7 @@ trust a header any client can send (see ``agent_scaffold_runtime/auth/iam.py``).
 from __future__ import annotations
 
 from ..errors import BadInput
+from ..environments.settings import Environment
 from ..project import Project
 from .artifact import Artifact, architecture
 from .cfn import (
@@ -124,7 +125,7 @@ def _container(environment: Json) -> Json:
     }
 
 
-def build(project: Project, artifact: Artifact) -> Template:
+def build(project: Project, artifact: Artifact, environment: Environment | None = None) -> Template:
     answers = dict(project.public_answers)
     if answer(answers, "auth", "none") == "iam":
         raise BadInput(

@@ -31,11 +31,13 @@ from botocore.exceptions import ClientError
 
 from ..aws_idioms import error_message, if_found, wait_until
 from ..errors import ScaffoldError
+from .role_guardrails import names_roles
 
 Outcome = Literal["created", "updated", "no-change"]
 
 MAX_TEMPLATE_BODY_BYTES = 51_200  # larger templates must be uploaded to S3 and passed by URL
-CAPABILITIES = ("CAPABILITY_IAM",)  # our roles are unnamed, so CAPABILITY_NAMED_IAM is never needed
+CAPABILITIES = ("CAPABILITY_IAM",)  # unnamed roles; a role name prefix (IAM guardrails) names them:
+NAMED_CAPABILITIES = ("CAPABILITY_NAMED_IAM",)  # asked for only when the template names a role
 _NO_CHANGES = ("didn't contain changes", "No updates are to be performed")
 _COMPLETE = {"create": "CREATE_COMPLETE", "update": "UPDATE_COMPLETE", "delete": "DELETE_COMPLETE"}
 _CHANGE_SET_PENDING = ("CREATE_PENDING", "CREATE_IN_PROGRESS")
@@ -120,6 +122,7 @@ def deploy_stack(
     (CloudFormation's rule; one without a default is an error), so pass every value you mean to keep.
     """
     body = template if isinstance(template, str) else json.dumps(template)
+    named = names_roles(json.loads(body) if isinstance(template, str) else template)
     if len(body.encode("utf-8")) > MAX_TEMPLATE_BODY_BYTES:
         raise StackFailed(
             f"The template is over {MAX_TEMPLATE_BODY_BYTES} bytes; upload it to S3 and deploy by URL."
@@ -130,7 +133,7 @@ def deploy_stack(
         "Parameters": [
             {"ParameterKey": key, "ParameterValue": value} for key, value in (parameters or {}).items()
         ],
-        "Capabilities": list(CAPABILITIES),
+        "Capabilities": list(NAMED_CAPABILITIES if named else CAPABILITIES),
         "Tags": [{"Key": key, "Value": value} for key, value in (tags or {}).items()],
     }
     poller = _Poller(client, poll_seconds, timeout_seconds, sleep, clock)
