@@ -101,7 +101,9 @@ def build(
                 "Policies": [
                     {
                         "PolicyName": "scaffold-deploy",
-                        "PolicyDocument": substitute(document(deploy_statements(project, package, target, rails))),
+                        "PolicyDocument": substitute(
+                            document(deploy_statements(project, package, target, rails))
+                        ),
                     }
                 ],
             },

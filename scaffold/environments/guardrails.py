@@ -78,15 +78,13 @@ def effective_guardrails(project: Project, environment: Environment | None) -> I
             _refuse(environment, key, f"is {given!r}, but the organisation layer {layer} forces {wanted!r}")
         merged[key] = wanted
     if "required_tags" in rails.model_fields_set:
-        for tag, value in rails.required_tags.items():
-            if "required_tags" not in set_here:
-                continue
-            if tag not in own.required_tags:
-                _refuse(environment, f"required_tags.{tag}", f"is missing: the organisation layer {layer} "
-                        f"requires it ({tag} = {value!r})")  # fmt: skip
-            if own.required_tags[tag] != value:
-                _refuse(environment, f"required_tags.{tag}", f"is {own.required_tags[tag]!r}, but the "
-                        f"organisation layer {layer} forces {value!r}")  # fmt: skip
+        if "required_tags" in set_here:  # the environment lists its tags: the forced ones must be there
+            for tag, value in rails.required_tags.items():
+                given_tag = own.required_tags.get(tag)
+                if given_tag != value:
+                    problem = "is missing" if given_tag is None else f"is {given_tag!r}"
+                    _refuse(environment, f"required_tags.{tag}", f"{problem}, but the organisation layer "
+                            f"{layer} requires {tag} = {value!r}")  # fmt: skip
         merged["required_tags"] = {**own.required_tags, **rails.required_tags}
     return IamGuardrails.model_validate(merged)
 
@@ -94,8 +92,8 @@ def effective_guardrails(project: Project, environment: Environment | None) -> I
 def _refuse(environment: Environment | None, key: str, problem: str) -> None:
     assert environment is not None  # only a declared environment sets keys
     raise GuardrailConflict(
-        f"{environment.source}: environments.{environment.name}.iam.{key} {problem}; remove the key or "
-        "set it to the forced value."
+        f"{environment.source}: environments.{environment.name}.iam.{key} {problem}; set it to the forced "
+        "value, or leave it out to take the layer's."
     )
 
 

@@ -20,8 +20,8 @@ import shlex
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from ..errors import BadInput
 from ..environments.settings import Environment
+from ..errors import BadInput
 from ..project import Project
 from ..protocols import agentcore_protocol
 from .adot import adot_environment

@@ -14,8 +14,8 @@ trust a header any client can send (see ``agent_scaffold_runtime/auth/iam.py``).
 
 from __future__ import annotations
 
-from ..errors import BadInput
 from ..environments.settings import Environment
+from ..errors import BadInput
 from ..project import Project
 from .artifact import Artifact, architecture
 from .cfn import (

@@ -22,8 +22,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from ..errors import BadInput
 from ..environments.settings import Environment
+from ..errors import BadInput
 from ..project import Project
 from . import lambda_features
 from .artifact import Artifact, architecture, code_key, python_minor

@@ -49,7 +49,9 @@ def apply_guardrails(
     stage = environment.name if environment is not None else DEFAULT_ENVIRONMENT
     for logical_id, resource in template.resources.items():
         if resource.get("Type") == ROLE_TYPE:
-            base = fit_name(f"{project.project_name}-{stage}-{target}-{logical_id}", MAX_ROLE_NAME - MAX_PREFIX)
+            base = fit_name(
+                f"{project.project_name}-{stage}-{target}-{logical_id}", MAX_ROLE_NAME - MAX_PREFIX
+            )
             _guard(resource["Properties"], base, rails)
     return rails
 

@@ -76,7 +76,9 @@ class RoleHandler(Handler[IamRole]):
             return self.create(res, ctx)
         if "permissions_boundary" in changes:
             if res.permissions_boundary:
-                iam.put_role_permissions_boundary(RoleName=res.name, PermissionsBoundary=res.permissions_boundary)
+                iam.put_role_permissions_boundary(
+                    RoleName=res.name, PermissionsBoundary=res.permissions_boundary
+                )
             else:
                 iam.delete_role_permissions_boundary(RoleName=res.name)
         if "required_tags" in changes:
