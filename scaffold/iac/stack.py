@@ -122,11 +122,11 @@ def deploy_stack(
     (CloudFormation's rule; one without a default is an error), so pass every value you mean to keep.
     """
     body = template if isinstance(template, str) else json.dumps(template)
-    named = names_roles(json.loads(body) if isinstance(template, str) else template)
     if len(body.encode("utf-8")) > MAX_TEMPLATE_BODY_BYTES:
         raise StackFailed(
             f"The template is over {MAX_TEMPLATE_BODY_BYTES} bytes; upload it to S3 and deploy by URL."
         )
+    named = names_roles(_parsed(template))
     request: dict[str, Any] = {
         "StackName": stack_name,
         "TemplateBody": body,
@@ -222,6 +222,16 @@ def _result(
     return StackResult(
         stack_name, stack_id, outcome, str(stack.get("StackStatus", "")), outputs, changes or []
     )
+
+
+def _parsed(template: Mapping[str, Any] | str) -> Any:
+    """The template as data (a YAML or malformed body: ``None``, which names no role)."""
+    if not isinstance(template, str):
+        return template
+    try:
+        return json.loads(template)
+    except ValueError:
+        return None
 
 
 def _message(error: ClientError) -> str:
