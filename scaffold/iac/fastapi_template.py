@@ -174,7 +174,7 @@ def build(project: Project, artifact: Artifact, environment: Environment | None 
         **ecs_tasks,
     )
     memory_env = _MEMORY_ENVIRONMENT.get(answer(answers, "memory", "file"), {})
-    environment = with_overrides(agent_environment(answers), {**memory_env, **store.environment})
+    variables = with_overrides(agent_environment(answers), {**memory_env, **store.environment})
     resources["Cluster"] = {
         "Type": "AWS::ECS::Cluster",
         "Properties": {"ClusterSettings": [{"Name": "containerInsights", "Value": "enabled"}]},
@@ -193,7 +193,7 @@ def build(project: Project, artifact: Artifact, environment: Environment | None 
             },
             "ExecutionRoleArn": get_att("ExecutionRole", "Arn"),
             "TaskRoleArn": get_att("TaskRole", "Arn"),
-            "ContainerDefinitions": [_container(environment)],
+            "ContainerDefinitions": [_container(variables)],
         },
     }
     add_load_balancer(template, port=PORT, health_path=HEALTH_PATH, idle_timeout_seconds=IDLE_TIMEOUT_SECONDS)
