@@ -17,6 +17,18 @@ from scaffold.errors import ExitCode
 
 from .conftest import run_cli
 
+# The fastapi test's helpers, and its fixture teaching moto how AWS reports List<...> parameters (autouse,
+# so it applies here too; it only changes how moto renders a parameter value).
+from .test_fastapi_lifecycle import (  # noqa: F401
+    IMAGE,
+    STACK,
+    configure,
+    make_network,
+    moto_reports_list_parameters_as_aws_does,
+    parameters,
+    push_image,
+)
+
 ACCOUNT = "123456789012"
 DOCUMENT = json.dumps(
     {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
@@ -217,3 +229,36 @@ def test_export_with_an_environment_that_drops_a_forced_boundary_is_refused(proj
     assert result.exit_code == ExitCode.BAD_INPUT, result.output
     assert "environments.dev.iam.permissions_boundary" in result.output and "acme-agents" in result.output
     assert not out.exists()
+
+
+def test_fastapi_stack_roles_get_the_guardrails_through_the_template_parameters(project, moto, calls):
+    forced = boundary(moto, "AcmeBoundary")
+    force(project, {"permissions_boundary": forced})
+    environments(
+        project, '[environments.dev.iam]\nrole_path = "/agents/"\nrole_name_prefix = "acme-"\n'
+        'required_tags = { CostCenter = "ai-42" }\n',
+    )  # fmt: skip
+    push_image(moto, "agent", "abc")
+    configure(project, image=IMAGE, **make_network(moto).settings())
+    first = run("deploy", "fastapi", project, moto, "--yes")
+    assert first.exit_code == 0, first.output
+    stack = moto.client("cloudformation").describe_stacks(StackName=STACK)["Stacks"][0]
+    given = parameters(stack)
+    assert (given["PermissionsBoundaryArn"], given["RolePath"], given["RoleNamePrefix"]) == (
+        forced,
+        "/agents/",
+        "acme-",
+    )
+    names = sorted(role["RoleName"] for role in moto.client("iam").list_roles()["Roles"])
+    assert names == ["acme-demo-agent-dev-fastapi-ExecutionRole", "acme-demo-agent-dev-fastapi-TaskRole"]
+    for name in names:
+        role = get_role(moto, name)
+        assert role["Path"] == "/agents/"
+        assert role["PermissionsBoundary"]["PermissionsBoundaryArn"] == forced
+        assert tags(role)["CostCenter"] == "ai-42"
+    calls.clear()
+    again = run("deploy", "fastapi", project, moto, "--yes", "--json")
+    assert again.exit_code == 0, again.output
+    steps = json.loads(again.stdout)["plan"]["steps"]
+    assert {step["action"] for step in steps} == {"unchanged"}, again.stdout
+    assert [op for _, op in calls.made if op in ("CreateStack", "CreateChangeSet")] == []
