@@ -89,6 +89,15 @@ def effective_guardrails(project: Project, environment: Environment | None) -> I
     return IamGuardrails.model_validate(merged)
 
 
+def check_project(project: Project) -> None:
+    """Every environment the project declares, held to its layer's forced guardrails: ``template validate``
+    runs this on each generated project, so a layer whose own files contradict it fails there."""
+    from .settings import load_all, load_environment
+
+    for name in load_all(project.root) or {}:
+        effective_guardrails(project, load_environment(project.root, name))
+
+
 def _refuse(environment: Environment | None, key: str, problem: str) -> None:
     assert environment is not None  # only a declared environment sets keys
     raise GuardrailConflict(

@@ -132,3 +132,17 @@ def test_a_malformed_iam_is_one_clear_line(tmp_path, iam, message):
     assert message in result.stderr and "layer.yml" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
     assert not (tmp_path / "out").exists()
+
+
+def test_a_layer_whose_own_environments_toml_drops_its_boundary_fails_validate(guarded_layer):
+    (guarded_layer / "files" / "environments.toml").write_text(
+        '[environments.prod]\nregion = "eu-central-1"\n[environments.prod.iam]\npermissions_boundary = ""\n'
+    )
+    result = scaffold("template", "validate", str(guarded_layer), "-c", "local-jwt", "--json")
+
+    assert result.exit_code == 1, result.output
+    (case,) = json.loads(result.stdout)["combinations"]
+    render = case["checks"]["render"]
+    assert render["ok"] is False
+    assert "environments.prod.iam.permissions_boundary is ''" in render["detail"]
+    assert "organisation layer acme-guarded forces" in render["detail"]
