@@ -11,8 +11,12 @@ ARN parts are ``${AWS::...}`` placeholders that ``scaffold.iac.cfn.substitute`` 
 from __future__ import annotations
 
 from ..deploy.naming import NAME_PREFIX
+from ..environments.guardrails import MAX_ROLE_NAME
+from ..environments.settings import IamGuardrails
 from ..iac.cfn import ACCOUNT, PARTITION, REGION
 from ..iac.policies import Statement, statement
+
+_DIGEST_TAIL = 9  # a role name over 64 characters keeps its first 55 (``guardrails.fit_name``)
 
 _LOGS = f"arn:{PARTITION}:logs:{REGION}:{ACCOUNT}:log-group:"
 _LAMBDA = f"arn:{PARTITION}:lambda:{REGION}:{ACCOUNT}:function:"
@@ -20,21 +24,43 @@ _AGENTCORE = f"arn:{PARTITION}:bedrock-agentcore:{REGION}:{ACCOUNT}:"
 EXECUTION_ROLE_SERVICES = {"lambda": "lambda.amazonaws.com", "agentcore": "bedrock-agentcore.amazonaws.com"}
 
 
-def deploy_statements(project: str, package: str, target: str) -> list[Statement]:
-    """Every statement the role needs to deploy ``target`` of ``project``; a table per target."""
+def deploy_statements(
+    project: str, package: str, target: str, guardrails: IamGuardrails | None = None
+) -> list[Statement]:
+    """Every statement the role needs to deploy ``target`` of ``project``; a table per target. With IAM
+    guardrails, the execution roles are the ones under their path and prefix, created with the boundary."""
     per_target = {"lambda": _lambda_statements, "agentcore": _agentcore_statements}
-    return [*_execution_role(project, target), *_code_bucket(project), *per_target[target](project, package)]
+    rails = guardrails or IamGuardrails()
+    return [
+        *_execution_role(project, target, rails),
+        *_code_bucket(project),
+        *per_target[target](project, package),
+    ]
 
 
-def _execution_role(project: str, target: str) -> list[Statement]:
-    roles = f"arn:{PARTITION}:iam::{ACCOUNT}:role/{NAME_PREFIX}{project}-*"
+def _execution_role(project: str, target: str, rails: IamGuardrails) -> list[Statement]:
+    name = f"{rails.role_name_prefix}{NAME_PREFIX}{project}-"[: MAX_ROLE_NAME - _DIGEST_TAIL]
+    roles = f"arn:{PARTITION}:iam::{ACCOUNT}:role{rails.role_path}{name}*"
     manage = [
-        "iam:CreateRole", "iam:GetRole", "iam:DeleteRole", "iam:TagRole", "iam:UpdateAssumeRolePolicy",
+        "iam:GetRole", "iam:DeleteRole", "iam:TagRole", "iam:UpdateAssumeRolePolicy",
         "iam:PutRolePolicy", "iam:GetRolePolicy", "iam:DeleteRolePolicy", "iam:ListRolePolicies",
         "iam:ListAttachedRolePolicies", "iam:DetachRolePolicy",
     ]  # fmt: skip
     passed_to = {"StringEquals": {"iam:PassedToService": EXECUTION_ROLE_SERVICES[target]}}
+    if rails.permissions_boundary:  # roles are made (and kept) with the boundary, never without
+        bounded = {"StringEquals": {"iam:PermissionsBoundary": rails.permissions_boundary}}
+        create = [
+            statement(
+                "CreateTheAgentExecutionRoleWithItsBoundary",
+                ["iam:CreateRole", "iam:PutRolePermissionsBoundary"],
+                [roles],
+                bounded,
+            )
+        ]
+    else:
+        create = [statement("CreateTheAgentExecutionRole", ["iam:CreateRole"], [roles])]
     return [
+        *create,
         statement("ManageTheAgentExecutionRole", manage, [roles]),
         statement("PassTheAgentExecutionRole", ["iam:PassRole"], [roles], passed_to),
     ]

@@ -8,17 +8,22 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from ..project import locate_project
+from ..project import Project, locate_project
 from ._common import project_option
+
+if TYPE_CHECKING:
+    from ..environments.settings import IamGuardrails
 
 EPILOG = """\b
 Examples:
   scaffold ci github                                  # .github/workflows/scaffold-{test,deliver}.yml
   scaffold ci github --target lambda                  # the target CI deploys (agentcore or lambda)
   scaffold ci github --oidc-template ci-role.json --repo my-org/my-agent
+  scaffold ci github --oidc-template ci-role.json --env prod   # with prod's IAM guardrails
   scaffold ci github --scaffold-install "pip install git+https://github.com/my-org/agent-scaffold@v0.1.0"
   scaffold ci github --force --json                   # replace edited files; {"files": [...]}
 
@@ -46,6 +51,13 @@ def ci() -> None:
     help="Also write a CloudFormation template for the GitHub OIDC provider and the deploy role.",
 )
 @click.option("--repo", metavar="OWNER/NAME", help="Default GitHubRepository of the OIDC template.")
+@click.option(
+    "--env",
+    "env_name",
+    metavar="NAME",
+    help="OIDC template: this environment's IAM guardrails (boundary, role path and prefix).  "
+    "[default: the organisation layer's, if it forces any]",
+)
 @click.option("--force", is_flag=True, help="Replace files that were edited since they were generated.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as one JSON object.")
 @project_option
@@ -54,6 +66,7 @@ def github(
     scaffold_install: str | None,
     oidc_template: Path | None,
     repo: str | None,
+    env_name: str | None,
     force: bool,
     as_json: bool,
     project_dir: Path | None,
@@ -63,9 +76,9 @@ def github(
     from ..ci import github as generator
     from ..ci import oidc_template as oidc
 
-    if repo and oidc_template is None:
+    if (repo or env_name) and oidc_template is None:
         raise click.UsageError(
-            "--repo sets the OIDC template's repository: use it with --oidc-template FILE."
+            "--repo and --env shape the OIDC template: use them with --oidc-template FILE."
         )
     project = locate_project(project_dir)
     settings = generator.settings_from_answers(
@@ -74,7 +87,8 @@ def github(
     workflows = generator.render_workflows(settings)
     role_template = None  # built before anything is written, so bad input leaves no file behind
     if oidc_template is not None:
-        body = oidc.build(project.project_name, project.package_name, settings.ci_target, repo)
+        rails = _guardrails(project, env_name)
+        body = oidc.build(project.project_name, project.package_name, settings.ci_target, repo, rails)
         role_template = (oidc_template.resolve(), oidc.to_text(body))
     outcomes = generator.write_workflows(project.root, workflows, force=force)
     environments = project.root / generator.ENVIRONMENTS_FILE
@@ -93,6 +107,14 @@ def github(
     kept = [item for item in outcomes if item.outcome == generator.KEPT]
     if kept:
         click.echo(f"{len(kept)} edited file(s) kept; rerun with --force to replace them.", err=True)
+
+
+def _guardrails(project: Project, env_name: str | None) -> IamGuardrails:
+    from ..environments.guardrails import effective_guardrails
+    from ..environments.settings import load_environment
+
+    environment = load_environment(project.root, env_name) if env_name is not None else None
+    return effective_guardrails(project, environment)
 
 
 def _shown(path: Path, root: Path) -> str:

@@ -26,6 +26,7 @@ Examples:
   scaffold package -t fastapi --format container     # Dockerfile + build context
   scaffold package -t agentcore -f container --build # ... and build it (Docker or CodeBuild)
   scaffold package -t lambda -f cloudformation       # zip + a CloudFormation template for it
+  scaffold package -t lambda -f cloudformation --env prod   # ... with prod's IAM guardrails on every role
 
 \b
 Dependencies are resolved and installed for the target platform with uv (never copied from this
@@ -69,6 +70,12 @@ back too. Artifacts go to .scaffold/build/<target>/, named by their content hash
     metavar="DIR",
     help="CloudFormation: where to write.  [default: .scaffold/build/<target>/cloudformation]",
 )
+@click.option(
+    "--env",
+    "env_name",
+    metavar="NAME",
+    help="CloudFormation: apply this environment's IAM guardrails (environments.toml) to every role.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the result as one JSON object.")
 @project_option
 def package(
@@ -84,6 +91,7 @@ def package(
     codebuild_project: str | None,
     codebuild_bucket: str | None,
     out_dir: Path | None,
+    env_name: str | None,
     as_json: bool,
     project_dir: Path | None,
 ) -> None:
@@ -99,6 +107,9 @@ def package(
     fmt = fmt or (ZIP if ZIP in spec.formats else CONTAINER)
     if (build or push or codebuild_project) and fmt != CONTAINER:
         raise click.UsageError("--build, --push and --codebuild-project apply to --format container.")
+    if env_name is not None and fmt != CLOUDFORMATION:
+        raise click.UsageError("--env applies to --format cloudformation.")
+    environment = _environment(project, env_name) if fmt == CLOUDFORMATION else None
 
     def progress(message: str) -> None:
         click.echo(message, err=True)
@@ -122,13 +133,25 @@ def package(
         destination = out_dir or project.root / ".scaffold" / "build" / name / "cloudformation"
         result["format"] = CLOUDFORMATION
         result["artifact_format"] = artifact_format
-        result["files"] = [str(p) for p in export_cloudformation(project, name, destination, artifact)]
+        written = export_cloudformation(project, name, destination, artifact, environment=environment)
+        result["files"] = [str(p) for p in written]
     if as_json:
         if artifact.held_back:
             click.echo(f"Held back {_held_back_line(artifact)}", err=True)
         click.echo(json.dumps(result, indent=2))
     else:
         click.echo(_summary(project, result, artifact))
+
+
+def _environment(project: Project, name: str | None) -> Any:
+    """The environment whose IAM guardrails the export applies, checked (with the organisation layer's
+    forced ones) before anything is built; none asked for: the layer's forced guardrails alone."""
+    from ..environments.guardrails import effective_guardrails
+    from ..environments.settings import load_environment
+
+    environment = load_environment(project.root, name) if name is not None else None
+    effective_guardrails(project, environment)
+    return environment
 
 
 def _only_target(project: Project) -> str:

@@ -60,9 +60,11 @@ def validate_command(
     Renders a covering set of answer combinations (every value of every question at least once, plus
     the pairs that interact), checks that no unrendered {{ }} {% %} [% %] remains, runs ruff and each
     generated project's own tests, and prints a pass/fail table. Exit code 1 if any combination fails.
+    A layer that forces IAM guardrails (iam: in layer.yml) is reported below the table (and as
+    forced_iam with --json).
     """
     from ..lifecycle.combinations import covering_set
-    from ..lifecycle.report import validation_json, validation_table
+    from ..lifecycle.report import forced_iam_line, validation_json, validation_table
     from ..lifecycle.validate import require_tools, validate
     from ..lifecycle.validation_source import validation_source
 
@@ -86,9 +88,12 @@ def validate_command(
             progress=lambda line: click.echo(line, err=True),
         )
     if as_json:
-        click.echo(json.dumps(validation_json(results, target.display), indent=2, default=str))
+        report = validation_json(results, target.display, target.forced_iam)
+        click.echo(json.dumps(report, indent=2, default=str))
     else:
         click.echo(validation_table(results))
+        if target.forced_iam:
+            click.echo(forced_iam_line(target.layer_name, target.forced_iam))
     if not all(result.passed for result in results):
         failed = sum(not result.passed for result in results)
         raise ScaffoldError(f"{target.display}: {failed} of {len(results)} combinations failed (see above).")

@@ -12,6 +12,7 @@ from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from ..environments.guardrails import effective_guardrails
 from ..environments.settings import DEFAULT_ENVIRONMENT, Environment, load_environment
 from ..errors import BadInput, TargetNotEnabled
 from ..packaging.artifact import Artifact
@@ -118,6 +119,7 @@ def _read_project(
             f"{project.project_name} was not generated with the '{target}' target (its targets: {enabled})."
         )
     environment = load_environment(project.root, options.environment)
+    effective_guardrails(project, environment)  # an environment contradicting its layer stops here
     settings = load_settings(project, target, deployer.defaults, overrides, environment=environment)
     deployer.check(project, settings)
     state = load_state(project.root, target, environment.name)

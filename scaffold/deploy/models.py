@@ -82,6 +82,10 @@ class IamRole(Resource):
     policy: dict[str, Any]  # may hold refs (a memory ARN)
     tags: dict[str, str]
     description: str = ""
+    # IAM guardrails (``scaffold.environments.guardrails``): what a locked-down account demands of roles
+    path: str = "/"
+    permissions_boundary: str = ""  # a managed policy ARN; empty for none
+    required_tags: dict[str, str] = field(default_factory=dict)  # put on the role and kept at these values
 
 
 @dataclass(frozen=True)

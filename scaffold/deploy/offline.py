@@ -13,7 +13,7 @@ from .context import DeployContext
 from .drift import APPLIED, fingerprint
 from .handlers.base import contains_unknown, handler_for
 from .models import UNKNOWN, Resource
-from .plan import EXTERNAL, RETIRED, VOLATILE, Action, Step, delete_step
+from .plan import EXTERNAL, RETIRED, VOLATILE, Action, Step, delete_step, replaced_deletes
 from .state import DeployState
 
 NAME_FREE = "whether the name is free"
@@ -25,10 +25,12 @@ def plan_from_state(resources: list[Resource], state: DeployState | None, ctx: D
     recorded = dict(state.resources) if state else {}
     ctx.outputs.update({key: dict(record) for key, record in recorded.items()})
     steps = []
+    replaced: list[Step] = []
     for res in resources:
         handler = handler_for(res.kind)
         record = recorded.get(res.key)
         if record is not None and not handler.same_identity(res, record, ctx):
+            replaced += replaced_deletes(res.key, record)
             record = None  # a new resource takes the key (a new code object)
         if record is None:
             ctx.outputs.pop(res.key, None)
@@ -58,4 +60,6 @@ def plan_from_state(resources: list[Resource], state: DeployState | None, ctx: D
     for key, record in reversed(list(recorded.items())):
         if key not in wanted and not record.get(RETIRED) and not record.get(EXTERNAL):
             steps.append(delete_step(key, record, "no longer part of the configuration"))
-    return steps
+        elif record.get(RETIRED) and handler_for(str(record.get("kind"))).delete_replaced:
+            steps.append(delete_step(key, record, "replaced"))
+    return steps + replaced

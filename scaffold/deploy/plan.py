@@ -141,10 +141,12 @@ class Plan:
 
 def plan_deploy(resources: list[Resource], state: DeployState, ctx: DeployContext) -> list[Step]:
     steps = []
+    replaced: list[Step] = []
     for res in resources:
         handler = handler_for(res.kind)
         record = state.resources.get(res.key)
         if record is not None and not handler.same_identity(res, record, ctx):
+            replaced += replaced_deletes(res.key, record)
             record = None  # a new resource takes the key (the executor keeps tracking the old one if needed)
         observed = handler.observe(res, record, ctx)
         if observed is None:
@@ -175,7 +177,19 @@ def plan_deploy(resources: list[Resource], state: DeployState, ctx: DeployContex
     for key, record in reversed(list(state.resources.items())):
         if key not in wanted and not record.get(RETIRED) and not record.get(EXTERNAL):
             steps.append(delete_step(key, record, "no longer part of the configuration"))
-    return steps
+        elif record.get(RETIRED) and handler_for(str(record.get("kind"))).delete_replaced:
+            steps.append(delete_step(key, record, "replaced"))
+    return steps + replaced
+
+
+def replaced_deletes(key: str, record: Record) -> list[Step]:
+    """The delete of a recorded resource a new one replaces, for kinds deleted once replaced (under the
+    key the executor retires it to, so deleting it forgets that record)."""
+    handler = handler_for(str(record.get("kind")))
+    if not handler.delete_replaced:
+        return []
+    retired = f"{key}@{record.get(handler.identity_key)}"
+    return [delete_step(retired, record, "replaced")]
 
 
 def plan_destroy(resources: list[Resource], state: DeployState, ctx: DeployContext) -> list[Step]:

@@ -20,6 +20,7 @@ import shlex
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from ..environments.settings import Environment
 from ..errors import BadInput
 from ..project import Project
 from ..protocols import agentcore_protocol
@@ -98,7 +99,7 @@ def _runtime(artifact: Artifact) -> str:
     return f"PYTHON_3_{minor}"
 
 
-def build(project: Project, artifact: Artifact) -> Template:
+def build(project: Project, artifact: Artifact, environment: Environment | None = None) -> Template:
     answers = project.public_answers
     authorizer = _AUTHORIZERS.get(answer(answers, "auth", "none"))
     if authorizer is None:

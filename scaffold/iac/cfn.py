@@ -134,7 +134,8 @@ def role(
     source_arn: str | None = None,
 ) -> Json:
     """An IAM role ``service`` assumes, with inline policies (they live and die with the role, and the
-    stack can be read in one place). The role has no name, so one template deploys as many stacks."""
+    stack can be read in one place). The role has no name, so one template deploys as many stacks (IAM
+    guardrails with a name prefix name it: ``role_guardrails``)."""
     trust = assume_role_policy(service, source_account=source_account, source_arn=source_arn)
     properties: Json = {"Description": description, "AssumeRolePolicyDocument": substitute(trust)}
     inline = [

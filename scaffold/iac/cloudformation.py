@@ -5,7 +5,9 @@ deploy through their own pipelines.
 ``<project>-<target>.parameters.json`` with the parameter values known at export time (the artifact's S3
 key, the image tag) in the ``[{"ParameterKey": ..., "ParameterValue": ...}]`` form that
 ``aws cloudformation create-stack --parameters file://...`` reads; the pipeline adds the rest (bucket,
-VPC, ...). Each target has its own builder module, looked up in ``BUILDERS``.
+VPC, ...). Each target has its own builder module, looked up in ``BUILDERS``. With an ``environment``
+(``scaffold package --env``), its IAM guardrails (under the organisation layer's) go on every role of
+the template (``role_guardrails``); the layer's forced ones apply with or without it.
 """
 
 from __future__ import annotations
@@ -15,13 +17,15 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
+from ..environments.settings import Environment
 from ..errors import BadInput, TargetNotEnabled
 from ..project import Project
 from . import agentcore_template, fastapi_template, lambda_template
 from .artifact import Artifact
 from .cfn import Template
+from .role_guardrails import apply_guardrails
 
-Builder = Callable[[Project, Artifact], Template]
+Builder = Callable[..., Template]  # (project, artifact, environment=None)
 
 BUILDERS: Mapping[str, Builder] = {
     "agentcore": agentcore_template.build,
@@ -30,8 +34,11 @@ BUILDERS: Mapping[str, Builder] = {
 }
 
 
-def build_template(project: Project, target: str, artifact: Artifact) -> Template:
-    """The template for ``target`` (not written anywhere); ``export`` and the tests use it."""
+def build_template(
+    project: Project, target: str, artifact: Artifact, environment: Environment | None = None
+) -> Template:
+    """The template for ``target`` (not written anywhere); ``export``, the fastapi deployer and the tests
+    use it. Every role in it carries the effective IAM guardrails."""
     builder = BUILDERS.get(target)
     if builder is None:
         known = ", ".join(sorted(BUILDERS))
@@ -40,12 +47,20 @@ def build_template(project: Project, target: str, artifact: Artifact) -> Templat
         )
     if not project.has_target(target):
         raise TargetNotEnabled(f"The project was not generated with the {target!r} target.")
-    return builder(project, artifact)
+    template = builder(project, artifact, environment=environment)
+    apply_guardrails(template, project, target, environment)
+    return template
 
 
-def export(project: Project, target: str, out_dir: Path, artifact: Artifact) -> list[Path]:
+def export(
+    project: Project,
+    target: str,
+    out_dir: Path,
+    artifact: Artifact,
+    environment: Environment | None = None,
+) -> list[Path]:
     """Write the template (and its known parameter values) for ``target``; returns the files written."""
-    template = build_template(project, target, artifact)
+    template = build_template(project, target, artifact, environment)
     out_dir.mkdir(parents=True, exist_ok=True)
     stem = f"{project.project_name}-{target}"
     written = [_write(out_dir / f"{stem}.template.json", template.body())]

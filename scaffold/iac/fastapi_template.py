@@ -14,6 +14,7 @@ trust a header any client can send (see ``agent_scaffold_runtime/auth/iam.py``).
 
 from __future__ import annotations
 
+from ..environments.settings import Environment
 from ..errors import BadInput
 from ..project import Project
 from .artifact import Artifact, architecture
@@ -124,7 +125,7 @@ def _container(environment: Json) -> Json:
     }
 
 
-def build(project: Project, artifact: Artifact) -> Template:
+def build(project: Project, artifact: Artifact, environment: Environment | None = None) -> Template:
     answers = dict(project.public_answers)
     if answer(answers, "auth", "none") == "iam":
         raise BadInput(
@@ -173,7 +174,7 @@ def build(project: Project, artifact: Artifact) -> Template:
         **ecs_tasks,
     )
     memory_env = _MEMORY_ENVIRONMENT.get(answer(answers, "memory", "file"), {})
-    environment = with_overrides(agent_environment(answers), {**memory_env, **store.environment})
+    variables = with_overrides(agent_environment(answers), {**memory_env, **store.environment})
     resources["Cluster"] = {
         "Type": "AWS::ECS::Cluster",
         "Properties": {"ClusterSettings": [{"Name": "containerInsights", "Value": "enabled"}]},
@@ -192,7 +193,7 @@ def build(project: Project, artifact: Artifact) -> Template:
             },
             "ExecutionRoleArn": get_att("ExecutionRole", "Arn"),
             "TaskRoleArn": get_att("TaskRole", "Arn"),
-            "ContainerDefinitions": [_container(environment)],
+            "ContainerDefinitions": [_container(variables)],
         },
     }
     add_load_balancer(template, port=PORT, health_path=HEALTH_PATH, idle_timeout_seconds=IDLE_TIMEOUT_SECONDS)

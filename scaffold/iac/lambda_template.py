@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from ..environments.settings import Environment
 from ..errors import BadInput
 from ..project import Project
 from . import lambda_features
@@ -113,7 +114,7 @@ def _runtime(artifact: Artifact) -> str:
     return f"python3.{minor}"
 
 
-def build(project: Project, artifact: Artifact) -> Template:
+def build(project: Project, artifact: Artifact, environment: Environment | None = None) -> Template:
     answers = project.public_answers
     auth = _URL_AUTH.get(answer(answers, "auth", "none"))
     if auth is None:

@@ -31,11 +31,13 @@ from botocore.exceptions import ClientError
 
 from ..aws_idioms import error_message, if_found, wait_until
 from ..errors import ScaffoldError
+from .role_guardrails import names_roles
 
 Outcome = Literal["created", "updated", "no-change"]
 
 MAX_TEMPLATE_BODY_BYTES = 51_200  # larger templates must be uploaded to S3 and passed by URL
-CAPABILITIES = ("CAPABILITY_IAM",)  # our roles are unnamed, so CAPABILITY_NAMED_IAM is never needed
+CAPABILITIES = ("CAPABILITY_IAM",)  # unnamed roles; a role name prefix (IAM guardrails) names them:
+NAMED_CAPABILITIES = ("CAPABILITY_NAMED_IAM",)  # asked for only when the template names a role
 _NO_CHANGES = ("didn't contain changes", "No updates are to be performed")
 _COMPLETE = {"create": "CREATE_COMPLETE", "update": "UPDATE_COMPLETE", "delete": "DELETE_COMPLETE"}
 _CHANGE_SET_PENDING = ("CREATE_PENDING", "CREATE_IN_PROGRESS")
@@ -124,13 +126,14 @@ def deploy_stack(
         raise StackFailed(
             f"The template is over {MAX_TEMPLATE_BODY_BYTES} bytes; upload it to S3 and deploy by URL."
         )
+    named = names_roles(_parsed(template))
     request: dict[str, Any] = {
         "StackName": stack_name,
         "TemplateBody": body,
         "Parameters": [
             {"ParameterKey": key, "ParameterValue": value} for key, value in (parameters or {}).items()
         ],
-        "Capabilities": list(CAPABILITIES),
+        "Capabilities": list(NAMED_CAPABILITIES if named else CAPABILITIES),
         "Tags": [{"Key": key, "Value": value} for key, value in (tags or {}).items()],
     }
     poller = _Poller(client, poll_seconds, timeout_seconds, sleep, clock)
@@ -219,6 +222,16 @@ def _result(
     return StackResult(
         stack_name, stack_id, outcome, str(stack.get("StackStatus", "")), outputs, changes or []
     )
+
+
+def _parsed(template: Mapping[str, Any] | str) -> Any:
+    """The template as data (a YAML or malformed body: ``None``, which names no role)."""
+    if not isinstance(template, str):
+        return template
+    try:
+        return json.loads(template)
+    except ValueError:
+        return None
 
 
 def _message(error: ClientError) -> str:

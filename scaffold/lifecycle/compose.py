@@ -4,7 +4,7 @@ The result is the base template with: question defaults replaced (``defaults``),
 (``forced``: the default, choices narrowed to the value, a validator refusing anything else), the layer's
 own questions added and ``files/`` laid over the rendered subdirectory. ``scaffold-layer.json`` at its root
 says what was composed; the answers file it renders records the layer's source (``_scaffold_layer``) so a
-project can find the layer again on another machine.
+project can find the layer again on another machine, and the IAM guardrails the layer forces (``iam``).
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ class Composition:
     added: list[str] = field(default_factory=list)
     overridden: list[str] = field(default_factory=list)
     forced: dict[str, Any] = field(default_factory=dict)
+    iam: dict[str, Any] = field(default_factory=dict)
 
 
 def compose(layer: Layer, base: Path, destination: Path, *, source: str) -> Composition:
@@ -53,7 +54,7 @@ def compose(layer: Layer, base: Path, destination: Path, *, source: str) -> Comp
     if not subdirectory:  # the metadata file must not be rendered into projects
         config["_exclude"] = [*config.get("_exclude", []), METADATA_FILE]
     _dump(config_path, config)
-    result = Composition(destination, subdirectory, forced=dict(layer.forced))
+    result = Composition(destination, subdirectory, forced=dict(layer.forced), iam=dict(layer.iam))
     _overlay(layer, destination / subdirectory, result)
     _record_source(destination / subdirectory, layer, source)
     metadata = {
@@ -63,6 +64,8 @@ def compose(layer: Layer, base: Path, destination: Path, *, source: str) -> Comp
         "base": {"template": layer.base_template, "ref": layer.base_ref},
         "defaults": layer.defaults,
         "forced": layer.forced,
+        # only when set: a layer composed before guardrails existed composes to the same tree
+        **({"iam": layer.iam} if layer.iam else {}),
     }
     (destination / METADATA_FILE).write_text(json.dumps(metadata, indent=2, sort_keys=True) + "\n")
     return result
@@ -144,7 +147,10 @@ def _record_source(rendered_root: Path, layer: Layer, source: str) -> None:
     answers = [p for p in rendered_root.iterdir() if "_copier_conf.answers_file" in p.name and p.is_file()]
     if len(answers) != 1:
         return
-    record = json.dumps({"name": layer.name, "source": source})
+    fields: dict[str, Any] = {"name": layer.name, "source": source}
+    if layer.iam:  # the forced IAM guardrails, which deploys and exports of the project apply
+        fields["iam"] = layer.iam
+    record = json.dumps(fields, sort_keys=True)
     text = answers[0].read_text(encoding="utf-8").rstrip("\n")
     answers[0].write_text(f"{text}\n{{% raw %}}{LAYER_ANSWER}: {record}{{% endraw %}}\n", encoding="utf-8")
 

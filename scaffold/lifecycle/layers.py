@@ -13,10 +13,16 @@ ordinary copier template (``compose.py``). ``layer.yml``::
     forced:                        # fixed answers: never asked, refused by --data and configure
       auth: jwt
     questions: {}                  # extra copier questions for the layer's own files (optional)
+    iam:                           # IAM guardrails every deploy and export of its projects must apply
+      permissions_boundary: arn:aws:iam::123456789012:policy/AgentBoundary
+      role_path: /agents/
+      role_name_prefix: acme-
+      required_tags: {CostCenter: ai-42}
 
 ``files/`` is laid over the base template's ``_subdirectory``: a file with the same path replaces the base's,
 any other is added. Layers cannot add copier settings (``_tasks``, ``_migrations``, ...), so a composed
-template runs no code its base does not.
+template runs no code its base does not. ``iam`` (any of its four keys) is recorded in every project's
+answers file, and ``scaffold.environments.guardrails`` holds each environment of the project to it.
 """
 
 from __future__ import annotations
@@ -33,7 +39,7 @@ from ..errors import BadInput
 LAYER_FILE = "layer.yml"
 FILES_DIR = "files"
 _NAME = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
-_KEYS = {"name", "version", "description", "base", "defaults", "forced", "questions"}
+_KEYS = {"name", "version", "description", "base", "defaults", "forced", "questions", "iam"}
 
 
 class LayerError(BadInput):
@@ -51,6 +57,7 @@ class Layer:
     defaults: dict[str, Any] = field(default_factory=dict)
     forced: dict[str, Any] = field(default_factory=dict)
     questions: dict[str, Any] = field(default_factory=dict)
+    iam: dict[str, Any] = field(default_factory=dict)  # forced IAM guardrails: only the keys it sets
 
     @property
     def files(self) -> Path:
@@ -106,7 +113,21 @@ def load_layer(root: Path) -> Layer:
         defaults=defaults,
         forced=forced,
         questions=questions,
+        iam=_iam(raw, path),
     )
+
+
+def _iam(raw: dict[str, Any], path: Path) -> dict[str, Any]:
+    """The forced guardrails, checked as ``environments.toml`` checks them; only the keys given."""
+    from ..environments.guardrails import parse_guardrails
+
+    if raw.get("iam") is None:
+        return {}
+    try:
+        guardrails = parse_guardrails(raw["iam"], str(path))
+    except BadInput as exc:
+        raise LayerError(exc.message) from None
+    return guardrails.model_dump(exclude_unset=True)
 
 
 def _required_str(raw: dict[str, Any], key: str, path: Path, prefix: str = "") -> str:

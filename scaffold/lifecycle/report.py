@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from ..errors import ScaffoldError
 from .engine import Outcome
@@ -91,9 +92,20 @@ def validation_table(results: Sequence[CaseResult]) -> str:
     return "\n".join(lines)
 
 
-def validation_json(results: Sequence[CaseResult], source: str) -> dict[str, object]:
+def forced_iam_line(layer: str, iam: Mapping[str, Any]) -> str:
+    """One line saying which IAM guardrails the layer forces on every deploy and export of its projects."""
+    shown = ", ".join(
+        f"{key}={_cell(value) if not isinstance(value, dict) else _tags(value)}" for key, value in iam.items()
+    )
+    return f"The organisation layer {layer} forces IAM guardrails on every role: {shown}."
+
+
+def validation_json(
+    results: Sequence[CaseResult], source: str, forced_iam: Mapping[str, Any] | None = None
+) -> dict[str, object]:
     return {
         "source": source,
+        "forced_iam": dict(forced_iam or {}),
         "passed": all(r.passed for r in results),
         "combinations": [
             {
@@ -107,6 +119,10 @@ def validation_json(results: Sequence[CaseResult], source: str) -> dict[str, obj
             for r in results
         ],
     }
+
+
+def _tags(tags: Mapping[str, Any]) -> str:
+    return "{" + ", ".join(f"{key}={value}" for key, value in tags.items()) + "}"
 
 
 def _cell(value: object) -> str:

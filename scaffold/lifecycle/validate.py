@@ -128,8 +128,29 @@ def _render(src_path: str, vcs_ref: str | None, case: CaseResult) -> bool:
         return False
     finally:
         case.seconds += time.monotonic() - started
-    case.render = Check(True)
-    return True
+    problem = _guardrail_problem(case.path)
+    case.render = Check(problem is None, problem or "")
+    return problem is None
+
+
+def _guardrail_problem(path: Path) -> str | None:
+    """A generated project whose ``environments.toml`` contradicts the IAM guardrails its layer forces
+    (or is malformed) renders to something no deploy accepts: a render failure, with the one-line reason."""
+    from ..environments.guardrails import check_project
+    from ..environments.settings import FILE_NAME
+    from ..project import load_project
+
+    if not (path / FILE_NAME).is_file():
+        return None
+    try:
+        project = load_project(path)
+    except ScaffoldError:  # not a scaffold project (another copier template): nothing to hold it to
+        return None
+    try:
+        check_project(project)
+    except ScaffoldError as exc:
+        return f"the generated project breaks its layer's IAM guardrails: {exc.message}"
+    return None
 
 
 def _check(case: CaseResult, temp: Path, say: Progress) -> None:

@@ -26,6 +26,8 @@ class ValidationSource:
     questions: dict[str, Any]
     forced: dict[str, Any] = field(default_factory=dict)
     is_layer: bool = False
+    layer_name: str = ""
+    forced_iam: dict[str, Any] = field(default_factory=dict)  # the IAM guardrails a layer forces
 
 
 def validation_source(source: str, scratch: Path) -> ValidationSource:
@@ -57,7 +59,14 @@ def _layer(root: Path, identity: str, scratch: Path) -> ValidationSource:
     composed = compose(layer, base, scratch / "composed", source=identity)
     display = f"the organisation layer {layer.name} {layer.version} (on {describe_base(layer)})"
     return ValidationSource(
-        str(composed.directory), None, display, questions_of(composed.directory), dict(layer.forced), True
+        str(composed.directory),
+        None,
+        display,
+        questions_of(composed.directory),
+        dict(layer.forced),
+        True,
+        layer.name,
+        dict(layer.iam),
     )
 
 

@@ -35,6 +35,9 @@ class Handler(Generic[R]):
     #: so destroy still removes it (a log group named after a runtime that was recreated), instead of
     #: forgetting it (a code object: its bucket prefix is emptied on destroy anyway).
     retire_replaced: bool = False
+    #: ... and delete it at the end of the deploy that replaced it (and of any later one, if that failed):
+    #: an old IAM role left behind by a new name prefix, which nothing uses any more.
+    delete_replaced: bool = False
     identity_key: str = "name"  # the record field that tells one such resource from another
 
     def observe(self, res: R, record: Record | None, ctx: DeployContext) -> Observed | None:

@@ -1,5 +1,13 @@
-"""The execution role: trust policy, one inline least-privilege policy, tags. Re-checked on every deploy and
-rewritten only where AWS reports something else (so a no-change redeploy writes nothing)."""
+"""The execution role: trust policy, one inline least-privilege policy, tags, and the IAM guardrails of a
+locked-down account (path, permissions boundary, required tags; ``scaffold.environments.guardrails``).
+Re-checked on every deploy and rewritten only where AWS reports something else (so a no-change redeploy
+writes nothing).
+
+A changed boundary or required tag is updated in place. A role's name and path cannot change: a new name
+(a new name prefix) is a new role, created before what uses it is pointed at it, and the old one is deleted
+at the end of the deploy (tracked as retired until then, so an interrupted run still deletes it); a new
+path under the same name replaces the role in place (deleted, then created under the new path).
+"""
 
 from __future__ import annotations
 
@@ -15,24 +23,46 @@ from .base import Handler, Observed, register, tag_list, tags_to_dict
 
 @register("iam_role")
 class RoleHandler(Handler[IamRole]):
+    retire_replaced = True  # a renamed role stays recorded until the deploy deletes it
+    delete_replaced = True
+
+    def same_identity(self, res: IamRole, record: Record, ctx: DeployContext) -> bool:
+        return record.get("name") == res.name
+
     def observe(self, res: IamRole, record: Record | None, ctx: DeployContext) -> Observed | None:
-        return self.inspect(_record(res.name, "", res.policy_name), ctx)
+        found = _read(ctx, res.name, res.policy_name)
+        if found is None:
+            return None
+        observed, tags = found
+        observed.actual["required_tags"] = {key: tags.get(key) for key in res.required_tags}
+        if observed.actual["path"] != res.path:  # replaced in place: what refers to it gets the new ARN
+            observed.record = _record(res.name, _arn(res, ctx), res.policy_name)
+        return observed
 
     def predict(self, res: IamRole, ctx: DeployContext) -> Record | None:
-        return _record(
-            res.name, f"arn:{ctx.aws.partition}:iam::{ctx.aws.account_id}:role/{res.name}", res.policy_name
-        )
+        return _record(res.name, _arn(res, ctx), res.policy_name)
 
     def desired(self, res: IamRole, ctx: DeployContext) -> dict[str, Any]:
-        return {"trust_policy": res.trust_policy, "policy": ctx.resolve(res.policy)}
+        desired = {
+            "trust_policy": res.trust_policy,
+            "policy": ctx.resolve(res.policy),
+            "path": res.path,
+            "permissions_boundary": res.permissions_boundary or None,
+        }
+        if res.required_tags:  # only then: a role made before guardrails existed is not "changed"
+            desired["required_tags"] = dict(res.required_tags)
+        return desired
 
     def create(self, res: IamRole, ctx: DeployContext) -> Record:
         iam = ctx.client("iam")
+        boundary = {"PermissionsBoundary": res.permissions_boundary} if res.permissions_boundary else {}
         role = iam.create_role(
             RoleName=res.name,
+            Path=res.path,
             AssumeRolePolicyDocument=json.dumps(res.trust_policy),
             Description=res.description,
             Tags=tag_list(res.tags),
+            **boundary,
         )["Role"]
         iam.put_role_policy(
             RoleName=res.name, PolicyName=res.policy_name, PolicyDocument=json.dumps(ctx.resolve(res.policy))
@@ -41,6 +71,18 @@ class RoleHandler(Handler[IamRole]):
 
     def update(self, res: IamRole, observed: Observed, changes: list[str], ctx: DeployContext) -> Record:
         iam = ctx.client("iam")
+        if "path" in changes:  # IAM cannot move a role: delete it and create it under the new path
+            self.delete(observed.record, ctx)
+            return self.create(res, ctx)
+        if "permissions_boundary" in changes:
+            if res.permissions_boundary:
+                iam.put_role_permissions_boundary(
+                    RoleName=res.name, PermissionsBoundary=res.permissions_boundary
+                )
+            else:
+                iam.delete_role_permissions_boundary(RoleName=res.name)
+        if "required_tags" in changes:
+            iam.tag_role(RoleName=res.name, Tags=tag_list(res.required_tags))
         if "trust_policy" in changes:
             iam.update_assume_role_policy(RoleName=res.name, PolicyDocument=json.dumps(res.trust_policy))
         if "policy" in changes:
@@ -64,20 +106,34 @@ class RoleHandler(Handler[IamRole]):
         return deleted(iam.delete_role, RoleName=name)
 
     def inspect(self, record: Record, ctx: DeployContext) -> Observed | None:
-        iam, name, policy_name = ctx.client("iam"), record["name"], record["policy_name"]
-        found = if_found(iam.get_role, RoleName=name)
-        if found is None:
-            return None
-        role = found["Role"]
-        inline = if_found(iam.get_role_policy, RoleName=name, PolicyName=policy_name)
-        return Observed(
-            record=_record(name, role["Arn"], policy_name),
-            actual={
-                "trust_policy": _document(role.get("AssumeRolePolicyDocument")),
-                "policy": _document(inline["PolicyDocument"] if inline else None),
-            },
-            owned=ctx.names.owns(tags_to_dict(role.get("Tags"))),
-        )
+        found = _read(ctx, record["name"], record["policy_name"])
+        return None if found is None else found[0]
+
+
+def _read(ctx: DeployContext, name: str, policy_name: str) -> tuple[Observed, dict[str, str]] | None:
+    """The role as AWS reports it, and its tags (compared only where the model names them)."""
+    iam = ctx.client("iam")
+    found = if_found(iam.get_role, RoleName=name)
+    if found is None:
+        return None
+    role = found["Role"]
+    inline = if_found(iam.get_role_policy, RoleName=name, PolicyName=policy_name)
+    tags = tags_to_dict(role.get("Tags"))
+    observed = Observed(
+        record=_record(name, role["Arn"], policy_name),
+        actual={
+            "trust_policy": _document(role.get("AssumeRolePolicyDocument")),
+            "policy": _document(inline["PolicyDocument"] if inline else None),
+            "path": role.get("Path", "/"),
+            "permissions_boundary": (role.get("PermissionsBoundary") or {}).get("PermissionsBoundaryArn"),
+        },
+        owned=ctx.names.owns(tags),
+    )
+    return observed, tags
+
+
+def _arn(res: IamRole, ctx: DeployContext) -> str:
+    return f"arn:{ctx.aws.partition}:iam::{ctx.aws.account_id}:role{res.path}{res.name}"
 
 
 def _record(name: str, arn: str, policy_name: str) -> Record:

@@ -32,6 +32,7 @@ from ..models import (
 )
 from ..naming import ALIAS, Names
 from ..policies import Scope, execution_policy, trust_policy
+from ..role_guardrails import guard_role
 from ..state import DeployState
 from .base import ArtifactOptions, DeployedInvoke, Target
 
@@ -174,7 +175,7 @@ class AgentCoreDeployer:
             repository_arn=_repository_arn(uri, scope) if uri else None,
         )
         source = f"arn:{scope.partition}:bedrock-agentcore:{scope.region}:{scope.account_id}:*"
-        return IamRole(
+        role = IamRole(
             key="role",
             name=names.role,
             trust_policy=trust_policy("bedrock-agentcore.amazonaws.com", scope, source),
@@ -183,6 +184,7 @@ class AgentCoreDeployer:
             tags=names.tags,
             description=f"Execution role of the {names.runtime} AgentCore runtime (agent-scaffold)",
         )
+        return guard_role(role, inputs)
 
     def _artifact(self, inputs: Target, artifact: Artifact | None) -> dict[str, Any]:
         uri = inputs.settings["container_uri"]

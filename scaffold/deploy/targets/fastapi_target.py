@@ -41,8 +41,8 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from ...errors import BadInput
-from ...iac import fastapi_template
 from ...iac.cfn import LOG_RETENTION
+from ...iac.cloudformation import build_template
 from ...invoke_client import InvokeRequest, invocation_url
 from ...packaging.artifact import Artifact
 from ...packaging.errors import ToolMissing
@@ -172,7 +172,9 @@ class FastApiDeployer:
                 CloudFormationStack(key="stack", name=stack, template={}, parameters={}, tags=names.tags),
             ]
         image = self._image
-        template = fastapi_template.build(inputs.project, self._template_artifact(inputs, image)).body()
+        template = build_template(
+            inputs.project, self.name, self._template_artifact(inputs, image), inputs.environment
+        ).body()
         _put_environment(template, {"AGENT_RUNTIME": self.name, **settings["environment"]})
         _log_to(template, str(logs.name))
         return [

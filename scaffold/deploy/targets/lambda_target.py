@@ -27,6 +27,7 @@ from ..models import (
 )
 from ..naming import ALIAS
 from ..policies import execution_policy, trust_policy
+from ..role_guardrails import guard_role
 from ..state import DeployState
 from .base import ArtifactOptions, DeployedInvoke, Target
 from .lambda_frontends import DISCOVERY_SUFFIX, FRONTENDS
@@ -92,14 +93,17 @@ class LambdaDeployer:
         runtime = artifact.runtime if artifact and artifact.runtime else f"python{python}"
         code_key = names.code_key(artifact.sha256) if artifact else ""
         resources: list[Resource] = [
-            IamRole(
-                key="role",
-                name=names.role,
-                trust_policy=trust_policy("lambda.amazonaws.com"),
-                policy_name=POLICY_NAME,
-                policy=policy,
-                tags=names.tags,
-                description=f"Execution role of {names.function} (agent-scaffold)",
+            guard_role(
+                IamRole(
+                    key="role",
+                    name=names.role,
+                    trust_policy=trust_policy("lambda.amazonaws.com"),
+                    policy_name=POLICY_NAME,
+                    policy=policy,
+                    tags=names.tags,
+                    description=f"Execution role of {names.function} (agent-scaffold)",
+                ),
+                inputs,
             ),
             LogGroup(
                 key="log_group",
