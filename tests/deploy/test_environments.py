@@ -233,3 +233,25 @@ def test_agentcore_environments_get_their_own_runtime_and_memory_names(staged, m
     assert staging is not None and staging.resources["runtime"]["name"] == "demo_agent_staging"
     logs = cli(staged, moto, "logs", "-t", "agentcore", "--env", "staging", "--limit", "5")
     assert logs.exit_code == 0, logs.output
+
+
+def test_each_environment_applies_its_own_iam_guardrails(staged, moto, artifact):
+    policy = json.dumps(
+        {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
+    )
+    arn = moto.client("iam").create_policy(PolicyName="ProdBoundary", PolicyDocument=policy)["Policy"]["Arn"]
+    text = ENVIRONMENTS + (
+        f'[environments.prod.iam]\npermissions_boundary = "{arn}"\nrole_path = "/agents/"\n'
+        'role_name_prefix = "acme-"\nrequired_tags = { CostCenter = "ai-42" }\n'
+    )
+    (staged.root / "environments.toml").write_text(text, encoding="utf-8")
+    for env in ("staging", "prod"):
+        result = cli(staged, moto, "deploy", "-t", "lambda", "--env", env, "--yes")
+        assert result.exit_code == 0, result.output
+    iam = moto.client("iam")
+    prod = iam.get_role(RoleName=f"acme-scaffold-{PROJECT}-prod-lambda")["Role"]
+    assert prod["Path"] == "/agents/"
+    assert prod["PermissionsBoundary"]["PermissionsBoundaryArn"] == arn
+    assert {"Key": "CostCenter", "Value": "ai-42"} in prod["Tags"]
+    staging = iam.get_role(RoleName=f"scaffold-{PROJECT}-staging-lambda")["Role"]
+    assert staging["Path"] == "/" and "PermissionsBoundary" not in staging
