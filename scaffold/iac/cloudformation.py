@@ -15,13 +15,14 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
+from ..environments.settings import Environment
 from ..errors import BadInput, TargetNotEnabled
 from ..project import Project
 from . import agentcore_template, fastapi_template, lambda_template
 from .artifact import Artifact
 from .cfn import Template
 
-Builder = Callable[[Project, Artifact], Template]
+Builder = Callable[..., Template]  # (project, artifact, *, environment=None)
 
 BUILDERS: Mapping[str, Builder] = {
     "agentcore": agentcore_template.build,
@@ -30,8 +31,11 @@ BUILDERS: Mapping[str, Builder] = {
 }
 
 
-def build_template(project: Project, target: str, artifact: Artifact) -> Template:
-    """The template for ``target`` (not written anywhere); ``export`` and the tests use it."""
+def build_template(
+    project: Project, target: str, artifact: Artifact, *, environment: Environment | None = None
+) -> Template:
+    """The template for ``target`` (not written anywhere); ``export`` and the tests use it. ``environment``
+    gives its log retention and alarms (``environments.toml``)."""
     builder = BUILDERS.get(target)
     if builder is None:
         known = ", ".join(sorted(BUILDERS))
@@ -40,12 +44,19 @@ def build_template(project: Project, target: str, artifact: Artifact) -> Templat
         )
     if not project.has_target(target):
         raise TargetNotEnabled(f"The project was not generated with the {target!r} target.")
-    return builder(project, artifact)
+    return builder(project, artifact, environment=environment)
 
 
-def export(project: Project, target: str, out_dir: Path, artifact: Artifact) -> list[Path]:
+def export(
+    project: Project,
+    target: str,
+    out_dir: Path,
+    artifact: Artifact,
+    *,
+    environment: Environment | None = None,
+) -> list[Path]:
     """Write the template (and its known parameter values) for ``target``; returns the files written."""
-    template = build_template(project, target, artifact)
+    template = build_template(project, target, artifact, environment=environment)
     out_dir.mkdir(parents=True, exist_ok=True)
     stem = f"{project.project_name}-{target}"
     written = [_write(out_dir / f"{stem}.template.json", template.body())]

@@ -147,6 +147,7 @@ class Moto:
         """Everything of interest in the account, by listing (not through the deployer)."""
         iam, lam, logs, s3 = self.client("iam"), self.client("lambda"), self.client("logs"), self.client("s3")
         control = self.client("bedrock-agentcore-control")
+        cloudwatch = self.client("cloudwatch")
         objects = []
         for bucket in s3.list_buckets().get("Buckets", []):
             listed = s3.list_objects_v2(Bucket=bucket["Name"]).get("Contents", [])
@@ -161,6 +162,7 @@ class Moto:
                 rt["agentRuntimeName"] for rt in control.list_agent_runtimes()["agentRuntimes"]
             ),
             "memories": sorted(memory["id"] for memory in control.list_memories()["memories"]),
+            "alarms": sorted(alarm["AlarmName"] for alarm in cloudwatch.describe_alarms()["MetricAlarms"]),
         }
 
 

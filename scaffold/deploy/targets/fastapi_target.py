@@ -172,7 +172,9 @@ class FastApiDeployer:
                 CloudFormationStack(key="stack", name=stack, template={}, parameters={}, tags=names.tags),
             ]
         image = self._image
-        template = fastapi_template.build(inputs.project, self._template_artifact(inputs, image)).body()
+        template = fastapi_template.build(
+            inputs.project, self._template_artifact(inputs, image), environment=inputs.environment
+        ).body()
         _put_environment(template, {"AGENT_RUNTIME": self.name, **settings["environment"]})
         _log_to(template, str(logs.name))
         return [
