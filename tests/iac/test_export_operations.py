@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from scaffold.environments.settings import load_all
 from scaffold.iac.cloudformation import build_template
 from scaffold.packaging.cloudformation import export
 
@@ -143,3 +144,15 @@ def test_the_package_export_passes_the_environment_through(tmp_path: Path) -> No
     assert json.loads(written[1].read_text()) == [
         {"ParameterKey": "CodeKey", "ParameterValue": f"demo-agent/lambda/{SHA}.zip"}
     ]
+
+
+def test_the_example_in_the_operations_page_is_a_valid_environments_file(tmp_path: Path) -> None:
+    page = (Path(__file__).parents[2] / "docs" / "operations.md").read_text(encoding="utf-8")
+    example = page.split("```toml\n", 1)[1].split("```", 1)[0]
+    (tmp_path / "environments.toml").write_text(example, encoding="utf-8")
+    environments = load_all(tmp_path)
+    assert environments is not None
+    assert environments["prod"].alarms.topic_arn == TOPIC
+    assert (environments["prod"].alarms.error_threshold, environments["prod"].log_retention_days) == (5, 365)
+    assert environments["dev"].alarms.enabled is False
+    assert environments["dev"].region == "eu-west-1"  # from [defaults]
