@@ -35,6 +35,7 @@ from .telemetry import (
     setup_telemetry,
     traced_stream,
 )
+from .telemetry.metrics import prepare as prepare_metrics
 
 logger = logging.getLogger("agent_scaffold_runtime")
 
@@ -71,6 +72,7 @@ class AgentService:
         check_configuration(defaults)  # a missing setting stops the start, naming its variable
         self.telemetry = TelemetryConfig.from_env(defaults=defaults)
         self.metrics = MetricsConfig.from_env(defaults=defaults)
+        prepare_metrics(self.metrics)
         setup_telemetry(self.telemetry)
         configure_json_logging(os.environ.get("AGENT_LOG_LEVEL") or log_level)
 

@@ -83,6 +83,13 @@ class MetricsConfig:
         return cls(mode=cast(MetricsMode, mode), service=service, environment=environment)
 
 
+def prepare(config: MetricsConfig) -> None:
+    """Import the EMF library now (about 0.1 s) when metrics are on, so the first request does not wait for
+    it; with SnapStart the import lands in the snapshot."""
+    if config.enabled:
+        import aws_lambda_powertools.metrics  # noqa: F401
+
+
 def tool_errors(reply: AgentReply | None) -> int:
     """Tool calls of the agent loop whose result was an error."""
     if reply is None:
