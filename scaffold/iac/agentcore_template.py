@@ -25,7 +25,7 @@ from ..errors import BadInput
 from ..project import Project
 from ..protocols import agentcore_protocol
 from .adot import adot_environment
-from .alarms import agent_alarms, agentcore_alarms, alarm_settings, cloudformation_alarms, environment_name
+from .alarms import agentcore_alarms, environment_name, stack_alarms
 from .artifact import Artifact, architecture, code_key, python_minor
 from .cfn import (
     ACCOUNT,
@@ -172,15 +172,14 @@ def build(project: Project, artifact: Artifact, *, environment: Environment | No
             **authorizer(answers),
         },
     }
-    alarms = alarm_settings(environment)
     # A runtime made by CloudFormation is invoked through its DEFAULT endpoint.
     endpoint = sub(f"${{{RUNTIME_NAME}}}::{DEFAULT_ENDPOINT}")
     runtime_arn = get_att("Runtime", "AgentRuntimeArn")
     resources.update(
-        cloudformation_alarms(
-            alarms,
-            agentcore_alarms(alarms, endpoint_name=endpoint, runtime_arn=runtime_arn)
-            + agent_alarms(alarms, service=project.project_name, environment=environment_name(environment)),
+        stack_alarms(
+            environment,
+            project.project_name,
+            lambda settings: agentcore_alarms(settings, endpoint_name=endpoint, runtime_arn=runtime_arn),
         )
     )
     template.output(

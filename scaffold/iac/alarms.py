@@ -27,7 +27,7 @@ The metric names and dimensions are the services' own:
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -129,6 +129,18 @@ def agent_alarms(settings: AlarmSettings, *, service: Any, environment: Any) -> 
         AlarmSpec("tokens", "The agent used many tokens per request", AGENT_NAMESPACE, "TotalTokens",
                   dimensions, "Average", settings.tokens_per_request, GREATER),
     ]  # fmt: skip
+
+
+def stack_alarms(
+    environment: Environment | None,
+    service: str,
+    target_alarms: Callable[[AlarmSettings], list[AlarmSpec]],
+) -> dict[str, Any]:
+    """A template's alarms: ``target_alarms`` (its platform's, given the settings) and the agent's own, with
+    the environment's settings (``AlarmSettings()`` without one)."""
+    settings = alarm_settings(environment)
+    agent = agent_alarms(settings, service=service, environment=environment_name(environment))
+    return cloudformation_alarms(settings, target_alarms(settings) + agent)
 
 
 def cloudformation_alarms(settings: AlarmSettings, specs: list[AlarmSpec]) -> dict[str, Any]:

@@ -17,13 +17,7 @@ from __future__ import annotations
 from ..environments.settings import Environment
 from ..errors import BadInput
 from ..project import Project
-from .alarms import (
-    agent_alarms,
-    alarm_settings,
-    cloudformation_alarms,
-    environment_name,
-    load_balancer_alarms,
-)
+from .alarms import environment_name, load_balancer_alarms, stack_alarms
 from .artifact import Artifact, architecture
 from .cfn import (
     ACCOUNT,
@@ -212,16 +206,13 @@ def build(project: Project, artifact: Artifact, *, environment: Environment | No
     }
     add_load_balancer(template, port=PORT, health_path=HEALTH_PATH, idle_timeout_seconds=IDLE_TIMEOUT_SECONDS)
     _add_service(template)
-    alarms = alarm_settings(environment)
+    balancer = get_att("LoadBalancer", "LoadBalancerFullName")
+    targets = get_att("TargetGroup", "TargetGroupFullName")
     resources.update(
-        cloudformation_alarms(
-            alarms,
-            load_balancer_alarms(
-                alarms,
-                load_balancer=get_att("LoadBalancer", "LoadBalancerFullName"),
-                target_group=get_att("TargetGroup", "TargetGroupFullName"),
-            )
-            + agent_alarms(alarms, service=project.project_name, environment=environment_name(environment)),
+        stack_alarms(
+            environment,
+            project.project_name,
+            lambda settings: load_balancer_alarms(settings, load_balancer=balancer, target_group=targets),
         )
     )
     template.output("URL", load_balancer_url(), "The agent's endpoint: POST /invocations, GET /ping.")

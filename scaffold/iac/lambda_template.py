@@ -26,7 +26,7 @@ from ..environments.settings import Environment
 from ..errors import BadInput
 from ..project import Project
 from . import lambda_features
-from .alarms import agent_alarms, alarm_settings, cloudformation_alarms, environment_name, lambda_alarms
+from .alarms import environment_name, lambda_alarms, stack_alarms
 from .artifact import Artifact, architecture, code_key, python_minor
 from .cfn import (
     ACCOUNT,
@@ -199,12 +199,12 @@ def build(project: Project, artifact: Artifact, *, environment: Environment | No
         },
     }
     _add_url(template, auth, "RESPONSE_STREAM" if streaming else "BUFFERED")
-    alarms = alarm_settings(environment)
+    alias = sub(f"${{Function}}:{ALIAS}")
     resources.update(
-        cloudformation_alarms(
-            alarms,
-            lambda_alarms(alarms, function=ref("Function"), alias_resource=sub(f"${{Function}}:{ALIAS}"))
-            + agent_alarms(alarms, service=project.project_name, environment=environment_name(environment)),
+        stack_alarms(
+            environment,
+            project.project_name,
+            lambda settings: lambda_alarms(settings, function=ref("Function"), alias_resource=alias),
         )
     )
     template.output("FunctionUrl", get_att("FunctionUrl", "FunctionUrl"), f"HTTPS endpoint ({auth.note})")
