@@ -26,16 +26,19 @@ class ConfigurationError(ValueError):
 
 
 def check_configuration(defaults: Mapping[str, Any] | None = None) -> None:
-    """Raise ``ConfigurationError`` if memory, guardrails or telemetry cannot be configured from the env."""
+    """Raise ``ConfigurationError`` if memory, guardrails, telemetry or metrics cannot be configured from the
+    env."""
     from .guardrails import GuardrailConfig
     from .memory import MemoryConfig
     from .run_limits import RunLimits
     from .telemetry import TelemetryConfig
+    from .telemetry.metrics import MetricsConfig
 
     try:
         MemoryConfig.from_env(defaults=defaults)
         GuardrailConfig.from_env(defaults=defaults)
         TelemetryConfig.from_env(defaults=defaults)
+        MetricsConfig.from_env(defaults=defaults)
         RunLimits.from_env()
     except ValueError as exc:
         raise ConfigurationError(" ".join(str(exc).split())) from None

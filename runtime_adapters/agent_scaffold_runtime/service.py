@@ -25,14 +25,17 @@ from .reply import AgentReply, new_session_id
 from .sse import event_for
 from .streaming import AgentSource, AgentStream, StreamAgent, run_sync
 from .telemetry import (
+    MetricsConfig,
     TelemetryConfig,
     TraceCapture,
     configure_json_logging,
+    emit_request_metrics,
     extract_trace_context,
     log_request,
     setup_telemetry,
     traced_stream,
 )
+from .telemetry.metrics import prepare as prepare_metrics
 
 logger = logging.getLogger("agent_scaffold_runtime")
 
@@ -68,6 +71,8 @@ class AgentService:
         )
         check_configuration(defaults)  # a missing setting stops the start, naming its variable
         self.telemetry = TelemetryConfig.from_env(defaults=defaults)
+        self.metrics = MetricsConfig.from_env(defaults=defaults)
+        prepare_metrics(self.metrics)
         setup_telemetry(self.telemetry)
         configure_json_logging(os.environ.get("AGENT_LOG_LEVEL") or log_level)
 
@@ -271,7 +276,8 @@ class AgentService:
         session_id: str | None = None,
         started: float | None = None,
     ) -> None:
-        log_request(
+        """The request's log line and, for a request the agent ran (``call``), its metrics."""
+        written = log_request(
             None,
             target=self.target,
             principal=call.principal if call else principal,
@@ -284,6 +290,8 @@ class AgentService:
             config=self.telemetry,
             trace_id=capture.trace_id if capture else None,
         )
+        if call is not None and written is not None:
+            emit_request_metrics(self.metrics, written, reply)
 
     def _flush(self) -> None:
         if self.telemetry.mode != "none":

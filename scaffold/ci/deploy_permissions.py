@@ -3,7 +3,8 @@ target, on the narrowest resources their names allow.
 
 Names come from ``scaffold.deploy.naming`` (read, never changed here): roles ``scaffold-<project>-*``, the
 code bucket ``scaffold-<project[:24]>-*``, the Lambda function ``<project>`` (and ``<project>-*`` for
-per-environment names), AgentCore runtimes ``<package>*`` and memories ``<package>_memory*``. A
+per-environment names), AgentCore runtimes ``<package>*`` and memories ``<package>_memory*``, and the
+CloudWatch alarms named after the function or runtime they watch (``scaffold.deploy.alarms``). A
 wildcard *resource* appears only where the API accepts nothing narrower, and each such statement says so.
 ARN parts are ``${AWS::...}`` placeholders that ``scaffold.iac.cfn.substitute`` wraps in ``Fn::Sub``.
 """
@@ -21,6 +22,7 @@ _DIGEST_TAIL = 9  # a role name over 64 characters keeps its first 55 (``guardra
 _LOGS = f"arn:{PARTITION}:logs:{REGION}:{ACCOUNT}:log-group:"
 _LAMBDA = f"arn:{PARTITION}:lambda:{REGION}:{ACCOUNT}:function:"
 _AGENTCORE = f"arn:{PARTITION}:bedrock-agentcore:{REGION}:{ACCOUNT}:"
+_ALARMS = f"arn:{PARTITION}:cloudwatch:{REGION}:{ACCOUNT}:alarm:"
 EXECUTION_ROLE_SERVICES = {"lambda": "lambda.amazonaws.com", "agentcore": "bedrock-agentcore.amazonaws.com"}
 
 
@@ -94,6 +96,14 @@ def _log_groups(prefix: str) -> list[Statement]:
     ]
 
 
+def _alarms(prefix: str) -> list[Statement]:
+    manage = [
+        "cloudwatch:PutMetricAlarm", "cloudwatch:DescribeAlarms", "cloudwatch:DeleteAlarms",
+        "cloudwatch:TagResource", "cloudwatch:ListTagsForResource",
+    ]  # fmt: skip
+    return [statement("ManageTheAgentAlarms", manage, [f"{_ALARMS}{prefix}*"])]
+
+
 def _lambda_statements(project: str, package: str) -> list[Statement]:
     functions = [f"{_LAMBDA}{project}", f"{_LAMBDA}{project}:*", f"{_LAMBDA}{project}-*"]
     manage = [
@@ -116,6 +126,7 @@ def _lambda_statements(project: str, package: str) -> list[Statement]:
         # API Gateway tags are POST/PUT on /tags/{arn}; there is no apigateway:TagResource action.
         statement("TagTheHttpApi", ["apigateway:POST", "apigateway:PUT"], tags),
         *_log_groups(f"/aws/lambda/{project}"),
+        *_alarms(f"{project}-"),
     ]
 
 
@@ -146,4 +157,5 @@ def _agentcore_statements(project: str, package: str) -> list[Statement]:
         # account's and Region's ARNs, the narrowest it accepts.
         statement("CreateAndFindTheRuntimeAndMemory", account_wide, [f"{_AGENTCORE}*"]),
         *_log_groups(f"/aws/bedrock-agentcore/runtimes/{package}"),
+        *_alarms(package),
     ]

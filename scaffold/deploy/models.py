@@ -275,3 +275,24 @@ class CloudFormationStack(Resource):
     parameters: dict[str, str]
     tags: dict[str, str]
     timeout_s: float = 3600.0
+
+
+@dataclass(frozen=True)
+class MetricAlarm(Resource):
+    """A CloudWatch alarm on one metric (``scaffold.iac.alarms`` defines which); ``dimensions`` may hold refs
+    (the runtime's ARN). ``statistic`` is Sum/Average or a percentile such as ``p90``."""
+
+    kind: ClassVar[str] = "metric_alarm"
+    name: str
+    description: str
+    namespace: str
+    metric_name: str
+    dimensions: dict[str, Any]
+    statistic: str
+    period_s: int
+    evaluation_periods: int
+    threshold: float
+    comparison: str
+    treat_missing_data: str
+    alarm_actions: tuple[str, ...]
+    tags: dict[str, str]

@@ -56,6 +56,7 @@ _ROLE_PATH = re.compile(r"^/([\x21-\x7e]{0,510}/)?$")
 _ROLE_PREFIX = re.compile(r"^[\w+=,.@-]{0,24}$")
 _TAG_KEY = re.compile(r"^[\w .:/=+\-@]{1,128}$")
 _AGENT_VARIABLE = re.compile(r"^AGENT_[A-Z0-9_]+$")
+_TOPIC = re.compile(r"^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[\w-]{1,256}(\.fifo)?$")
 
 
 class EnvironmentsFileError(BadInput):
@@ -124,6 +125,13 @@ class AlarmSettings(_Strict):
     def _period(cls, value: int) -> int:
         if value % 60:
             raise ValueError("must be a multiple of 60")
+        return value
+
+    @field_validator("topic_arn")
+    @classmethod
+    def _topic(cls, value: str) -> str:
+        if value and not _TOPIC.match(value):
+            raise ValueError("must be an SNS topic ARN (arn:aws:sns:<region>:<account>:<topic>)")
         return value
 
 

@@ -25,6 +25,7 @@ from ..errors import BadInput
 from ..project import Project
 from ..protocols import agentcore_protocol
 from .adot import adot_environment
+from .alarms import agentcore_alarms, environment_name, stack_alarms
 from .artifact import Artifact, architecture, code_key, python_minor
 from .cfn import (
     ACCOUNT,
@@ -40,6 +41,7 @@ from .cfn import (
     parameter,
     ref,
     role,
+    sub,
     with_overrides,
 )
 from .environment import agent_environment, answer
@@ -50,6 +52,7 @@ TARGET = "agentcore"
 RUNTIME_NAME = "RuntimeName"
 PYTHON_MINORS = range(10, 15)  # PYTHON_3_10 .. PYTHON_3_14 in the resource schema
 MAX_ENTRY_POINT_PARTS = 2  # e.g. ["opentelemetry-instrument", "main.py"]
+DEFAULT_ENDPOINT = "DEFAULT"  # the endpoint every runtime has; the stack makes no other
 
 
 def _split(value: str) -> list[str]:
@@ -99,7 +102,9 @@ def _runtime(artifact: Artifact) -> str:
     return f"PYTHON_3_{minor}"
 
 
-def build(project: Project, artifact: Artifact, environment: Environment | None = None) -> Template:
+def build(project: Project, artifact: Artifact, *, environment: Environment | None = None) -> Template:
+    """``environment``: the deployment environment whose alarms the stack gets (``AlarmSettings()``'s
+    defaults without one)."""
     answers = project.public_answers
     authorizer = _AUTHORIZERS.get(answer(answers, "auth", "none"))
     if authorizer is None:
@@ -158,11 +163,25 @@ def build(project: Project, artifact: Artifact, environment: Environment | None 
             "NetworkConfiguration": {"NetworkMode": "PUBLIC"},
             "ProtocolConfiguration": agentcore_protocol(project).server_protocol,
             "EnvironmentVariables": with_overrides(
-                {**agent_environment(answers), **adot_environment(answers)}, store.environment
+                {
+                    **agent_environment(answers, environment=environment_name(environment)),
+                    **adot_environment(answers),
+                },
+                store.environment,
             ),
             **authorizer(answers),
         },
     }
+    # A runtime made by CloudFormation is invoked through its DEFAULT endpoint.
+    endpoint = sub(f"${{{RUNTIME_NAME}}}::{DEFAULT_ENDPOINT}")
+    runtime_arn = get_att("Runtime", "AgentRuntimeArn")
+    resources.update(
+        stack_alarms(
+            environment,
+            project.project_name,
+            lambda settings: agentcore_alarms(settings, endpoint_name=endpoint, runtime_arn=runtime_arn),
+        )
+    )
     template.output(
         "AgentRuntimeArn", get_att("Runtime", "AgentRuntimeArn"), "Invoke with InvokeAgentRuntime."
     )

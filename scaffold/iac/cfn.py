@@ -89,11 +89,12 @@ def parameter(kind: str, description: str, **extra: Any) -> Json:
     return {"Type": kind, "Description": description, **extra}
 
 
-def log_retention_parameter() -> Json:
+def log_retention_parameter(default: int = DEFAULT_LOG_RETENTION_DAYS) -> Json:
+    """``default``: the environment's ``log_retention_days`` when the export is for one."""
     return parameter(
         "Number",
         "Days CloudWatch Logs keeps the agent's logs.",
-        Default=DEFAULT_LOG_RETENTION_DAYS,
+        Default=default,
         AllowedValues=list(LOG_RETENTION_DAYS),
     )
 

@@ -25,7 +25,7 @@ from .artifact import Artifact
 from .cfn import Template
 from .role_guardrails import apply_guardrails
 
-Builder = Callable[..., Template]  # (project, artifact, environment=None)
+Builder = Callable[..., Template]  # (project, artifact, *, environment=None)
 
 BUILDERS: Mapping[str, Builder] = {
     "agentcore": agentcore_template.build,
@@ -35,10 +35,11 @@ BUILDERS: Mapping[str, Builder] = {
 
 
 def build_template(
-    project: Project, target: str, artifact: Artifact, environment: Environment | None = None
+    project: Project, target: str, artifact: Artifact, *, environment: Environment | None = None
 ) -> Template:
     """The template for ``target`` (not written anywhere); ``export``, the fastapi deployer and the tests
-    use it. Every role in it carries the effective IAM guardrails."""
+    use it. ``environment`` gives its log retention and alarms (``environments.toml``); every role in it
+    carries the effective IAM guardrails."""
     builder = BUILDERS.get(target)
     if builder is None:
         known = ", ".join(sorted(BUILDERS))
@@ -57,10 +58,11 @@ def export(
     target: str,
     out_dir: Path,
     artifact: Artifact,
+    *,
     environment: Environment | None = None,
 ) -> list[Path]:
     """Write the template (and its known parameter values) for ``target``; returns the files written."""
-    template = build_template(project, target, artifact, environment)
+    template = build_template(project, target, artifact, environment=environment)
     out_dir.mkdir(parents=True, exist_ok=True)
     stem = f"{project.project_name}-{target}"
     written = [_write(out_dir / f"{stem}.template.json", template.body())]

@@ -6,6 +6,12 @@ overridable where operators look (the function's, runtime's or task's environmen
 values the IAM policy was scoped to (bucket, prefix, memory, guardrail), so the code and its permissions
 cannot disagree. The deployers call this too. See docs/configuration.md for each variable.
 
+Every deployed agent also gets ``AGENT_ENVIRONMENT`` (the deployment environment, ``environments.toml``) and
+``AGENT_METRICS=emf``: the runtime writes its own metrics (tool errors, tokens, latency) as CloudWatch
+Embedded Metric Format lines, which CloudWatch turns into metrics in the target's log group with no extra
+permission; the alarms (``scaffold.iac.alarms``) watch them by service and environment. Locally neither is
+set, so ``scaffold run`` prints no metrics.
+
 Left out on purpose: ``AGENT_SYSTEM_PROMPT`` (already a default in the code, and Lambda caps the whole
 environment at 4 KB), ``AWS_REGION`` (reserved on Lambda, set by every AWS runtime) and secrets.
 """
@@ -14,6 +20,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from typing import Any
+
+from ..environments.settings import DEFAULT_ENVIRONMENT
 
 DEFAULT_SESSION_PREFIX = "sessions/"
 
@@ -77,10 +85,13 @@ _CHOICES: Mapping[str, tuple[str, str]] = {
 }
 
 
-def agent_environment(answers: Mapping[str, Any]) -> dict[str, str]:
-    """``{"AGENT_MODEL_PROVIDER": "bedrock", ...}`` for ``answers``; empty values are left out (the
-    runtime treats an empty variable as unset, and a deployer may fill one in, e.g. a bucket it created)."""
-    env: dict[str, str] = {}
+def agent_environment(
+    answers: Mapping[str, Any], *, environment: str = DEFAULT_ENVIRONMENT
+) -> dict[str, str]:
+    """``{"AGENT_MODEL_PROVIDER": "bedrock", ...}`` for ``answers``, deployed in ``environment``; empty values
+    are left out (the runtime treats an empty variable as unset, and a deployer may fill one in, e.g. a
+    bucket it created)."""
+    env: dict[str, str] = {"AGENT_ENVIRONMENT": environment, "AGENT_METRICS": "emf"}
     for key, (variable, default) in _CHOICES.items():
         value = answer(answers, key, default)
         env[variable] = value

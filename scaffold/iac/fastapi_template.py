@@ -17,9 +17,11 @@ from __future__ import annotations
 from ..environments.settings import Environment
 from ..errors import BadInput
 from ..project import Project
+from .alarms import environment_name, load_balancer_alarms, stack_alarms
 from .artifact import Artifact, architecture
 from .cfn import (
     ACCOUNT,
+    DEFAULT_LOG_RETENTION_DAYS,
     LOG_RETENTION,
     PARTITION,
     REGION,
@@ -67,7 +69,7 @@ def image_tag(artifact: Artifact) -> str:
     return artifact.sha256[:16]
 
 
-def _parameters(artifact: Artifact) -> Json:
+def _parameters(artifact: Artifact, retention_days: int) -> Json:
     return {
         "VpcId": parameter("AWS::EC2::VPC::Id", "VPC of the load balancer and the tasks."),
         "LoadBalancerSubnetIds": parameter(
@@ -95,7 +97,7 @@ def _parameters(artifact: Artifact) -> Json:
             "String", "Task CPU units.", Default="512", AllowedValues=["256", "512", "1024", "2048", "4096"]
         ),
         "TaskMemory": parameter("String", "Task memory (MiB), valid for TaskCpu.", Default="1024"),
-        LOG_RETENTION: log_retention_parameter(),
+        LOG_RETENTION: log_retention_parameter(retention_days),
     }  # fmt: skip
 
 
@@ -125,7 +127,9 @@ def _container(environment: Json) -> Json:
     }
 
 
-def build(project: Project, artifact: Artifact, environment: Environment | None = None) -> Template:
+def build(project: Project, artifact: Artifact, *, environment: Environment | None = None) -> Template:
+    """``environment``: the deployment environment whose log retention and alarms the stack gets
+    (``AlarmSettings()``'s defaults and 30 days without one)."""
     answers = dict(project.public_answers)
     if answer(answers, "auth", "none") == "iam":
         raise BadInput(
@@ -133,10 +137,11 @@ def build(project: Project, artifact: Artifact, environment: Environment | None 
             "Use auth=jwt (or none behind your own authentication)."
         )
     store = session_store(answers, project.package_name)
+    retention = environment.settings.log_retention_days if environment else DEFAULT_LOG_RETENTION_DAYS
     template = Template(
         description=f"{project.project_name}: Strands agent on ECS Fargate behind a load balancer",
         metadata=artifact_metadata(project.project_name, TARGET, artifact, {}),
-        parameters={**_parameters(artifact), **store.parameters},
+        parameters={**_parameters(artifact, retention), **store.parameters},
         parameter_values={"ImageTag": image_tag(artifact)},
     )
     resources = template.resources
@@ -174,7 +179,10 @@ def build(project: Project, artifact: Artifact, environment: Environment | None 
         **ecs_tasks,
     )
     memory_env = _MEMORY_ENVIRONMENT.get(answer(answers, "memory", "file"), {})
-    variables = with_overrides(agent_environment(answers), {**memory_env, **store.environment})
+    variables = with_overrides(
+        agent_environment(answers, environment=environment_name(environment)),
+        {**memory_env, **store.environment},
+    )
     resources["Cluster"] = {
         "Type": "AWS::ECS::Cluster",
         "Properties": {"ClusterSettings": [{"Name": "containerInsights", "Value": "enabled"}]},
@@ -198,6 +206,15 @@ def build(project: Project, artifact: Artifact, environment: Environment | None 
     }
     add_load_balancer(template, port=PORT, health_path=HEALTH_PATH, idle_timeout_seconds=IDLE_TIMEOUT_SECONDS)
     _add_service(template)
+    balancer = get_att("LoadBalancer", "LoadBalancerFullName")
+    targets = get_att("TargetGroup", "TargetGroupFullName")
+    resources.update(
+        stack_alarms(
+            environment,
+            project.project_name,
+            lambda settings: load_balancer_alarms(settings, load_balancer=balancer, target_group=targets),
+        )
+    )
     template.output("URL", load_balancer_url(), "The agent's endpoint: POST /invocations, GET /ping.")
     template.output("LogGroupName", ref("LogGroup"), "Where the tasks log.")
     return template

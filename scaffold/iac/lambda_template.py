@@ -26,11 +26,13 @@ from ..environments.settings import Environment
 from ..errors import BadInput
 from ..project import Project
 from . import lambda_features
+from .alarms import environment_name, lambda_alarms, stack_alarms
 from .artifact import Artifact, architecture, code_key, python_minor
 from .cfn import (
     ACCOUNT,
     CODE_BUCKET,
     CODE_KEY,
+    DEFAULT_LOG_RETENTION_DAYS,
     LOG_RETENTION,
     PARTITION,
     REGION,
@@ -114,7 +116,9 @@ def _runtime(artifact: Artifact) -> str:
     return f"python3.{minor}"
 
 
-def build(project: Project, artifact: Artifact, environment: Environment | None = None) -> Template:
+def build(project: Project, artifact: Artifact, *, environment: Environment | None = None) -> Template:
+    """``environment``: the deployment environment whose log retention and alarms the stack gets
+    (``AlarmSettings()``'s defaults and 30 days without one)."""
     answers = project.public_answers
     auth = _URL_AUTH.get(answer(answers, "auth", "none"))
     if auth is None:
@@ -127,7 +131,9 @@ def build(project: Project, artifact: Artifact, environment: Environment | None 
         metadata=artifact_metadata(project.project_name, TARGET, artifact, {"FunctionUrlAuth": auth.note}),
         parameters={
             **code_parameters(code_key(project.project_name, TARGET, artifact)),
-            LOG_RETENTION: log_retention_parameter(),
+            LOG_RETENTION: log_retention_parameter(
+                environment.settings.log_retention_days if environment else DEFAULT_LOG_RETENTION_DAYS
+            ),
             **store.parameters,
         },
         parameter_values={CODE_KEY: code_key(project.project_name, TARGET, artifact)},
@@ -160,7 +166,12 @@ def build(project: Project, artifact: Artifact, environment: Environment | None 
                 "Role": get_att("FunctionRole", "Arn"),
                 "MemorySize": MEMORY_MB,
                 "Timeout": TIMEOUT_SECONDS,
-                "Environment": {"Variables": with_overrides(agent_environment(answers), store.environment)},
+                "Environment": {
+                    "Variables": with_overrides(
+                        agent_environment(answers, environment=environment_name(environment)),
+                        store.environment,
+                    )
+                },
                 "LoggingConfig": {"LogGroup": ref("LogGroup"), "LogFormat": "Text"},
             },
         },
@@ -188,6 +199,14 @@ def build(project: Project, artifact: Artifact, environment: Environment | None 
         },
     }
     _add_url(template, auth, "RESPONSE_STREAM" if streaming else "BUFFERED")
+    alias = sub(f"${{Function}}:{ALIAS}")
+    resources.update(
+        stack_alarms(
+            environment,
+            project.project_name,
+            lambda settings: lambda_alarms(settings, function=ref("Function"), alias_resource=alias),
+        )
+    )
     template.output("FunctionUrl", get_att("FunctionUrl", "FunctionUrl"), f"HTTPS endpoint ({auth.note})")
     template.output("FunctionArn", get_att("Function", "Arn"), "The function (unqualified ARN).")
     template.output("AliasArn", ref("LiveAlias"), f"The '{ALIAS}' alias the URL invokes.")

@@ -17,8 +17,9 @@ if TYPE_CHECKING:
 
 
 def export(
-    project: Project, target: str, out_dir: Path, artifact: Any, environment: Environment | None = None
+    project: Project, target: str, out_dir: Path, artifact: Any, *, environment: Environment | None = None
 ) -> list[Path]:
+    """``environment``: the deployment environment whose log retention and alarms the template gets."""
     try:
         from ..iac.cloudformation import export as iac_export
     except ImportError as exc:

@@ -158,14 +158,18 @@ def test_permissions_are_scoped_to_the_project(templates: dict[str, Path], targe
     passed_to = by_sid["PassTheAgentExecutionRole"]["Condition"]["StringEquals"]["iam:PassedToService"]
     assert passed_to == f"{target.replace('agentcore', 'bedrock-agentcore')}.amazonaws.com"
     assert _resources(by_sid["ManageTheCodeBucket"]) == ["arn:${AWS::Partition}:s3:::scaffold-demo-agent-*"]
+    alarms = "demo-agent-*" if target == "lambda" else "demo_agent*"  # named after the function or runtime
+    assert _resources(by_sid["ManageTheAgentAlarms"]) == [
+        f"arn:${{AWS::Partition}}:cloudwatch:${{AWS::Region}}:${{AWS::AccountId}}:alarm:{alarms}"
+    ]
 
 
 def test_each_target_gets_only_its_own_service(templates: dict[str, Path]) -> None:
     def services(target: str) -> set[str]:
         return {action.split(":")[0] for s in _statements(templates[target]) for action in s["Action"]}
 
-    assert services("lambda") == {"iam", "s3", "lambda", "apigateway", "logs"}
-    assert services("agentcore") == {"iam", "s3", "bedrock-agentcore", "logs"}
+    assert services("lambda") == {"iam", "s3", "lambda", "apigateway", "logs", "cloudwatch"}
+    assert services("agentcore") == {"iam", "s3", "bedrock-agentcore", "logs", "cloudwatch"}
     functions = next(s for s in _statements(templates["lambda"]) if s["Sid"] == "ManageTheFunction")
     assert {"lambda:InvokeFunction", "lambda:UpdateFunctionCode"} <= set(functions["Action"])
     assert all(":function:demo-agent" in resource for resource in _resources(functions))

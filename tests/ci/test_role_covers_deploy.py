@@ -41,12 +41,17 @@ IAM_NAME = {
 }
 
 
+# Services that sign requests under another name than their IAM prefix.
+SIGNED_AS = {"monitoring": "cloudwatch"}
+
+
 class Recorder:
     def __init__(self) -> None:
         self.actions: set[str] = set()
 
     def before_call(self, model: Any, **_: Any) -> None:
         prefix = model.service_model.signing_name  # IAM's service prefix (bedrock-agentcore for -control)
+        prefix = SIGNED_AS.get(prefix, prefix)
         if prefix == "apigateway":  # API Gateway authorizes by HTTP method on the resource path
             self.actions.add(f"apigateway:{model.http['method']}")
             return

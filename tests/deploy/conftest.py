@@ -147,6 +147,7 @@ class Moto:
         """Everything of interest in the account, by listing (not through the deployer)."""
         iam, lam, logs, s3 = self.client("iam"), self.client("lambda"), self.client("logs"), self.client("s3")
         control = self.client("bedrock-agentcore-control")
+        cloudwatch = self.client("cloudwatch")
         objects = []
         for bucket in s3.list_buckets().get("Buckets", []):
             listed = s3.list_objects_v2(Bucket=bucket["Name"]).get("Contents", [])
@@ -161,6 +162,7 @@ class Moto:
                 rt["agentRuntimeName"] for rt in control.list_agent_runtimes()["agentRuntimes"]
             ),
             "memories": sorted(memory["id"] for memory in control.list_memories()["memories"]),
+            "alarms": sorted(alarm["AlarmName"] for alarm in cloudwatch.describe_alarms()["MetricAlarms"]),
         }
 
 
@@ -331,3 +333,108 @@ def fail_at() -> Callable[[int, str], Any]:
             yield failure
 
     return install
+
+
+class _StackAlarm:
+    """``AWS::CloudWatch::Alarm`` for moto's CloudFormation, made in moto's own CloudWatch backend. A plain
+    class (not a ``CloudFormationModel`` subclass, which moto would keep finding after the test)."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.physical_resource_id = name
+
+    def is_created(self) -> bool:
+        return True
+
+    @staticmethod
+    def cloudformation_type() -> str:
+        return "AWS::CloudWatch::Alarm"
+
+    @staticmethod
+    def cloudformation_name_type() -> str:
+        return "AlarmName"
+
+    @classmethod
+    def has_cfn_attr(cls, attr: str) -> bool:
+        return attr == "Arn"
+
+    @classmethod
+    def create_from_cloudformation_json(
+        cls, resource_name: str, cloudformation_json: Any, account_id: str, region_name: str, **_: Any
+    ) -> _StackAlarm:
+        from moto.cloudwatch.models import cloudwatch_backends
+
+        spec = cloudformation_json["Properties"]
+        name = spec.get("AlarmName") or resource_name
+        cloudwatch_backends[account_id][region_name].put_metric_alarm(
+            name=name,
+            namespace=spec["Namespace"],
+            metric_name=spec["MetricName"],
+            comparison_operator=spec["ComparisonOperator"],
+            evaluation_periods=int(spec["EvaluationPeriods"]),
+            period=int(spec["Period"]),
+            threshold=float(spec["Threshold"]),
+            statistic=spec.get("Statistic"),
+            extended_statistic=spec.get("ExtendedStatistic"),
+            description=spec.get("AlarmDescription", ""),
+            dimensions=spec.get("Dimensions", []),
+            alarm_actions=spec.get("AlarmActions", []),
+            treat_missing_data=spec.get("TreatMissingData"),
+        )
+        return cls(name)
+
+    @classmethod
+    def update_from_cloudformation_json(
+        cls,
+        original_resource: Any,
+        new_resource_name: str,
+        cloudformation_json: Any,
+        account_id: str,
+        region_name: str,
+    ) -> _StackAlarm:
+        name = original_resource.name
+        cls.delete_from_cloudformation_json(name, cloudformation_json, account_id, region_name)
+        return cls.create_from_cloudformation_json(
+            new_resource_name, cloudformation_json, account_id, region_name
+        )
+
+    @classmethod
+    def delete_from_cloudformation_json(
+        cls, resource_name: str, cloudformation_json: Any, account_id: str, region_name: str
+    ) -> None:
+        from moto.cloudwatch.models import cloudwatch_backends
+
+        cloudwatch_backends[account_id][region_name].delete_alarms([resource_name])
+
+
+@pytest.fixture
+def moto_stacks_make_alarms(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """moto's CloudFormation has no ``AWS::CloudWatch::Alarm`` and cannot ``Fn::GetAtt`` a load balancer's
+    ``LoadBalancerFullName`` or a target group's ``TargetGroupFullName``; AWS has all three. Teach moto, for
+    one test: alarms in its own CloudWatch backend, and the names AWS derives from the ARNs
+    (``app/<name>/<id>``, ``targetgroup/<name>/<id>``). All of it is undone afterwards."""
+    from moto.cloudformation import parsing
+    from moto.elbv2.models import FakeLoadBalancer, FakeTargetGroup
+
+    def full_name(cls: Any, attribute: str, derive: Callable[[str], str]) -> None:
+        has, get = cls.has_cfn_attr, getattr(cls, "get_cfn_attribute", None)
+
+        def has_cfn_attr(attr: str) -> bool:
+            return attr == attribute or bool(has(attr))
+
+        def get_cfn_attribute(self: Any, attr: str) -> Any:
+            if attr == attribute:
+                return derive(self.arn)
+            if get is None:
+                raise AttributeError(attr)
+            return get(self, attr)
+
+        monkeypatch.setattr(cls, "has_cfn_attr", staticmethod(has_cfn_attr))
+        monkeypatch.setattr(cls, "get_cfn_attribute", get_cfn_attribute, raising=False)
+
+    full_name(FakeLoadBalancer, "LoadBalancerFullName", lambda arn: arn.split(":loadbalancer/", 1)[1])
+    full_name(FakeTargetGroup, "TargetGroupFullName", lambda arn: arn.rsplit(":", 1)[1])
+    models = [*parsing.get_model_list(), _StackAlarm]
+    monkeypatch.setattr(parsing, "get_model_list", lambda: models)
+    monkeypatch.setattr(parsing, "get_model_map", lambda: {m.cloudformation_type(): m for m in models})
+    yield

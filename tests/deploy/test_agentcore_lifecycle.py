@@ -20,6 +20,7 @@ FIRST_DEPLOY = [
     "CreateAgentRuntimeEndpoint",
     "CreateLogGroup",
     "PutRetentionPolicy",
+    *["PutMetricAlarm"] * 6,  # errors, user-errors, throttles, latency-p90, tool-errors, tokens
 ]
 JWT = (
     "auth=jwt",

@@ -689,3 +689,64 @@ def test_plain_http_is_an_opt_in_the_plan_warns_about(project, moto, calls):
     found = listener(moto)
     assert (found["Port"], found["Protocol"]) == (80, "HTTP")
     assert parameters(our_stack(moto))["AllowHttp"] == "true"
+
+
+# -- the environment's alarms, inside the stack ------------------------------------------------------------
+
+FASTAPI_ALARMS = ("errors", "lb-errors", "throttles", "latency-p90", "tool-errors", "tokens")
+
+
+def stack_alarms(moto: Any) -> dict[str, dict[str, Any]]:
+    found = moto.client("cloudwatch").describe_alarms()["MetricAlarms"]
+    return {alarm["AlarmName"]: alarm for alarm in found}
+
+
+def environments(project: Any, alarms: str) -> None:
+    text = f'[environments.dev]\nregion = "{REGION}"\n[environments.dev.alarms]\n{alarms}\n'
+    (project.root / "environments.toml").write_text(text, encoding="utf-8")
+
+
+def test_the_stack_carries_the_environments_alarms_through_update_destroy_and_disable(
+    project, moto, calls, moto_stacks_make_alarms
+):
+    network = make_network(moto)
+    push_image(moto, "agent", "abc")
+    configure(project, image=IMAGE, **network.settings())
+    environments(project, "error_threshold = 4\nlatency_p90_ms = 20000")
+
+    first = deploy(project, moto)
+    assert first.exit_code == 0, first.output
+    alarms = stack_alarms(moto)
+    assert set(alarms) == {f"{STACK}-{suffix}" for suffix in FASTAPI_ALARMS}
+    errors = alarms[f"{STACK}-errors"]
+    assert (errors["Namespace"], errors["MetricName"]) == ("AWS/ApplicationELB", "HTTPCode_Target_5XX_Count")
+    assert errors["Threshold"] == 4.0
+    watched = {item["Name"]: item["Value"] for item in errors["Dimensions"]}
+    (balancer,) = moto.client("elbv2").describe_load_balancers()["LoadBalancers"]
+    assert watched["LoadBalancer"] == balancer["LoadBalancerArn"].split(":loadbalancer/")[1]
+    assert watched["TargetGroup"].startswith("targetgroup/")
+    assert alarms[f"{STACK}-latency-p90"]["Threshold"] == 20.0  # TargetResponseTime: seconds
+    tool_errors = {item["Name"]: item["Value"] for item in alarms[f"{STACK}-tool-errors"]["Dimensions"]}
+    assert tool_errors == {"service": PROJECT, "environment": "dev"}
+    environment = {item["name"]: item["value"] for item in container(moto)["environment"]}
+    assert (environment["AGENT_ENVIRONMENT"], environment["AGENT_METRICS"]) == ("dev", "emf")
+
+    environments(project, "error_threshold = 9\nlatency_p90_ms = 20000")
+    calls.clear()
+    changed = deploy(project, moto, "--json")
+    assert changed.exit_code == 0, changed.output
+    assert changes(calls) == UPDATE, "the alarms are the stack's: one stack update"
+    assert stack_alarms(moto)[f"{STACK}-errors"]["Threshold"] == 9.0
+
+    gone = run("destroy", project, moto, "--yes")
+    assert gone.exit_code == 0, gone.output
+    assert stack_alarms(moto) == {}, "deleted with the stack"
+
+    assert deploy(project, moto).exit_code == 0
+    assert len(stack_alarms(moto)) == len(FASTAPI_ALARMS)
+    environments(project, "enabled = false")
+    calls.clear()
+    disabled = deploy(project, moto)
+    assert disabled.exit_code == 0, disabled.output
+    assert changes(calls) == UPDATE
+    assert stack_alarms(moto) == {}

@@ -33,7 +33,7 @@ def test_http_api_with_a_jwt_authorizer(make_project, moto, artifact, calls):
     project = use_http_api(make_project(*JWT))
     result = deploy(project, moto, "--json")
     assert result.exit_code == 0, result.output
-    assert calls.mutating[-7:] == [
+    assert calls.mutating[-12:] == [
         "CreateApi",
         "CreateAuthorizer",
         "CreateIntegration",
@@ -41,6 +41,7 @@ def test_http_api_with_a_jwt_authorizer(make_project, moto, artifact, calls):
         "CreateRoute",
         "CreateStage",
         "AddPermission",
+        *["PutMetricAlarm"] * 5,  # the alarms come last
     ]
     assert "CreateFunctionUrlConfig" not in calls.mutating
     outputs = json.loads(result.stdout)["outputs"]

@@ -22,6 +22,7 @@ FIRST_DEPLOY = [
     "CreateFunction",
     "CreateAlias",
     "CreateFunctionUrlConfig",
+    *["PutMetricAlarm"] * 5,  # errors, throttles, latency-p90, tool-errors, tokens
 ]
 
 
@@ -36,7 +37,7 @@ def test_deploy_then_status_then_no_change_then_code_change_then_destroy(project
     assert first.exit_code == 0, first.output
     assert calls.mutating == FIRST_DEPLOY
     outcome = json.loads(first.stdout)
-    assert outcome["applied"] and outcome["plan"]["counts"]["create"] == 7
+    assert outcome["applied"] and outcome["plan"]["counts"]["create"] == 12
     assert outcome["outputs"]["function_url"].startswith("https://")
     assert outcome["outputs"]["version"] == "1"
 
@@ -68,7 +69,7 @@ def test_deploy_then_status_then_no_change_then_code_change_then_destroy(project
     again = deploy(project, moto)
     assert again.exit_code == 0, again.output
     assert calls.mutating == [], "a no-change redeploy must not change anything"
-    assert "0 created, 0 updated, 0 deleted, 7 unchanged" in again.stdout
+    assert "0 created, 0 updated, 0 deleted, 12 unchanged" in again.stdout
 
     artifact.code = "v2"
     calls.clear()

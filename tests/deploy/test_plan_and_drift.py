@@ -66,7 +66,7 @@ def test_plan_after_a_code_change_shows_the_update_as_json(project, moto, artifa
         "update": 2,
         "delete": 0,
         "adopt": 0,
-        "unchanged": 4,
+        "unchanged": 9,  # with the five alarms
     }
 
 
@@ -109,6 +109,7 @@ def test_a_runtime_deleted_out_of_band_is_recreated_and_its_old_log_group_still_
         "CreateAgentRuntimeEndpoint",
         "CreateLogGroup",
         "PutRetentionPolicy",
+        *["PutMetricAlarm"] * 4,  # the runtime's alarms follow its new id; the agent's stay as they are
     ]
     new = load_state(project.root, "agentcore")
     assert new.resources["runtime"]["id"] != old.resources["runtime"]["id"]

@@ -40,6 +40,8 @@ LAMBDA_FIRST = [
     "CreateFunction",
     "CreateAlias",
 ]
+LAMBDA_ALARMS = ["PutMetricAlarm"] * 5  # errors, throttles, latency-p90, tool-errors, tokens
+ALARM_KEYS = {"alarm_errors", "alarm_throttles", "alarm_latency_p90", "alarm_tool_errors", "alarm_tokens"}
 
 
 @dataclass(frozen=True)
@@ -52,7 +54,9 @@ class Scenario:
 
 SCENARIOS = {
     "lambda": Scenario(
-        "lambda", LAMBDA_JWT, [*LAMBDA_FIRST, "CreateFunctionUrlConfig", "AddPermission", "AddPermission"]
+        "lambda",
+        LAMBDA_JWT,
+        [*LAMBDA_FIRST, "CreateFunctionUrlConfig", "AddPermission", "AddPermission", *LAMBDA_ALARMS],
     ),
     "lambda_http_api": Scenario(
         "lambda",
@@ -66,6 +70,7 @@ SCENARIOS = {
             "CreateRoute",
             "CreateStage",
             "AddPermission",
+            *LAMBDA_ALARMS,
         ],
         settings='frontend = "http_api"',
     ),
@@ -83,6 +88,7 @@ SCENARIOS = {
             "CreateAgentRuntimeEndpoint",
             "CreateLogGroup",
             "PutRetentionPolicy",
+            *["PutMetricAlarm"] * 6,  # and user-errors
         ],
     ),
 }
@@ -147,6 +153,7 @@ def _assert_converged(project, name, moto):
     assert len(inventory["buckets"]) == 1
     assert len(inventory["objects"]) == 1
     assert len(inventory["log_groups"]) == 1
+    assert len(inventory["alarms"]) == len(ALARM_KEYS) + (target == "agentcore")
     state = load_state(project.root, target)
     assert state is not None and state.deployment["status"] == "complete"
     CONVERGED[name](project, moto, inventory, state)
@@ -169,7 +176,7 @@ def _lambda_converged(project, moto, inventory, state):
     assert policy.count("FunctionURLInvokeAllowPublicAccess") == 1
     assert set(state.resources) == {
         "role", "log_group", "bucket", "code", "function", "alias", "function_url",
-        "url_permission", "url_invoke_permission",
+        "url_permission", "url_invoke_permission", *ALARM_KEYS,
     }  # fmt: skip
 
 
@@ -184,6 +191,7 @@ def _http_api_converged(project, moto, inventory, state):
     assert policy.count("HttpApiInvoke-") == 1
     assert set(state.resources) == {
         "role", "log_group", "bucket", "code", "function", "alias", "http_api", "http_api_permission",
+        *ALARM_KEYS,
     }  # fmt: skip
 
 
@@ -197,7 +205,10 @@ def _agentcore_converged(project, moto, inventory, state):
     assert runtime["environmentVariables"]["AGENT_MEMORY_ID"] == inventory["memories"][0]
     endpoints = control.list_agent_runtime_endpoints(agentRuntimeId=runtime_id)["runtimeEndpoints"]
     assert [endpoint["name"] for endpoint in endpoints] == ["live"]
-    assert set(state.resources) == {"memory", "role", "bucket", "code", "runtime", "endpoint", "log_group"}
+    assert set(state.resources) == {
+        "memory", "role", "bucket", "code", "runtime", "endpoint", "log_group", "alarm_user_errors",
+        *ALARM_KEYS,
+    }  # fmt: skip
 
 
 CONVERGED = {

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from scaffold.environments.settings import AlarmSettings, Environment, EnvironmentTable
 from scaffold.project import Project
 
 SHA = "0123456789abcdef" * 4
@@ -174,3 +175,17 @@ def resources_of(template: Mapping[str, Any], action: str, role: str | None = No
         if action in as_list(statement["Action"])
         for resource in as_list(statement["Resource"])
     ]
+
+
+def prod_environment(**alarms: Any) -> Environment:
+    """A declared ``prod`` environment, as ``environments.toml`` would give it: a year of logs, an on-call
+    topic and its own thresholds (``alarms`` overrides them)."""
+    settings = {
+        "topic_arn": "arn:aws:sns:eu-west-1:123456789012:oncall",
+        "error_threshold": 5,
+        "latency_p90_ms": 30_000,
+        "tokens_per_request": 20_000,
+        **alarms,
+    }
+    table = EnvironmentTable(region="eu-west-1", log_retention_days=365, alarms=AlarmSettings(**settings))
+    return Environment("prod", table, declared=True, source=Path("environments.toml"))

@@ -24,7 +24,7 @@ from cfnlint.config import ManualArgs
 from scaffold.iac.cloudformation import BUILDERS, export
 from scaffold.lifecycle.combinations import COMBINATIONS
 
-from .support import ANSWER_SETS, artifact_for, exportable, make_project
+from .support import ANSWER_SETS, artifact_for, exportable, make_project, prod_environment
 
 SUPPRESSED = {
     "CKV_AWS_2",  # listener: HTTPS unless AllowHttp=true, behind Fn::If
@@ -57,6 +57,7 @@ def _cases() -> list[tuple[str, str, dict[str, Any]]]:
 
 
 CASES = _cases()
+PROD = prod_environment()
 
 
 @pytest.fixture(scope="module")
@@ -66,6 +67,9 @@ def exported(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
     for folder, target, answers in CASES:
         export(make_project(answers), target, root / folder, artifact_for(target))
         templates.append(root / folder / f"demo-agent-{target}.template.json")
+    for target in sorted(BUILDERS):  # alarms notifying a topic, a year of logs: an environment's export
+        export(make_project(), target, root / "environment-prod", artifact_for(target), environment=PROD)
+        templates.append(root / "environment-prod" / f"demo-agent-{target}.template.json")
     assert all(path.is_file() for path in templates)
     return templates
 

@@ -9,6 +9,8 @@ from .support import ANSWER_SETS, DISCOVERY_URL
 
 def test_defaults_name_every_choice_and_nothing_else() -> None:
     assert agent_environment({"project_name": "demo-agent"}) == {
+        "AGENT_ENVIRONMENT": "dev",
+        "AGENT_METRICS": "emf",
         "AGENT_MODEL_PROVIDER": "offline",
         "AGENT_AUTH": "none",
         "AGENT_MEMORY": "file",
@@ -21,6 +23,8 @@ def test_defaults_name_every_choice_and_nothing_else() -> None:
 def test_details_follow_the_choices_that_need_them() -> None:
     env = agent_environment({"project_name": "demo-agent", **ANSWER_SETS["jwt-s3-bedrock-us-otlp"]})
     assert env == {
+        "AGENT_ENVIRONMENT": "dev",
+        "AGENT_METRICS": "emf",
         "AGENT_MODEL_PROVIDER": "bedrock",
         "AGENT_MODEL_ID": "us.anthropic.claude-sonnet-4-20250514-v1:0",
         "AGENT_AUTH": "jwt",
@@ -35,6 +39,12 @@ def test_details_follow_the_choices_that_need_them() -> None:
         "AGENT_TELEMETRY": "otlp",
         "AGENT_SERVICE_NAME": "demo-agent",
     }
+
+
+def test_the_environment_names_the_metrics_dimension() -> None:
+    env = agent_environment({"project_name": "demo-agent"}, environment="prod")
+    assert env["AGENT_ENVIRONMENT"] == "prod"
+    assert env["AGENT_METRICS"] == "emf"
 
 
 def test_answers_of_unchosen_features_do_not_leak_in() -> None:

@@ -69,7 +69,7 @@ def project(tmp_path: Path) -> Project:
 @pytest.mark.parametrize("target", sorted(BUILDERS))
 def test_every_role_of_every_target_carries_the_guardrails(project: Project, target: str) -> None:
     environment = load_environment(project.root, "prod")
-    template = build_template(project, target, artifact_for(target), environment).body()
+    template = build_template(project, target, artifact_for(target), environment=environment).body()
     found = roles(template)
     assert found, f"the {target} template has no role"
     for logical_id, role in found.items():
@@ -146,7 +146,9 @@ def test_a_stack_with_named_roles_is_created_with_named_iam_and_the_roles_have_t
     deployer calls): CreateStack acknowledges CAPABILITY_NAMED_IAM, and IAM's GetRole shows the role
     under the path and prefix, with the boundary and the tags."""
     environment = load_environment(project.root, "prod")
-    body = moto_subset(build_template(project, "lambda", artifact_for("lambda"), environment).body()).template
+    body = moto_subset(
+        build_template(project, "lambda", artifact_for("lambda"), environment=environment).body()
+    ).template
     requests: list[dict[str, Any]] = []
     with moto_server("us-east-1") as url:
         client = boto3.client("cloudformation", endpoint_url=url, region_name="us-east-1")

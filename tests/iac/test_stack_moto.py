@@ -9,7 +9,9 @@ the gap is stated here (and a moto that closes it fails the assertion):
   alias, and the ``FunctionUrl``/``AliasArn`` outputs);
 * agentcore: ``AWS::BedrockAgentCore::Runtime`` and ``AWS::BedrockAgentCore::Memory``: nothing of that stack
   but its role can be deployed, so it is covered by cfn-lint and the policy tests only;
-* fastapi: everything is deployed. moto does not keep every property it is given (the Lambda architecture
+* every target: ``AWS::CloudWatch::Alarm`` (moto's CloudFormation has no alarms; the alarms' properties are
+  checked by cfn-lint and the template tests, and the deployer's own alarms against moto in tests/deploy);
+* fastapi: everything else is deployed. moto does not keep every property it is given (the Lambda architecture
   and logging config, the task's runtime platform, the service's launch type and load balancers), so
   only what it keeps is compared; cfn-lint and the template tests check the rest.
 """
@@ -36,6 +38,14 @@ from .support import ANSWER_SETS, SHA, artifact_for, make_project
 REGION = "us-east-1"
 CODE_BUCKET = "pipeline-artifacts"
 LAMBDA_GAPS = ["LiveAlias (AWS::Lambda::Alias)", "FunctionUrl (AWS::Lambda::Url)"]
+AGENT_ALARMS = ["AlarmToolErrors (AWS::CloudWatch::Alarm)", "AlarmTokens (AWS::CloudWatch::Alarm)"]
+
+
+def alarm_gaps(*suffixes: str) -> list[str]:
+    return [f"Alarm{suffix} (AWS::CloudWatch::Alarm)" for suffix in suffixes] + AGENT_ALARMS
+
+
+LAMBDA_ALARMS = alarm_gaps("Errors", "Throttles", "LatencyP90")
 
 
 @pytest.fixture(scope="module")
@@ -89,7 +99,7 @@ def test_lambda_template_deploys_then_reports_no_change_then_updates(aws: Any, a
     created_bucket = (
         ["SessionBucketPolicy (AWS::S3::BucketPolicy)"] if "SessionBucket" in template["Resources"] else []
     )
-    assert subset.unsupported == created_bucket + LAMBDA_GAPS
+    assert subset.unsupported == created_bucket + LAMBDA_GAPS + LAMBDA_ALARMS
     assert subset.dependents == ["FunctionUrlPermission", "FunctionUrlInvokePermission"]
     assert subset.outputs == ["FunctionUrl", "AliasArn"]
     parameters = all_parameters(template, {"CodeBucket": CODE_BUCKET})
@@ -144,7 +154,8 @@ def test_fastapi_template_deploys_then_reports_no_change_then_updates(aws: Any) 
         make_project(ANSWER_SETS["jwt-s3-bedrock-us-otlp"]), "fastapi", artifact_for("fastapi")
     ).body()
     subset = moto_subset(template)
-    assert (subset.unsupported, subset.dependents, subset.outputs) == ([], [], [])
+    alarms = alarm_gaps("Errors", "LbErrors", "Throttles", "LatencyP90")
+    assert (subset.unsupported, subset.dependents, subset.outputs) == (alarms, [], [])
     ec2 = aws("ec2")
     vpc = ec2.describe_vpcs(Filters=[{"Name": "is-default", "Values": ["true"]}])["Vpcs"][0]["VpcId"]
     subnets = [
@@ -162,7 +173,7 @@ def test_fastapi_template_deploys_then_reports_no_change_then_updates(aws: Any) 
     )
     cloudformation = aws("cloudformation")
 
-    created = deploy_stack(cloudformation, "fastapi-demo", template, parameters, poll_seconds=0.05)
+    created = deploy_stack(cloudformation, "fastapi-demo", subset.template, parameters, poll_seconds=0.05)
     assert (created.outcome, created.status) == ("created", "CREATE_COMPLETE")
     assert created.outputs["URL"].startswith("http://") and created.outputs["URL"].endswith(
         ".elb.amazonaws.com"
@@ -198,11 +209,15 @@ def test_fastapi_template_deploys_then_reports_no_change_then_updates(aws: Any) 
         "ExportTraces",
     ]
 
-    again = deploy_stack(cloudformation, "fastapi-demo", template, parameters, poll_seconds=0.05)
+    again = deploy_stack(cloudformation, "fastapi-demo", subset.template, parameters, poll_seconds=0.05)
     assert (again.outcome, again.stack_id) == ("no-change", created.stack_id)
 
     changed = deploy_stack(
-        cloudformation, "fastapi-demo", template, {**parameters, "DesiredCount": "2"}, poll_seconds=0.05
+        cloudformation,
+        "fastapi-demo",
+        subset.template,
+        {**parameters, "DesiredCount": "2"},
+        poll_seconds=0.05,
     )
     assert (changed.outcome, changed.status) == ("updated", "UPDATE_COMPLETE")
     (service,) = ecs.describe_services(cluster=cluster, services=[service["serviceArn"]])["services"]
@@ -210,12 +225,17 @@ def test_fastapi_template_deploys_then_reports_no_change_then_updates(aws: Any) 
 
 
 def test_agentcore_stack_is_beyond_moto(aws: Any) -> None:
-    """Stated, not deployed: moto implements neither AgentCore resource type."""
+    """Stated, not deployed: moto implements neither AgentCore resource type (nor alarms)."""
+    alarms = alarm_gaps("Errors", "UserErrors", "Throttles", "LatencyP90")
     for answer_set, gaps in (
-        ("defaults", ["Runtime (AWS::BedrockAgentCore::Runtime)"]),
+        ("defaults", ["Runtime (AWS::BedrockAgentCore::Runtime)", *alarms]),
         (
             "iam-agentcore-memory-created-bedrock-model",
-            ["SessionMemory (AWS::BedrockAgentCore::Memory)", "Runtime (AWS::BedrockAgentCore::Runtime)"],
+            [
+                "SessionMemory (AWS::BedrockAgentCore::Memory)",
+                "Runtime (AWS::BedrockAgentCore::Runtime)",
+                *alarms,
+            ],
         ),
     ):
         template = build_template(

@@ -8,6 +8,8 @@ Configuration (environment; project defaults via ``TelemetryConfig.from_env(defa
 | ``AGENT_TELEMETRY_HASH_USER_ID`` | ``true`` | traces and logs carry sha256(user id)[:16], not the id |
 | ``AGENT_LOG_PROMPTS`` | ``false`` | prompt/answer text in the request log line and in spans |
 | ``AGENT_SERVICE_NAME`` | ``strands-agent`` | ``service.name``; ``OTEL_SERVICE_NAME`` wins when set |
+| ``AGENT_METRICS`` | ``none`` | ``emf``: one CloudWatch EMF line per request on stdout (``metrics.py``) |
+| ``AGENT_ENVIRONMENT`` | ``local`` | the ``environment`` dimension of those metrics |
 | ``OTEL_EXPORTER_OTLP_ENDPOINT`` … | | standard OpenTelemetry exporter settings, read by the SDK |
 
 Under ADOT (``opentelemetry-instrument``, as on AgentCore) the provider ADOT installed is used as it is;
@@ -46,11 +48,13 @@ from .logs import (
     log_request,
     scrub,
 )
+from .metrics import MetricsConfig, emit_request_metrics
 from .setup import build_tracer_provider, flush_telemetry, provider_configured, setup_telemetry
 
 __all__ = [
     "REQUEST_LOGGER",
     "JsonFormatter",
+    "MetricsConfig",
     "RequestMetrics",
     "Target",
     "TelemetryConfig",
@@ -60,6 +64,7 @@ __all__ = [
     "build_tracer_provider",
     "configure_json_logging",
     "current_trace_id",
+    "emit_request_metrics",
     "extract_trace_context",
     "flush_telemetry",
     "log_request",

@@ -89,6 +89,7 @@ def register(kind: str) -> Callable[[type[Handler[Any]]], type[Handler[Any]]]:
 def handler_for(kind: str) -> Handler[Any]:
     from . import (  # noqa: F401 - registers
         agentcore,
+        alarms,
         cloudformation,
         container_image,
         http_api,

@@ -16,6 +16,7 @@ from ...errors import BadInput
 from ...packaging.artifact import Artifact
 from ...project import Project
 from ...protocols import agentcore_protocol
+from ..alarms import agentcore_alarm_models
 from ..config import TargetSettings, answer, answer_list
 from ..environment import agent_environment
 from ..models import (
@@ -101,7 +102,9 @@ class AgentCoreDeployer:
                     )
                 )
                 memory_id, memory_arn = Ref("memory", "id"), Ref("memory", "arn")
-        env = agent_environment(project, self.name, settings, memory_id=memory_id)
+        env = agent_environment(
+            project, self.name, settings, memory_id=memory_id, environment=inputs.environment.name
+        )
         resources.append(self._role(inputs, env, memory_arn))
         if not settings["container_uri"]:
             resources.append(
@@ -156,6 +159,7 @@ class AgentCoreDeployer:
                 tags=names.tags,
             ),
         ]
+        resources += agentcore_alarm_models(inputs)
         return resources
 
     def _role(self, inputs: Target, env: dict[str, Any], memory_arn: str | Ref | None) -> IamRole:

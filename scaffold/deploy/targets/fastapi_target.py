@@ -173,7 +173,7 @@ class FastApiDeployer:
             ]
         image = self._image
         template = build_template(
-            inputs.project, self.name, self._template_artifact(inputs, image), inputs.environment
+            inputs.project, self.name, self._template_artifact(inputs, image), environment=inputs.environment
         ).body()
         _put_environment(template, {"AGENT_RUNTIME": self.name, **settings["environment"]})
         _log_to(template, str(logs.name))

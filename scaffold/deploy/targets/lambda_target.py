@@ -13,6 +13,7 @@ from ...errors import BadInput
 from ...iac import lambda_features
 from ...packaging.artifact import Artifact
 from ...project import Project
+from ..alarms import lambda_alarm_models
 from ..config import TargetSettings, answer
 from ..environment import agent_environment
 from ..models import (
@@ -72,7 +73,7 @@ class LambdaDeployer:
 
     def resources(self, inputs: Target, artifact: Artifact | None) -> list[Resource]:
         names, scope, project = inputs.names, inputs.scope, inputs.project
-        env = agent_environment(project, self.name, inputs.settings)
+        env = agent_environment(project, self.name, inputs.settings, environment=inputs.environment.name)
         layer = self._web_adapter_layer(inputs)
         if layer:
             env = {**lambda_features.streaming_environment(), **env}
@@ -149,6 +150,7 @@ class LambdaDeployer:
             ),
         ]
         resources += FRONTENDS[inputs.settings["frontend"]](inputs)
+        resources += lambda_alarm_models(inputs)
         return resources
 
     def notes(self, inputs: Target) -> list[str]:
