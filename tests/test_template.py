@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import ast
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -20,6 +19,8 @@ from typing import Any
 import copier
 import pytest
 import yaml
+
+from scaffold.lifecycle.validate import run_project_tests, run_ruff
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -355,13 +356,7 @@ def test_python_compiles_and_ruff_passes(rendered: Callable[[str], Path], name: 
     for path in project.rglob("*.py"):
         compile(path.read_text(encoding="utf-8"), str(path), "exec")
 
-    result = subprocess.run(
-        [sys.executable, "-m", "ruff", "check", "--no-cache", "."],
-        cwd=project,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    result = run_ruff(project)
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -488,16 +483,7 @@ def test_entrypoints_name_the_core_lazily(rendered: Callable[[str], Path]) -> No
 @pytest.mark.parametrize("name", ["defaults", "local-anthropic", "stress-litellm"])
 def test_generated_test_suite_passes(rendered: Callable[[str], Path], name: str) -> None:
     project = rendered(name)
-    env = {**os.environ, "PYTHONPATH": str(project), "AGENT_MODEL_PROVIDER": "bedrock"}  # conftest overrides
-
-    result = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"],
-        cwd=project,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=300,
-    )
+    # A shell's bedrock provider: the project's conftest must still make every test offline.
+    result = run_project_tests(project, {"AGENT_MODEL_PROVIDER": "bedrock"}, timeout=300)
 
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]

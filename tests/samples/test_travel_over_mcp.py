@@ -27,11 +27,12 @@ from typing import Any
 
 import httpx
 import pytest
+from agent_scaffold_runtime.testing_oidc import LocalIssuer, local_issuer
 from starlette.responses import JSONResponse
 
 from tests.auth.test_outbound import FakeIdentity, serve
 
-from .support import SAMPLES, Issuer, Server, local_issuer, sample_server
+from .support import SAMPLES, Server, sample_server
 
 # Strands' MCPClient.start() leaves a coroutine behind after a refused connection (see tests/auth).
 pytestmark = pytest.mark.filterwarnings("ignore:coroutine 'MCPClient.stop.<locals>._set_close_event'")
@@ -49,7 +50,7 @@ class IssuingIdentity(FakeIdentity):
 
     ``wrong_client`` users get a token for another client, which the MCP server must refuse."""
 
-    def __init__(self, issuer: Issuer) -> None:
+    def __init__(self, issuer: LocalIssuer) -> None:
         super().__init__()
         self.issuer = issuer
         self.workloads = {WORKLOAD}
@@ -61,14 +62,14 @@ class IssuingIdentity(FakeIdentity):
         if user is None or body["resourceCredentialProviderName"] not in self.providers:
             return self._error(401, "UnauthorizedException", "The workload access token is not valid.")
         client = "somebody-else" if user in self.wrong_client else TOOLS_CLIENT
-        token = self.issuer.token(user, client)
+        token = self.issuer.token(sub=user, client_id=client, scope="openid", expires_in=600)
         self.issued[token] = user
         return JSONResponse({"accessToken": token})
 
 
 @dataclass
 class Deployment:
-    issuer: Issuer
+    issuer: LocalIssuer
     identity: IssuingIdentity
     assistant: Server
     tools: Server
@@ -76,7 +77,7 @@ class Deployment:
     local_bookings: Path  # the assistant's own, unused when the tools are remote
 
     def ask(self, user: str, prompt: str) -> httpx.Response:
-        token = self.issuer.token(user, WEB_CLIENT)
+        token = self.issuer.token(sub=user, client_id=WEB_CLIENT, scope="openid", expires_in=600)
         return httpx.post(
             f"{self.assistant.url}/invocations",
             json={"prompt": prompt},

@@ -9,6 +9,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -22,17 +23,22 @@ def project_env(project: Path, **extra: str) -> dict[str, str]:
     return env
 
 
-def wait_for_ping(url: str, process: subprocess.Popen[bytes], timeout: float = 60) -> None:
+def wait_for_ping(url: str, process: subprocess.Popen[Any], timeout: float = 60) -> None:
+    wait_for_ok(f"{url}/ping", process, timeout)
+
+
+def wait_for_ok(url: str, process: subprocess.Popen[Any], timeout: float = 60) -> None:
+    """Until ``GET url`` answers 200; fails at once if ``process`` (the server) exits first."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"server exited with {process.returncode} before answering /ping")
+            raise RuntimeError(f"the server exited with {process.returncode} before {url} answered 200")
         try:
-            if httpx.get(f"{url}/ping", timeout=1).status_code == 200:
+            if httpx.get(url, timeout=1).status_code == 200:
                 return
         except httpx.TransportError:
             time.sleep(0.05)
-    raise RuntimeError(f"no healthy /ping from {url} within {timeout} s")
+    raise RuntimeError(f"no 200 from {url} within {timeout} s")
 
 
 @contextlib.contextmanager
@@ -62,9 +68,15 @@ def running_server(project: Path, app: str, **env: str) -> Iterator[str]:
         wait_for_ping(url, process)
         yield url
     finally:
+        stop_process(process)
+
+
+def stop_process(process: subprocess.Popen[Any], grace: float = 10.0) -> None:
+    """Terminate, then kill if it has not exited within ``grace`` seconds; always reaps the child."""
+    if process.poll() is None:
         process.terminate()
         try:
-            process.wait(timeout=10)
+            process.wait(timeout=grace)
         except subprocess.TimeoutExpired:
             process.kill()
-            process.wait()
+            process.wait(timeout=grace)

@@ -15,7 +15,7 @@ from starlette.applications import Starlette
 
 from mcp_server.asgi_lambda import AsgiLambdaHandler
 from mcp_server.server import create_app
-from tests.jwt_issuer import CLIENT_ID, Issuer, issuer
+from tests.jwt_issuer import Issuer, issuer
 from tests.support import TODAY
 
 __all__ = ["issuer"]
@@ -26,13 +26,8 @@ def server_env(issuer: Issuer, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) 
     """JWT auth against the local issuer, whatever the shell exports; returns the bookings directory."""
     for name in ("MCP_RESOURCE_URL", "MCP_ALLOWED_HOSTS", "AWS_LAMBDA_FUNCTION_NAME"):
         monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("AGENT_AUTH", "jwt")
-    monkeypatch.setenv("AGENT_JWT_DISCOVERY_URL", issuer.discovery_url)
-    monkeypatch.setenv("AGENT_JWT_ALLOWED_CLIENTS", CLIENT_ID)
-    monkeypatch.setenv("AGENT_JWT_ALLOWED_AUDIENCES", "")
-    monkeypatch.setenv("AGENT_JWT_ALLOWED_SCOPES", "")
-    monkeypatch.setenv("AGENT_JWT_REQUIRED_GROUPS", "")
-    monkeypatch.setenv("AGENT_JWT_TOKEN_USE", "access")
+    for name, value in issuer.env().items():
+        monkeypatch.setenv(name, value)
     monkeypatch.setenv("TRAVEL_TODAY", TODAY.isoformat())
     monkeypatch.setenv("TRAVEL_BOOKINGS_DIR", str(tmp_path / "bookings"))
     # The local issuer and servers must never be reached through a proxy.

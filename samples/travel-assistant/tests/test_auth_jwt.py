@@ -8,13 +8,14 @@ account is involved; ``AGENT_JWT_*`` variables point the project at it, overridi
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 from agent_scaffold_runtime.auth import AuthError, build_authenticator
 
-from tests.jwt_issuer import CLIENT_ID, Issuer, new_key
+from tests.jwt_issuer import Issuer, new_key
 from travel_assistant.settings import RUNTIME_DEFAULTS
 
 HTTP_TARGETS = ["agentcore", "lambda", "fastapi"]
@@ -23,13 +24,8 @@ HTTP_TARGETS = ["agentcore", "lambda", "fastapi"]
 @pytest.fixture(autouse=True)
 def jwt_auth(issuer: Issuer, monkeypatch: pytest.MonkeyPatch) -> None:
     """Point the project at the local issuer; a set (even blank) variable overrides the baked-in answer."""
-    monkeypatch.setenv("AGENT_AUTH", "jwt")
-    monkeypatch.setenv("AGENT_JWT_DISCOVERY_URL", issuer.discovery_url)
-    monkeypatch.setenv("AGENT_JWT_ALLOWED_CLIENTS", CLIENT_ID)
-    monkeypatch.setenv("AGENT_JWT_ALLOWED_AUDIENCES", "")
-    monkeypatch.setenv("AGENT_JWT_ALLOWED_SCOPES", "")
-    monkeypatch.setenv("AGENT_JWT_REQUIRED_GROUPS", "")
-    monkeypatch.setenv("AGENT_JWT_TOKEN_USE", "access")
+    for name, value in issuer.env().items():
+        monkeypatch.setenv(name, value)
 
 
 def bearer(token: str) -> dict[str, str]:
@@ -70,7 +66,7 @@ def test_a_token_that_does_not_fit_is_refused(issuer: Issuer, claims: dict[str, 
 
 
 def test_a_token_signed_by_another_key_is_refused(issuer: Issuer) -> None:
-    other = Issuer(issuer.url, issuer.discovery_url, new_key())  # same issuer and key id, another key
+    other = dataclasses.replace(issuer, key=new_key())  # same issuer and key id, another key
     authenticator = build_authenticator(RUNTIME_DEFAULTS["auth"], defaults=RUNTIME_DEFAULTS)
 
     with pytest.raises(AuthError, match="signature"):

@@ -25,7 +25,7 @@ import httpx
 import pytest
 import uvicorn
 
-from tests.jwt_issuer import CLIENT_ID, Issuer
+from tests.jwt_issuer import Issuer
 from travel_assistant.travel import TravelDesk, TravelError, catalogue, policy_problems, resolve_date
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -39,10 +39,8 @@ WHAT_HAVE_I_BOOKED = "What have I booked?"
 @pytest.fixture(autouse=True)
 def travel_env(issuer: Issuer, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     """JWT auth against the local issuer, scripted turns, a fixed today; returns the bookings directory."""
-    monkeypatch.setenv("AGENT_AUTH", "jwt")
-    monkeypatch.setenv("AGENT_JWT_DISCOVERY_URL", issuer.discovery_url)
-    monkeypatch.setenv("AGENT_JWT_ALLOWED_CLIENTS", CLIENT_ID)
-    monkeypatch.setenv("AGENT_JWT_ALLOWED_AUDIENCES", "")
+    for name, value in issuer.env().items():
+        monkeypatch.setenv(name, value)
     monkeypatch.setenv("TRAVEL_OFFLINE_SCRIPT", str(SCRIPT))
     monkeypatch.setenv("TRAVEL_TODAY", TODAY.isoformat())
     monkeypatch.setenv("TRAVEL_BOOKINGS_DIR", str(tmp_path / "bookings"))
