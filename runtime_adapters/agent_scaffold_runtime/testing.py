@@ -1,8 +1,10 @@
-"""Test helpers for projects: call any target's entrypoint in-process, and collect the request log.
+"""Test helpers for projects: call any target's entrypoint in-process, serve an app on a real loopback
+socket, and collect the request log.
 
 A generated project's ``tests/conftest.py`` wraps these in fixtures (``invoke``, ``request_log``), so its
 tests say what they check, not how an HTTP request, a Lambda event or a command line is put together.
-Nothing here is used in production; Starlette (for the HTTP targets) is imported only when called.
+Nothing here is used in production; Starlette (for the HTTP targets) and uvicorn are imported only when
+called.
 """
 
 from __future__ import annotations
@@ -11,6 +13,9 @@ import contextlib
 import io
 import json
 import logging
+import socket
+import threading
+import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from types import ModuleType, SimpleNamespace
@@ -91,6 +96,32 @@ def _call_local(module: ModuleType, body: dict[str, Any]) -> Response:
     with contextlib.redirect_stdout(out):
         status = module.main(argv)
     return Response(200 if status == 0 else 500, {}, json.loads(out.getvalue() or "null"))
+
+
+@contextlib.contextmanager
+def serving(app: Any, start_timeout: float = 20.0) -> Iterator[str]:
+    """``app`` under uvicorn in a thread, on a loopback socket bound before it starts (so no other process
+    can take the port); yields the base URL once uvicorn has started, and stops it when the block ends."""
+    import uvicorn  # the server targets' dependency
+
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + start_timeout
+    while not server.started:  # uvicorn sets it once it listens; there is no event to wait on
+        if not thread.is_alive() or time.monotonic() > deadline:
+            sock.close()
+            raise RuntimeError("uvicorn did not start")
+        time.sleep(0.01)
+    try:
+        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        sock.close()
 
 
 @contextlib.contextmanager

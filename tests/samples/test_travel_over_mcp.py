@@ -27,10 +27,11 @@ from typing import Any
 
 import httpx
 import pytest
+from agent_scaffold_runtime.testing import serving
 from agent_scaffold_runtime.testing_oidc import LocalIssuer, local_issuer
 from starlette.responses import JSONResponse
 
-from tests.auth.test_outbound import FakeIdentity, serve
+from tests.auth.test_outbound import FakeIdentity
 
 from .support import SAMPLES, Server, sample_server
 
@@ -97,7 +98,7 @@ def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]
     with contextlib.ExitStack() as stack:
         issuer = stack.enter_context(local_issuer())
         identity = IssuingIdentity(issuer)
-        identity_url = stack.enter_context(serve(identity.app))
+        identity_url = stack.enter_context(serving(identity.app))
         tools = stack.enter_context(
             sample_server(
                 "mcp-server",

@@ -11,18 +11,24 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from agent_scaffold_runtime.testing_oidc import LocalIssuer, local_issuer
 from starlette.applications import Starlette
 
 from mcp_server.asgi_lambda import AsgiLambdaHandler
 from mcp_server.server import create_app
-from tests.jwt_issuer import Issuer, issuer
 from tests.support import TODAY
 
-__all__ = ["issuer"]
+
+@pytest.fixture(scope="session")
+def issuer() -> Iterator[LocalIssuer]:
+    """A local OpenID issuer (``/.well-known/openid-configuration`` and ``/jwks.json`` on 127.0.0.1), the
+    runtime library's test issuer, for the client ``test-app-client``."""
+    with local_issuer() as running:
+        yield running
 
 
 @pytest.fixture(autouse=True)
-def server_env(issuer: Issuer, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+def server_env(issuer: LocalIssuer, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     """JWT auth against the local issuer, whatever the shell exports; returns the bookings directory."""
     for name in ("MCP_RESOURCE_URL", "MCP_ALLOWED_HOSTS", "AWS_LAMBDA_FUNCTION_NAME"):
         monkeypatch.delenv(name, raising=False)
