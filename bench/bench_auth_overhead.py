@@ -48,6 +48,7 @@ import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
+from unittest import mock
 
 import _common as c  # bench/ is on sys.path when this file is run as a script
 
@@ -235,20 +236,14 @@ def function_url_event(token: str) -> dict[str, Any]:
 
 @contextlib.contextmanager
 def environ(values: Mapping[str, str | None]) -> Iterator[None]:
-    saved = {name: os.environ.get(name) for name in values}
-    try:
+    """``values`` set (``None``: unset) while the block runs; ``os.environ`` is restored whole afterwards."""
+    with mock.patch.dict(os.environ):
         for name, value in values.items():
             if value is None:
                 os.environ.pop(name, None)
             else:
                 os.environ[name] = value
         yield
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
 
 
 @contextlib.contextmanager

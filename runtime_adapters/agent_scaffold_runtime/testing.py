@@ -1,5 +1,5 @@
 """Test helpers for projects: call any target's entrypoint in-process, serve an app on a real loopback
-socket, and collect the request log.
+socket, and collect the request log and the spans.
 
 A generated project's ``tests/conftest.py`` wraps these in fixtures (``invoke``, ``request_log``), so its
 tests say what they check, not how an HTTP request, a Lambda event or a command line is put together.
@@ -19,7 +19,10 @@ import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from types import ModuleType, SimpleNamespace
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
 REQUEST_LOGGER = "agent_scaffold_runtime.requests"
 
@@ -142,3 +145,23 @@ def collect_request_log() -> Iterator[list[logging.LogRecord]]:
     finally:
         logger.removeHandler(handler)
         logger.setLevel(level)
+
+
+def capture_spans() -> InMemorySpanExporter:
+    """An in-memory exporter on the process's global tracer provider, which keeps every finished span for
+    the test to read. OpenTelemetry allows one provider per process (set here if none is): call it once,
+    from a session-scoped fixture."""
+    from opentelemetry import trace
+    from opentelemetry.sdk.trace import TracerProvider
+    from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+    from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+
+    exporter = InMemorySpanExporter()
+    provider = trace.get_tracer_provider()
+    if isinstance(provider, trace.ProxyTracerProvider):
+        provider = TracerProvider()
+        trace.set_tracer_provider(provider)
+    if not isinstance(provider, TracerProvider):
+        raise RuntimeError(f"the global tracer provider is a {type(provider).__name__}, not the SDK's")
+    provider.add_span_processor(SimpleSpanProcessor(exporter))
+    return exporter

@@ -1,10 +1,11 @@
 """The travel assistant end to end: scripted offline turns, the policy enforced by the tool, bookings that
 belong to the verified user, and sessions that outlive the server.
 
-Users are signed in with real JWTs from the local issuer (the runtime library's, the ``issuer`` fixture) and the agent is served
-by its FastAPI app under uvicorn on a loopback socket (and once by its Lambda handler), so the user id
-comes from the token through the project's own adapters, never from the prompt. The offline model plays
-the turns in ``scripts/offline.json`` (``TRAVEL_OFFLINE_SCRIPT``), as a real model would choose them.
+Users are signed in with real JWTs from the local issuer (the runtime library's, the ``issuer``
+fixture) and the agent is served by its FastAPI app under uvicorn on a loopback socket (and once by its
+Lambda handler), so the user id comes from the token through the project's own adapters, never from the
+prompt. The offline model plays the turns in ``scripts/offline.json`` (``TRAVEL_OFFLINE_SCRIPT``), as a
+real model would choose them.
 ``TRAVEL_TODAY`` pins "today" to Wednesday 2026-06-03, so "next Monday" is 2026-06-08.
 """
 
