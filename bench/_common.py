@@ -29,6 +29,7 @@ from typing import IO, Any
 REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))  # the helpers the benchmarks share with the tests (tests/support)
 from tests.support.processes import stop_process  # noqa: E402  (importable from here on)
+from tests.support.processes import uvicorn_argv as uvicorn_argv  # noqa: E402  (c.uvicorn_argv in the benchmarks)
 
 BENCH_DIR = REPO_ROOT / "bench"
 TEMPLATE_DIR = REPO_ROOT / "templates" / "agent"
@@ -298,8 +299,3 @@ def process_cpu_seconds(pid: int) -> float:
         return float("nan")
     utime, stime = int(fields[11]), int(fields[12])  # fields 14 and 15 of proc(5), after pid and comm
     return (utime + stime) / os.sysconf("SC_CLK_TCK")
-
-
-def uvicorn_argv(app: str, port: int) -> list[str]:
-    """The same uvicorn flags for every server a benchmark compares (one process, one worker)."""
-    return [PYTHON, "-m", "uvicorn", app, "--host", HOST, "--port", str(port), "--log-level", "warning"]

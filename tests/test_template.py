@@ -19,6 +19,7 @@ from typing import Any
 import copier
 import pytest
 import yaml
+from agent_scaffold_runtime.models import DEFAULT_MODEL_IDS
 
 from scaffold.lifecycle.validate import run_project_tests, run_ruff
 
@@ -91,14 +92,6 @@ JWT_ANSWERS = {
     "auth": "jwt",
     "jwt_discovery_url": "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Example/.well-known/openid-configuration",
     "jwt_allowed_clients": "example-client",
-}
-MODEL_DEFAULTS = {
-    "offline": "offline",
-    "bedrock": "us.anthropic.claude-sonnet-4-20250514-v1:0",
-    "anthropic": "claude-sonnet-4-20250514",
-    "openai": "gpt-4o",
-    "ollama": "llama3.1",
-    "litellm": "openai/gpt-4o",
 }
 FORBIDDEN_IN_CORE = {"boto3", "botocore", "bedrock_agentcore", "fastapi", "starlette", "awslambdaric"}
 
@@ -224,17 +217,15 @@ def test_answers_round_trip(rendered: Callable[[str], Path], name: str) -> None:
             assert recorded[key] == value
 
 
-@pytest.mark.parametrize("provider", sorted(MODEL_DEFAULTS))
+@pytest.mark.parametrize("provider", sorted(DEFAULT_MODEL_IDS))
 def test_model_id_default_follows_the_provider(tmp_path: Path, provider: str) -> None:
+    """copier.yml's default model per provider is the runtime's (``DEFAULT_MODEL_IDS``, used when
+    ``AGENT_MODEL_PROVIDER`` switches provider), and the project's settings carry it."""
     project = render(tmp_path / "p", {"model_provider": provider, "targets": ["local"]})
 
-    assert answers(project)["model_id"] == MODEL_DEFAULTS[provider]
+    assert answers(project)["model_id"] == DEFAULT_MODEL_IDS[provider]
     settings = (project / "my_agent" / "settings.py").read_text()
-    assert f"DEFAULT_MODEL_ID = {json.dumps(MODEL_DEFAULTS[provider])}" in settings
-    # The runtime's table (used when AGENT_MODEL_PROVIDER switches provider) agrees with copier.yml.
-    from agent_scaffold_runtime.models import DEFAULT_MODEL_IDS
-
-    assert DEFAULT_MODEL_IDS[provider] == MODEL_DEFAULTS[provider]
+    assert f"DEFAULT_MODEL_ID = {json.dumps(DEFAULT_MODEL_IDS[provider])}" in settings
 
 
 @pytest.mark.parametrize("name", ["Bad_Name", "1abc", "a", "my--agent", "-x", "agent-", "a" * 41, "my agent"])

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from tests.support.processes import stop_process, wait_for_ping
+from tests.support.processes import stop_process, uvicorn_argv, wait_for_ping
 from tests.support.servers import free_port
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -77,9 +77,8 @@ def sample_server(name: str, app: str, workdir: Path, **env: str) -> Iterator[Se
     port = free_port()
     stderr_path = workdir / f"{name}-{port}.stderr"
     stderr: IO[bytes] = stderr_path.open("wb")
-    command = [sys.executable, "-m", "uvicorn", app, "--host", "127.0.0.1", "--port", str(port)]
     process = subprocess.Popen(
-        [*command, "--log-level", "warning"],
+        uvicorn_argv(app, port),
         cwd=workdir,
         env=sample_env(PYTHONPATH=str(SAMPLES / name), **env),
         stdout=subprocess.DEVNULL,

@@ -41,23 +41,28 @@ def wait_for_ok(url: str, process: subprocess.Popen[Any], timeout: float = 60) -
     raise RuntimeError(f"no 200 from {url} within {timeout} s")
 
 
+def uvicorn_argv(app: str, port: int) -> list[str]:
+    """``python -m uvicorn APP`` on 127.0.0.1:``port`` with this interpreter, quiet but for warnings."""
+    return [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        app,
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--log-level",
+        "warning",
+    ]
+
+
 @contextlib.contextmanager
 def running_server(project: Path, app: str, **env: str) -> Iterator[str]:
     """``python -m uvicorn APP`` in the project directory; yields its URL once ``/ping`` answers."""
     port = free_port()
     process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            app,
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--log-level",
-            "warning",
-        ],
+        uvicorn_argv(app, port),
         cwd=project,
         env=project_env(project, **env),
         stdout=subprocess.DEVNULL,
