@@ -15,6 +15,17 @@ import httpx
 
 from tests.support.servers import free_port
 
+REPO_ROOT = Path(__file__).resolve().parent.parent.parent
+
+
+def fresh_python(code: str) -> str:
+    """The stdout of ``python -c CODE`` in a fresh interpreter at the repository root: what a module
+    imports on its own, without the test process's modules already loaded."""
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=REPO_ROOT, capture_output=True, text=True, check=True
+    )
+    return done.stdout
+
 
 def project_env(project: Path, **extra: str) -> dict[str, str]:
     """The environment a developer has inside the project: its root importable, the offline model."""
