@@ -140,20 +140,15 @@ def test_the_session_persists_across_a_restart(
 
     # A new app (a restarted server or another Lambda environment) over the same session directory.
     module = importlib.reload(importlib.import_module("travel_assistant.entrypoints.http_app"))
-    with serving(module.app) as url:
-        headers = {"Authorization": f"Bearer {alice}"}
-        again = httpx.post(
-            f"{url}/invocations",
-            json={"prompt": WHAT_HAVE_I_BOOKED, "session_id": "trip-to-nyc"},
-            headers=headers,
-            timeout=30,
-        ).json()
-        fresh = httpx.post(
-            f"{url}/invocations",
-            json={"prompt": WHAT_HAVE_I_BOOKED, "session_id": "another-trip"},
-            headers=headers,
-            timeout=30,
-        ).json()
+    with serving(module.app) as url, httpx.Client(base_url=url, timeout=30) as client:
+
+        def what_have_i_booked(session_id: str) -> dict[str, Any]:
+            body = {"prompt": WHAT_HAVE_I_BOOKED, "session_id": session_id}
+            reply: dict[str, Any] = client.post("/invocations", json=body, headers=bearer).json()
+            return reply
+
+        bearer = {"Authorization": f"Bearer {alice}"}
+        again, fresh = what_have_i_booked("trip-to-nyc"), what_have_i_booked("another-trip")
 
     assert again["session_id"] == "trip-to-nyc"
     # The offline model counts one input token per word it is sent: the first turn came back with the session.
