@@ -27,6 +27,10 @@ from pathlib import Path
 from typing import IO, Any
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO_ROOT))  # the helpers the benchmarks share with the tests (tests/support)
+from tests.support.processes import stop_process  # noqa: E402  (importable from here on)
+from tests.support.processes import uvicorn_argv as uvicorn_argv  # noqa: E402  (c.uvicorn_argv in the benchmarks)
+
 BENCH_DIR = REPO_ROOT / "bench"
 TEMPLATE_DIR = REPO_ROOT / "templates" / "agent"
 PYTHON = sys.executable
@@ -100,6 +104,29 @@ def emit_json(result: Mapping[str, Any]) -> None:
 
 def verdict(met: bool) -> str:
     return "met" if met else "NOT met"
+
+
+def emitted_as_json(args: argparse.Namespace, result: Mapping[str, Any], heading: str) -> bool:
+    """Every benchmark's report starts here: with ``--json`` the whole result as JSON (True: nothing else
+    is printed), otherwise ``heading`` and the ``machine`` line of the result (False)."""
+    if args.json:
+        emit_json(result)
+        return True
+    print(heading)
+    print(f"machine: {result['machine']}\n")
+    return False
+
+
+def print_targets(targets: Mapping[str, Mapping[str, Any]], unit: str = "") -> None:
+    """The table that ends a report: each target's measured value (``unit`` unless the target names its
+    own ``unit``) and whether it was met."""
+    rows = []
+    for name, target in targets.items():
+        suffix = target.get("unit", unit)
+        rows.append(
+            [name, f"{target['value']:.3f}" + (f" {suffix}" if suffix else ""), verdict(target["met"])]
+        )
+    print_table(["target", "measured", "result"], rows)
 
 
 # --- statistics ----------------------------------------------------------------------------------------
@@ -243,17 +270,6 @@ def start_process(
     )
 
 
-def stop_process(process: subprocess.Popen[bytes], grace: float = 5.0) -> None:
-    """Terminate, then kill if it has not exited within ``grace`` seconds; always reaps the child."""
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(timeout=grace)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=grace)
-
-
 @contextlib.contextmanager
 def running_server(
     argv: Sequence[str], *, cwd: Path, env: Mapping[str, str], port: int, timeout: float = 30.0
@@ -283,8 +299,3 @@ def process_cpu_seconds(pid: int) -> float:
         return float("nan")
     utime, stime = int(fields[11]), int(fields[12])  # fields 14 and 15 of proc(5), after pid and comm
     return (utime + stime) / os.sysconf("SC_CLK_TCK")
-
-
-def uvicorn_argv(app: str, port: int) -> list[str]:
-    """The same uvicorn flags for every server a benchmark compares (one process, one worker)."""
-    return [PYTHON, "-m", "uvicorn", app, "--host", HOST, "--port", str(port), "--log-level", "warning"]

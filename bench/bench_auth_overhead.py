@@ -42,24 +42,23 @@ import logging
 import os
 import random
 import sys
-import threading
 import time
 import traceback
 import uuid
-from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+from unittest import mock
 
 import _common as c  # bench/ is on sys.path when this file is run as a script
+
+from scaffold.dev.issuer import JWKS_PATH, LocalIssuer
 
 TARGET_ADDED_P99_MS = 1.0
 BLOCK = 50
 PROMPT = "hello"  # the offline model echoes it, no tool call: the cheapest real request
 EXPECTED = "You said: hello"
 CLIENT_ID = "bench-client"
-KID = "bench-rsa"
 CONFIGS = ("jwt", "none")
 BOOTSTRAP_SEED = 20261121
 PART_DEADLINE_S = 900.0  # each part stops at a block boundary after this, whatever was asked
@@ -68,74 +67,26 @@ PART_DEADLINE_S = 900.0  # each part stops at a block boundary after this, whate
 # --- a local OIDC issuer --------------------------------------------------------------------------------
 
 
-class LocalIssuer:
-    """Discovery + JWKS for one RSA key on 127.0.0.1 (a daemon thread); counts the requests it serves."""
+class BenchIssuer:
+    """``scaffold dev``'s local issuer (discovery + JWKS for one RSA key on 127.0.0.1, in a thread), with
+    the bench's client id; it counts the JWKS fetches, which must not happen during the measurement."""
 
     def __init__(self) -> None:
-        import jwt
-        from cryptography.hazmat.primitives.asymmetric import rsa
-
-        self.key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-        jwk = jwt.algorithms.RSAAlgorithm.to_jwk(self.key.public_key(), as_dict=True)
-        jwk.update(kid=KID, use="sig", alg="RS256")
-        self.hits: Counter[str] = Counter()
-        issuer = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:
-                issuer.hits[self.path] += 1
-                if self.path == "/.well-known/openid-configuration":
-                    body: dict[str, Any] = {"issuer": issuer.url, "jwks_uri": f"{issuer.url}/jwks.json"}
-                elif self.path == "/jwks.json":
-                    body = {"keys": [jwk]}
-                else:
-                    self.send_error(404)
-                    return
-                data = json.dumps(body).encode()
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-            def log_message(self, format: str, *args: Any) -> None:
-                pass
-
-        self._server = ThreadingHTTPServer((c.HOST, 0), Handler)
-        self.url = f"http://{c.HOST}:{self._server.server_address[1]}"
-        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.5,), daemon=True)
-        self._thread.start()
+        self._issuer = LocalIssuer(client_id=CLIENT_ID)
+        self._issuer.start()
 
     @property
     def jwks_fetches(self) -> int:
-        return self.hits["/jwks.json"]
+        return self._issuer.served[JWKS_PATH]
 
     def env(self) -> dict[str, str]:
-        return {
-            "AGENT_AUTH": "jwt",
-            "AGENT_JWT_DISCOVERY_URL": f"{self.url}/.well-known/openid-configuration",
-            "AGENT_JWT_ALLOWED_CLIENTS": CLIENT_ID,
-        }
+        return {"AGENT_AUTH": "jwt", **self._issuer.app_environment()}
 
     def access_token(self) -> str:
-        import jwt
-
-        now = int(time.time())
-        claims = {
-            "iss": self.url,
-            "sub": str(uuid.uuid4()),
-            "client_id": CLIENT_ID,
-            "token_use": "access",
-            "scope": "agent/invoke",
-            "iat": now,
-            "exp": now + 3600,
-            "jti": str(uuid.uuid4()),
-        }
-        return jwt.encode(claims, self.key, algorithm="RS256", headers={"kid": KID})
+        return self._issuer.mint(str(uuid.uuid4()), scopes=["agent/invoke"])
 
     def close(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
+        self._issuer.stop()
 
 
 def tampered(token: str) -> str:
@@ -285,20 +236,14 @@ def function_url_event(token: str) -> dict[str, Any]:
 
 @contextlib.contextmanager
 def environ(values: Mapping[str, str | None]) -> Iterator[None]:
-    saved = {name: os.environ.get(name) for name in values}
-    try:
+    """``values`` set (``None``: unset) while the block runs; ``os.environ`` is restored whole afterwards."""
+    with mock.patch.dict(os.environ):
         for name, value in values.items():
             if value is None:
                 os.environ.pop(name, None)
             else:
                 os.environ[name] = value
         yield
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
 
 
 @contextlib.contextmanager
@@ -323,7 +268,7 @@ def lambda_ok(response: Any) -> str | None:
 
 
 def lambda_part(
-    project: c.GeneratedProject, issuer: LocalIssuer, total: int, warmup: int, bootstrap_rounds: int
+    project: c.GeneratedProject, issuer: BenchIssuer, total: int, warmup: int, bootstrap_rounds: int
 ) -> dict[str, Any]:
     """The whole part runs under ``common`` env: the memory backend is chosen per request, not per handler.
 
@@ -346,7 +291,7 @@ def lambda_part(
 
 
 def _lambda_part(
-    project: c.GeneratedProject, issuer: LocalIssuer, total: int, warmup: int, bootstrap_rounds: int
+    project: c.GeneratedProject, issuer: BenchIssuer, total: int, warmup: int, bootstrap_rounds: int
 ) -> dict[str, Any]:
     sys.path.insert(0, str(project.root))  # the project's package (the runtime library is installed)
     import importlib
@@ -414,7 +359,7 @@ def _lambda_part(
 
 
 def fastapi_part(
-    project: c.GeneratedProject, issuer: LocalIssuer, total: int, warmup: int, bootstrap_rounds: int
+    project: c.GeneratedProject, issuer: BenchIssuer, total: int, warmup: int, bootstrap_rounds: int
 ) -> dict[str, Any]:
     import httpx
 
@@ -622,7 +567,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     }
     issuer = None
     try:
-        issuer = LocalIssuer()
+        issuer = BenchIssuer()
         with c.generated_project() as project:
             for key, part in (("lambda", lambda_part), ("fastapi", fastapi_part)):
                 try:

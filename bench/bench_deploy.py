@@ -148,11 +148,10 @@ def main() -> int:
         "results": results,
         "targets": targets,
     }
-    if args.json:
-        c.emit_json(result)
+    if c.emitted_as_json(
+        args, result, f"scaffold deploy against moto on {c.HOST} (median of {rounds}; seconds)"
+    ):
         return 0
-    print(f"scaffold deploy against moto on {c.HOST} (median of {rounds}; seconds)")
-    print(f"machine: {info}\n")
     rows = []
     for label, pick in (
         ("first deploy, CLI (build included)", lambda r: r["first_deploy_cli_seconds"]),
@@ -170,10 +169,7 @@ def main() -> int:
         rows.append([label, *(pick(results[target]) for target in TARGETS)])
     c.print_table(["measurement", *TARGETS], rows)
     print()
-    c.print_table(
-        ["target", "measured", "result"],
-        [[name, f"{t['value']:.3f}", c.verdict(t["met"])] for name, t in targets.items()],
-    )
+    c.print_targets(targets)
     return 0
 
 

@@ -34,17 +34,6 @@ import _common as c  # bench/ is on sys.path when this file is run as a script
 READY_TARGET_S = 1.5
 VISIBLE_TARGET_MS = 50.0
 BASELINE = "scaffold serve --target agentcore"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 CONFIGS: dict[str, tuple[list[str], bool]] = {  # name -> (scaffold arguments, serves the page)
     "scaffold dev --target agentcore": (["dev", "--target", "agentcore"], True),
     "scaffold dev --target agentcore --no-reload": (["dev", "--target", "agentcore", "--no-reload"], True),
@@ -121,6 +110,8 @@ def visible_latencies(project: c.GeneratedProject, turns: int) -> tuple[list[flo
     """(first chunk -> in the DOM, first chunk -> next animation frame) in ms, one pair per turn."""
     from playwright.sync_api import sync_playwright
 
+    from tests.support.browser import launch_chromium  # the browser the tests launch
+
     port = c.free_port()
     with (
         spawned([c.SCAFFOLD, "dev", "--target", "agentcore", "--port", str(port)], project) as (
@@ -130,7 +121,7 @@ def visible_latencies(project: c.GeneratedProject, turns: int) -> tuple[list[flo
         sync_playwright() as playwright,
     ):
         c.wait_for_ping(port, started, process)
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = launch_chromium(playwright)
         try:
             page = browser.new_page()
             page.goto(f"http://{c.HOST}:{port}/")
@@ -188,11 +179,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         "chunk_to_frame_ms": c.summary(painted),
         "targets": targets,
     }
-    if args.json:
-        c.emit_json(result)
+    if c.emitted_as_json(
+        args, result, f"spawn -> ready (page served and /ping 200; serve: /ping 200); median of {rounds}"
+    ):
         return 0
-    print(f"spawn -> ready (page served and /ping 200; serve: /ping 200); median of {rounds}")
-    print(f"machine: {info}\n")
     base_cpu = c.median(cpu[BASELINE])
     rows = [
         [
@@ -215,10 +205,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         ],
     )
     print()
-    c.print_table(
-        ["target", "measured", "result"],
-        [[name, f"{t['value']:.3f} {t['unit']}", c.verdict(bool(t["met"]))] for name, t in targets.items()],
-    )
+    c.print_targets(targets)
     return 0
 
 

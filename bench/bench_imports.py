@@ -130,11 +130,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         "ratio_to_baseline": {label: c.median(v) / base for label, v in times.items()},
         "targets": {target_name: {"value": lambda_ratio, "met": met}},
     }
-    if args.json:
-        c.emit_json(result)
+    if c.emitted_as_json(
+        args,
+        result,
+        f"fresh-process import, and import + first offline answer; median of {rounds}, cwd = project",
+    ):
         return 0
-    print(f"fresh-process import, and import + first offline answer; median of {rounds}, cwd = project")
-    print(f"machine: {info}\n")
 
     def ms(seconds: float) -> str:
         return f"{seconds * 1000:.0f}"

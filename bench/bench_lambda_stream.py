@@ -97,13 +97,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         "buffered_full_answer_seconds": c.summary(buffered),
         "first_chunk_vs_buffered": ratio,
     }
-    if args.json:
-        c.emit_json(result)
+    if c.emitted_as_json(
+        args,
+        result,
+        f"Streaming Lambda app vs buffered handler, offline model at {DELAY_MS} ms a chunk; {rounds} rounds",
+    ):
         return 0
-    print(
-        f"Streaming Lambda app vs buffered handler, offline model at {DELAY_MS} ms a chunk; {rounds} rounds"
-    )
-    print(f"machine: {info}\n")
     c.print_table(
         ["path", "median ms", "p95 ms"],
         [

@@ -30,16 +30,13 @@ import _common as c  # bench/ is on sys.path when this file is run as a script
 ENDPOINT = """
 import json
 
+from starlette.requests import Request
+
 
 async def app(scope, receive, send):
     if scope["type"] != "http":
         return
-    body = b""
-    while True:
-        message = await receive()
-        body += message.get("body", b"")
-        if not message.get("more_body"):
-            break
+    body = await Request(scope, receive).body()
     if scope["path"] == "/ping":
         reply = {"status": "Healthy"}
     else:

@@ -120,11 +120,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         "project_python_files": len(python_files),
         "agentcore_cli": AGENTCORE,
     }
-    if args.json:
-        c.emit_json(result)
+    heading = f"scaffold new --defaults vs copier copy --defaults --quiet, median of {rounds} (alternating)"
+    if c.emitted_as_json(args, result, heading):
         return 0
-    print(f"scaffold new --defaults vs copier copy --defaults --quiet, median of {rounds} (alternating)")
-    print(f"machine: {info}\nsame project files from both (apart from scaffold's .git): {same_files}")
+    print(f"same project files from both (apart from scaffold's .git): {same_files}")
     print(f"the project: {python_lines} lines of Python in {len(python_files)} files")
     print(f"agentcore CLI: {AGENTCORE or 'not on PATH: the agentcore create baseline was not run'}\n")
     rows = [

@@ -268,11 +268,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         "repackage_one_source_change_seconds": one_change,
         "targets": targets,
     }
-    if args.json:
-        c.emit_json(result)
+    if c.emitted_as_json(
+        args,
+        result,
+        f"Lambda zip (x86_64, Python {HOST_PYTHON}) vs naive pip install -t; cold start median of {rounds}",
+    ):
         return 0
-    print(f"Lambda zip (x86_64, Python {HOST_PYTHON}) vs naive pip install -t; cold start median of {rounds}")
-    print(f"machine: {info}\n")
     rows = []
     for label in sizes:
         zipped, unzipped = sizes[label]
@@ -298,10 +299,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"{floor_ratio:.2f}x the naive cold start: our cold start would stay above it even if the handler, "
         "the project and the first answer cost nothing\n"
     )
-    c.print_table(
-        ["target", "measured", "result"],
-        [[name, f"{t['value']:.3f}", c.verdict(t["met"])] for name, t in targets.items()],
-    )
+    c.print_targets(targets)
     return 0
 
 

@@ -176,15 +176,9 @@ class Clients:
         return self.loop.run_until_complete(call())
 
     def agui(self) -> str:
-        run = {
-            "threadId": str(uuid.uuid4()),
-            "runId": str(uuid.uuid4()),
-            "state": {},
-            "messages": [{"id": "m1", "role": "user", "content": PROMPT}],
-            "tools": [],
-            "context": [],
-            "forwardedProps": {},
-        }
+        from tests.support.agui import run_input
+
+        run = run_input(PROMPT)
         text = ""
         with self.http.stream("POST", f"{self.urls['agui']}/invocations", json=run) as response:
             for line in response.iter_lines():

@@ -100,11 +100,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         "first_answer_s": {name: c.summary(v) for name, v in answers.items()},
         "targets": targets,
     }
-    if args.json:
-        c.emit_json(result)
+    if c.emitted_as_json(
+        args,
+        result,
+        f"process start -> first 200 /ping, and -> first /invocations answer; median of {rounds}",
+    ):
         return 0
-    print(f"process start -> first 200 /ping, and -> first /invocations answer; median of {rounds}")
-    print(f"machine: {info}\n")
     rows = []
     for cfg in CONFIGS:
         ping, answer = c.median(pings[cfg.name]), c.median(answers[cfg.name])
@@ -113,10 +114,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         rows.append([cfg.name, ping, ratios[0], answer, ratios[1], samples])
     c.print_table(["server", "/ping s", "x baseline", "1st answer s", "x baseline", "/ping samples s"], rows)
     print()
-    c.print_table(
-        ["target", "measured", "result"],
-        [[name, f"{t['value']:.3f} s", c.verdict(bool(t["met"]))] for name, t in targets.items()],
-    )
+    c.print_targets(targets, unit="s")
     return 0
 
 

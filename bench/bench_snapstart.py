@@ -90,20 +90,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         "targets": targets,
         "not_measured": "AWS's own snapshot restore (resuming the micro-VM) happens before the hooks run",
     }
-    if args.json:
-        c.emit_json(result)
+    if c.emitted_as_json(
+        args,
+        result,
+        f"SnapStart simulated on the Lambda zip (x86_64, Python {pkg.HOST_PYTHON}); median of {rounds}",
+    ):
         return 0
-    print(f"SnapStart simulated on the Lambda zip (x86_64, Python {pkg.HOST_PYTHON}); median of {rounds}")
-    print(f"machine: {info}\n")
     c.print_table(
         ["variant", "ms", "x naive cold"],
         [[label, f"{value * 1000:.1f}", f"{value / naive_cold:.3f}x"] for label, value in medians.items()],
     )
     print("\nNot measured here: AWS's restore of the snapshot itself, which happens before the hooks run.\n")
-    c.print_table(
-        ["target", "measured", "result"],
-        [[name, f"{t['value']:.3f}", c.verdict(t["met"])] for name, t in targets.items()],
-    )
+    c.print_targets(targets)
     return 0
 
 

@@ -206,14 +206,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         "servers": {name: asdict(st) for name, st in stats.items()},
         "targets": targets,
     }
-    if args.json:
-        c.emit_json(result)
-        return 0
-    print(
+    heading = (
         f"{total} POST /invocations x {rounds} round(s), {CONCURRENCY} concurrent clients, "
         f"warm-up {warmup}; prompt {c.TOOL_PROMPT!r}"
     )
-    print(f"machine: {info}\n")
+    if c.emitted_as_json(args, result, heading):
+        return 0
     rows = [
         [
             name,

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import ast
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -20,6 +19,9 @@ from typing import Any
 import copier
 import pytest
 import yaml
+from agent_scaffold_runtime.models import DEFAULT_MODEL_IDS
+
+from scaffold.lifecycle.validate import run_project_tests, run_ruff
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -90,14 +92,6 @@ JWT_ANSWERS = {
     "auth": "jwt",
     "jwt_discovery_url": "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Example/.well-known/openid-configuration",
     "jwt_allowed_clients": "example-client",
-}
-MODEL_DEFAULTS = {
-    "offline": "offline",
-    "bedrock": "us.anthropic.claude-sonnet-4-20250514-v1:0",
-    "anthropic": "claude-sonnet-4-20250514",
-    "openai": "gpt-4o",
-    "ollama": "llama3.1",
-    "litellm": "openai/gpt-4o",
 }
 FORBIDDEN_IN_CORE = {"boto3", "botocore", "bedrock_agentcore", "fastapi", "starlette", "awslambdaric"}
 
@@ -227,17 +221,15 @@ def test_answers_round_trip(rendered: Callable[[str], Path], name: str) -> None:
             assert recorded[key] == value
 
 
-@pytest.mark.parametrize("provider", sorted(MODEL_DEFAULTS))
+@pytest.mark.parametrize("provider", sorted(DEFAULT_MODEL_IDS))
 def test_model_id_default_follows_the_provider(tmp_path: Path, provider: str) -> None:
+    """copier.yml's default model per provider is the runtime's (``DEFAULT_MODEL_IDS``, used when
+    ``AGENT_MODEL_PROVIDER`` switches provider), and the project's settings carry it."""
     project = render(tmp_path / "p", {"model_provider": provider, "targets": ["local"]})
 
-    assert answers(project)["model_id"] == MODEL_DEFAULTS[provider]
+    assert answers(project)["model_id"] == DEFAULT_MODEL_IDS[provider]
     settings = (project / "my_agent" / "settings.py").read_text()
-    assert f"DEFAULT_MODEL_ID = {json.dumps(MODEL_DEFAULTS[provider])}" in settings
-    # The runtime's table (used when AGENT_MODEL_PROVIDER switches provider) agrees with copier.yml.
-    from agent_scaffold_runtime.models import DEFAULT_MODEL_IDS
-
-    assert DEFAULT_MODEL_IDS[provider] == MODEL_DEFAULTS[provider]
+    assert f"DEFAULT_MODEL_ID = {json.dumps(DEFAULT_MODEL_IDS[provider])}" in settings
 
 
 @pytest.mark.parametrize("name", ["Bad_Name", "1abc", "a", "my--agent", "-x", "agent-", "a" * 41, "my agent"])
@@ -359,13 +351,7 @@ def test_python_compiles_and_ruff_passes(rendered: Callable[[str], Path], name: 
     for path in project.rglob("*.py"):
         compile(path.read_text(encoding="utf-8"), str(path), "exec")
 
-    result = subprocess.run(
-        [sys.executable, "-m", "ruff", "check", "--no-cache", "."],
-        cwd=project,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    result = run_ruff(project)
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -492,16 +478,7 @@ def test_entrypoints_name_the_core_lazily(rendered: Callable[[str], Path]) -> No
 @pytest.mark.parametrize("name", ["defaults", "local-anthropic", "stress-litellm"])
 def test_generated_test_suite_passes(rendered: Callable[[str], Path], name: str) -> None:
     project = rendered(name)
-    env = {**os.environ, "PYTHONPATH": str(project), "AGENT_MODEL_PROVIDER": "bedrock"}  # conftest overrides
-
-    result = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"],
-        cwd=project,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=300,
-    )
+    # A shell's bedrock provider: the project's conftest must still make every test offline.
+    result = run_project_tests(project, {"AGENT_MODEL_PROVIDER": "bedrock"}, timeout=300)
 
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]

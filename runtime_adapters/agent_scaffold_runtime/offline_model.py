@@ -15,6 +15,9 @@ On each model call the first rule that applies decides the turn:
 Text streams one word per chunk. Usage counts one token per whitespace-separated word, so tests can assert
 exact numbers. ``AGENT_OFFLINE_CHUNK_DELAY_MS`` (default 0) paces the chunks like a remote model would, to
 see streaming at work (a playground, a streaming Lambda, a load test); the words and usage stay the same.
+
+A project can keep scripts in a JSON file, one per prompt, for demos of prompts the rules cannot follow
+("Book me a flight to NYC next Monday"): ``scripted_turns(path, prompt)`` looks the prompt up.
 """
 
 from __future__ import annotations
@@ -34,6 +37,29 @@ from strands.types.streaming import StreamEvent
 from strands.types.tools import ToolSpec
 
 T = TypeVar("T", bound=BaseModel)
+
+
+def scripted_turns(path: str, prompt: str, *, section: str | None = None) -> list[dict[str, Any]] | None:
+    """The turns a script file holds for ``prompt`` (``OfflineModel(script=...)``), or None.
+
+    The file maps prompts to turns (``{"Book me a flight to NYC next Monday": [{"tool": ...}, ...]}``), or,
+    with ``section`` (one agent of several), names to such maps. Prompts are matched ignoring case and
+    spacing; the file is read on each call, so an edited script applies to the next request.
+    """
+    with open(path, encoding="utf-8") as handle:
+        script = json.load(handle)
+    if section is not None:
+        script = script.get(section) or {}
+    wanted = _normalised(prompt)
+    for scripted_prompt, turns in script.items():
+        if _normalised(scripted_prompt) == wanted:
+            return [dict(turn) for turn in turns]
+    return None
+
+
+def _normalised(prompt: str) -> str:
+    return " ".join(prompt.casefold().split())
+
 
 _PAIR_RE = re.compile(r"""(\w+)=("[^"]*"|'[^']*'|\S+)""")
 

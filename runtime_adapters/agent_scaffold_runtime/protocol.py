@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from .env_values import positive_int
 from .errors import InvalidJSON, InvalidRequest, PayloadTooLarge
 
 SESSION_HEADER = "X-Amzn-Bedrock-AgentCore-Runtime-Session-Id"
@@ -33,8 +34,8 @@ class Limits:
     @classmethod
     def from_env(cls) -> Limits:
         return cls(
-            max_prompt_chars=_positive_int("AGENT_MAX_PROMPT_CHARS", cls.max_prompt_chars),
-            max_body_bytes=_positive_int("AGENT_MAX_BODY_BYTES", cls.max_body_bytes),
+            max_prompt_chars=positive_int(os.environ, "AGENT_MAX_PROMPT_CHARS", default=cls.max_prompt_chars),
+            max_body_bytes=positive_int(os.environ, "AGENT_MAX_BODY_BYTES", default=cls.max_body_bytes),
         )
 
 
@@ -185,16 +186,3 @@ def _json_type(value: Any) -> str:
     if isinstance(value, list):
         return "an array"
     return "an object"
-
-
-def _positive_int(name: str, default: int) -> int:
-    raw = os.environ.get(name)
-    if raw is None or raw == "":
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise ValueError(f"Environment variable {name} must be a whole number, got {raw!r}.") from None
-    if value <= 0:
-        raise ValueError(f"Environment variable {name} must be positive, got {value}.")
-    return value

@@ -1,8 +1,10 @@
-"""Test helpers for projects: call any target's entrypoint in-process, and collect the request log.
+"""Test helpers for projects: call any target's entrypoint in-process, serve an app on a real loopback
+socket, and collect the request log and the spans.
 
 A generated project's ``tests/conftest.py`` wraps these in fixtures (``invoke``, ``request_log``), so its
 tests say what they check, not how an HTTP request, a Lambda event or a command line is put together.
-Nothing here is used in production; Starlette (for the HTTP targets) is imported only when called.
+Nothing here is used in production; Starlette (for the HTTP targets) and uvicorn are imported only when
+called.
 """
 
 from __future__ import annotations
@@ -11,10 +13,16 @@ import contextlib
 import io
 import json
 import logging
+import socket
+import threading
+import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from types import ModuleType, SimpleNamespace
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
 REQUEST_LOGGER = "agent_scaffold_runtime.requests"
 
@@ -94,6 +102,32 @@ def _call_local(module: ModuleType, body: dict[str, Any]) -> Response:
 
 
 @contextlib.contextmanager
+def serving(app: Any, start_timeout: float = 20.0) -> Iterator[str]:
+    """``app`` under uvicorn in a thread, on a loopback socket bound before it starts (so no other process
+    can take the port); yields the base URL once uvicorn has started, and stops it when the block ends."""
+    import uvicorn  # the server targets' dependency
+
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + start_timeout
+    while not server.started:  # uvicorn sets it once it listens; there is no event to wait on
+        if not thread.is_alive() or time.monotonic() > deadline:
+            sock.close()
+            raise RuntimeError("uvicorn did not start")
+        time.sleep(0.01)
+    try:
+        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        sock.close()
+
+
+@contextlib.contextmanager
 def collect_request_log() -> Iterator[list[logging.LogRecord]]:
     """The records written on the request logger while the block runs."""
     records: list[logging.LogRecord] = []
@@ -111,3 +145,23 @@ def collect_request_log() -> Iterator[list[logging.LogRecord]]:
     finally:
         logger.removeHandler(handler)
         logger.setLevel(level)
+
+
+def capture_spans() -> InMemorySpanExporter:
+    """An in-memory exporter on the process's global tracer provider, which keeps every finished span for
+    the test to read. OpenTelemetry allows one provider per process (set here if none is): call it once,
+    from a session-scoped fixture."""
+    from opentelemetry import trace
+    from opentelemetry.sdk.trace import TracerProvider
+    from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+    from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+
+    exporter = InMemorySpanExporter()
+    provider = trace.get_tracer_provider()
+    if isinstance(provider, trace.ProxyTracerProvider):
+        provider = TracerProvider()
+        trace.set_tracer_provider(provider)
+    if not isinstance(provider, TracerProvider):
+        raise RuntimeError(f"the global tracer provider is a {type(provider).__name__}, not the SDK's")
+    provider.add_span_processor(SimpleSpanProcessor(exporter))
+    return exporter

@@ -214,7 +214,7 @@ def _token_file(plan: Any, token: str) -> Path:
 def _against_local_server(project: Any, target: str, plan: Any) -> Any:
     import contextlib
 
-    from ..loadtest.issuer import LocalIssuer
+    from ..loadtest.issuer import started_issuer, trusting_env, user_tokens
     from ..loadtest.run import read_turns, run_locust
     from ..loadtest.server import local_server, stored_turns
 
@@ -223,12 +223,12 @@ def _against_local_server(project: Any, target: str, plan: Any) -> Any:
     server_env: dict[str, str] = {}
     with contextlib.ExitStack() as stack:
         if str(project.answers.get("auth", "none")) == "jwt" or os.environ.get("AGENT_AUTH") == "jwt":
-            issuer = LocalIssuer()
-            stack.callback(issuer.close)
-            server_env.update(issuer.server_env())
+            issuer = started_issuer()
+            stack.callback(issuer.stop)
+            server_env.update(trusting_env(issuer))
             plan.out_dir.mkdir(parents=True, exist_ok=True)
             tokens = plan.out_dir / "tokens.txt"
-            tokens.write_text("\n".join(issuer.tokens(plan.users)) + "\n", encoding="utf-8")
+            tokens.write_text("\n".join(user_tokens(issuer, plan.users)) + "\n", encoding="utf-8")
             tokens.chmod(0o600)
             extra["LOADTEST_TOKENS_FILE"] = str(tokens)
         elif str(project.answers.get("auth", "none")) == "iam":

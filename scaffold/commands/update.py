@@ -38,6 +38,22 @@ def _target_version(project: Project, to: str | None) -> tuple[Any, str]:
     return template, ref
 
 
+def _apply_version(project: Project, template: Any, ref: str, *, trust: bool, dry_run: bool) -> Any:
+    """Update ``project`` to the template at ``ref`` (with ``dry_run``, only say what would change);
+    progress lines go to stderr, so ``--json`` output stays one document."""
+    from ..lifecycle.engine import apply
+    from ..lifecycle.project_template import forced_at
+
+    return apply(
+        project.root,
+        data=forced_at(template, ref),
+        vcs_ref=ref,
+        unsafe=template.trusted or trust,
+        dry_run=dry_run,
+        progress=lambda line: click.echo(line, err=True),
+    )
+
+
 def _refuse_downgrade(current: str, wanted: str) -> None:
     from packaging.version import InvalidVersion, Version
 
@@ -59,8 +75,6 @@ def _refuse_downgrade(current: str, wanted: str) -> None:
 @project_option
 def update(to: str | None, dry_run: bool, trust: bool, as_json: bool, project_dir: Path | None) -> None:
     """Merge a newer template version into the project (copier update), keeping your edits."""
-    from ..lifecycle.engine import apply
-    from ..lifecycle.project_template import forced_at
     from ..lifecycle.report import describe, raise_for_conflicts
 
     project = locate_project(project_dir)
@@ -71,14 +85,7 @@ def update(to: str | None, dry_run: bool, trust: bool, as_json: bool, project_di
             json.dumps(message) if as_json else f"{project.project_name} is up to date ({template.display})."
         )
         return
-    outcome = apply(
-        project.root,
-        data=forced_at(template, ref),
-        vcs_ref=ref,
-        unsafe=template.trusted or trust,
-        dry_run=dry_run,
-        progress=lambda line: click.echo(line, err=True),
-    )
+    outcome = _apply_version(project, template, ref, trust=trust, dry_run=dry_run)
     versions = f"{project.project_name} from {outcome.from_version} to {outcome.to_version}"
     text = describe(outcome, f"Updated {versions}", f"update {versions}")
     click.echo(json.dumps(outcome.to_json(), indent=2) if as_json else text)
@@ -102,8 +109,7 @@ An update that exists is not an error: see update_available in --json."""
 @project_option
 def check_update(trust: bool, as_json: bool, project_dir: Path | None) -> None:
     """Say whether a newer template version exists and what updating to it would change (a dry run)."""
-    from ..lifecycle.engine import UntrustedTemplate, apply
-    from ..lifecycle.project_template import forced_at
+    from ..lifecycle.engine import UntrustedTemplate
     from ..lifecycle.report import outcome_lines
 
     project = locate_project(project_dir)
@@ -113,14 +119,7 @@ def check_update(trust: bool, as_json: bool, project_dir: Path | None) -> None:
     outcome = None
     if available:
         try:
-            outcome = apply(
-                project.root,
-                data=forced_at(template, ref),
-                vcs_ref=ref,
-                unsafe=template.trusted or trust,
-                dry_run=True,
-                progress=lambda line: click.echo(line, err=True),
-            )
+            outcome = _apply_version(project, template, ref, trust=trust, dry_run=True)
             result["changes"] = outcome.to_json()
         except ScaffoldError as exc:  # the version exists; only the preview failed (e.g. it needs --trust)
             result["preview_error"] = exc.message

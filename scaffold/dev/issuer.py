@@ -8,6 +8,7 @@ the same ``AGENT_JWT_*`` variables an operator sets, so every token goes through
 Discovery and JWKS are served by a small threaded HTTP server on its own loopback port: the runtime fetches
 keys synchronously while handling a request, so they cannot come from the event loop that is waiting on
 them. The page asks for tokens through the dev server (``/_dev/oidc/token``), which calls ``mint`` here.
+``scaffold loadtest`` uses the same issuer (its own client id) to give each virtual user a token of its own.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import json
 import threading
 import time
 import uuid
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -29,9 +31,11 @@ JWKS_PATH = "/jwks.json"
 class LocalIssuer:
     """An RSA key pair made at startup (never written to disk) and the tokens it signs."""
 
-    def __init__(self) -> None:
+    def __init__(self, client_id: str = DEV_CLIENT_ID) -> None:
         from cryptography.hazmat.primitives.asymmetric import rsa
 
+        self.client_id = client_id
+        self.served: Counter[str] = Counter()  # requests served per path (a JWKS cache shows as one fetch)
         self._key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
         self.key_id = uuid.uuid4().hex[:16]
         self._server: ThreadingHTTPServer | None = None
@@ -70,7 +74,7 @@ class LocalIssuer:
         claims: dict[str, Any] = {
             "iss": self.url,
             "sub": subject,
-            "client_id": DEV_CLIENT_ID,
+            "client_id": self.client_id,
             "token_use": "access",
             "scope": " ".join(sorted(set(scopes))),
             "groups": sorted(set(groups)),
@@ -84,7 +88,7 @@ class LocalIssuer:
         """What the project's app needs to trust this issuer, instead of the production one."""
         return {
             "AGENT_JWT_DISCOVERY_URL": self.discovery_url,
-            "AGENT_JWT_ALLOWED_CLIENTS": DEV_CLIENT_ID,
+            "AGENT_JWT_ALLOWED_CLIENTS": self.client_id,
             "AGENT_JWT_ALLOWED_AUDIENCES": "",
             "AGENT_JWT_TOKEN_USE": "access",
         }
@@ -92,7 +96,7 @@ class LocalIssuer:
     def start(self) -> None:
         """Serve discovery and JWKS on an ephemeral loopback port, in a daemon thread."""
         documents = {DISCOVERY_PATH: self.discovery, JWKS_PATH: self.jwks}
-        server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(documents))
+        server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(documents, self.served))
         server.daemon_threads = True
         self._server = server
         threading.Thread(target=server.serve_forever, name="scaffold-dev-issuer", daemon=True).start()
@@ -103,10 +107,12 @@ class LocalIssuer:
             self._server.server_close()
 
 
-def _handler(documents: Mapping[str, Any]) -> type[BaseHTTPRequestHandler]:
+def _handler(documents: Mapping[str, Any], served: Counter[str]) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
-            produce = documents.get(self.path.split("?", 1)[0])
+            path = self.path.split("?", 1)[0]
+            served[path] += 1
+            produce = documents.get(path)
             status, body = (200, produce()) if produce else (404, {"error": "not found"})
             payload = json.dumps(body).encode()
             self.send_response(status)

@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import tempfile
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -64,18 +64,8 @@ class Outcome:
         )
 
     def to_json(self) -> dict[str, Any]:
-        return {
-            "from_version": self.from_version,
-            "to_version": self.to_version,
-            "dry_run": self.dry_run,
-            "modified": self.modified,
-            "added": self.added,
-            "removed": self.removed,
-            "kept": self.kept,
-            "moved": self.moved,
-            "conflicts": self.conflicts,
-            "vendored_runtime": self.vendored_runtime.to_json() if self.vendored_runtime else None,
-        }
+        """Every field (``update --json``), so a field added here cannot be left out of the report."""
+        return asdict(self)
 
 
 def preflight(root: Path) -> None:

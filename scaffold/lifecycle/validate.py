@@ -160,13 +160,7 @@ def _check(case: CaseResult, temp: Path, say: Progress) -> None:
     if not case.leftovers.ok:
         say(f"{case.name}: unrendered template syntax in {len(leftovers)} place(s)")
         return
-    ruff = subprocess.run(
-        [sys.executable, "-m", "ruff", "check", "--no-cache", "."],
-        cwd=case.path,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    ruff = run_ruff(case.path)
     case.ruff = Check(ruff.returncode == 0, _tail(ruff.stdout + ruff.stderr, 15))
     temp.mkdir(parents=True, exist_ok=True)
     suite = run_suite(case.path, temp)
@@ -204,18 +198,39 @@ def leftover_syntax(project: Path) -> list[str]:
     return found
 
 
-def run_suite(project: Path, temp_root: Path) -> subprocess.CompletedProcess[str]:
-    """The generated project's own tests, in a subprocess, under ``HOSTILE_ENV``."""
-    env = {**os.environ, **HOSTILE_ENV, "PYTHONPATH": str(project), "PYTEST_DEBUG_TEMPROOT": str(temp_root)}
-    env.pop("PYTEST_ADDOPTS", None)
+def run_ruff(project: Path) -> subprocess.CompletedProcess[str]:
+    """``ruff check`` over ``project`` with this interpreter's ruff and the project's own settings (no cache
+    written into it); the output is captured for the caller to judge."""
     return subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"],
+        [sys.executable, "-m", "ruff", "check", "--no-cache", "."],
         cwd=project,
-        env=env,
         capture_output=True,
         text=True,
         check=False,
-        timeout=600,
+    )
+
+
+def run_suite(project: Path, temp_root: Path) -> subprocess.CompletedProcess[str]:
+    """The generated project's own tests, in a subprocess, under ``HOSTILE_ENV``."""
+    return run_project_tests(project, {**HOSTILE_ENV, "PYTEST_DEBUG_TEMPROOT": str(temp_root)}, timeout=600)
+
+
+def run_project_tests(
+    project: Path, env: Mapping[str, str], *selection: str, timeout: int
+) -> subprocess.CompletedProcess[str]:
+    """``pytest -q`` over ``project``'s own tests (or ``selection``) with this interpreter, in a subprocess
+    whose environment is ours plus ``env``, the project on ``PYTHONPATH`` and no ``PYTEST_ADDOPTS`` of
+    the caller's; the output is captured for the caller to judge."""
+    child = {**os.environ, **env, "PYTHONPATH": str(project)}
+    child.pop("PYTEST_ADDOPTS", None)
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *selection],
+        cwd=project,
+        env=child,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=timeout,
     )
 
 

@@ -29,7 +29,7 @@ from .bytecode import Interpreter, compile_tree
 from .lock import Lock
 from .progress import Steps
 from .uvtool import run_uv
-from .wheelhouse import DISTRIBUTION, ensure_runtime_wheel
+from .wheelhouse import DISTRIBUTION, ensure_runtime_wheel, target_wheel_args
 
 CACHE_ENV = "SCAFFOLD_CACHE_DIR"
 LAYOUT_VERSION = 2  # bumped: layers from before --refresh-package may hold a stale runtime
@@ -97,15 +97,8 @@ def ensure_layer(lock: Lock, uv_platform: str, python: str, steps: Steps) -> Dep
                         str(lock.path),
                         "--target",
                         str(site),
-                        "--python-platform",
-                        uv_platform,
-                        "--python-version",
-                        python,
-                        "--only-binary",
-                        ":all:",
+                        *target_wheel_args(uv_platform, python),
                         "--no-deps",
-                        "--find-links",
-                        str(ensure_runtime_wheel().directory),
                         # The wheelhouse's runtime keeps its file name when its content changes (an edited
                         # checkout): uv must read it again, not install its cached copy of that name.
                         "--refresh-package",

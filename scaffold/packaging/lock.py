@@ -19,7 +19,7 @@ from ..project import Project
 from .errors import PackagingError
 from .progress import Steps
 from .uvtool import run_uv
-from .wheelhouse import ensure_runtime_wheel
+from .wheelhouse import target_wheel_args
 
 LOCK_DIR = Path(".scaffold", "locks")
 _KEY_PREFIX = "# scaffold-inputs: "
@@ -93,15 +93,7 @@ def _compile(project: Project, requirements: list[str], uv_platform: str, python
                 "pip",
                 "compile",
                 str(source),
-                "--python-platform",
-                uv_platform,
-                "--python-version",
-                python,
-                "--only-binary",
-                ":all:",
-                # the runtime library matching this toolkit, wherever the index does not have it
-                "--find-links",
-                str(ensure_runtime_wheel().directory),
+                *target_wheel_args(uv_platform, python),
                 "--no-header",
                 "--quiet",
             ],

@@ -188,3 +188,19 @@ def _build(package: Path, pyproject: str, scratch: Path) -> Path:
 
 def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def target_wheel_args(uv_platform: str, python: str) -> list[str]:
+    """The ``uv pip`` arguments that pick wheels for where the artifact runs, not for this machine: the
+    target's platform and Python, binary wheels only (nothing is built here for another platform), and the
+    runtime library matching this toolkit from its wheelhouse, wherever the index does not have it."""
+    return [
+        "--python-platform",
+        uv_platform,
+        "--python-version",
+        python,
+        "--only-binary",
+        ":all:",
+        "--find-links",
+        str(ensure_runtime_wheel().directory),
+    ]

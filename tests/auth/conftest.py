@@ -12,11 +12,11 @@ from typing import Any
 
 import boto3
 import pytest
-from cryptography.hazmat.primitives.asymmetric import ec, rsa
+from cryptography.hazmat.primitives.asymmetric import ec
 
 from tests.support.moto import moto_server
 
-from .stub_issuer import StubIssuer, standard_stub
+from .stub_issuer import StubIssuer, standard_stub, stub_keys
 
 PASSWORD = "Correct-Horse-Battery-9"
 
@@ -93,21 +93,14 @@ def cognito(moto_endpoint: str) -> Cognito:
 @pytest.fixture(scope="session")
 def keys() -> dict[str, Any]:
     """Private keys: the stub issuer's own, plus attackers' that no JWKS publishes."""
-    return {
-        "rsa": rsa.generate_private_key(public_exponent=65537, key_size=2048),
-        "ec": ec.generate_private_key(ec.SECP256R1()),
-        "enc": rsa.generate_private_key(public_exponent=65537, key_size=2048),
-        "attacker_rsa": rsa.generate_private_key(public_exponent=65537, key_size=2048),
-        "attacker_ec": ec.generate_private_key(ec.SECP256R1()),
-        "attacker_p384": ec.generate_private_key(ec.SECP384R1()),
-    }
+    return stub_keys(
+        attacker_ec=ec.generate_private_key(ec.SECP256R1()),
+        attacker_p384=ec.generate_private_key(ec.SECP384R1()),
+    )
 
 
 @pytest.fixture
 def stub(keys: dict[str, Any]) -> Iterator[StubIssuer]:
     """A fresh issuer per test (fresh counters): an RSA and an EC signing key, and an encryption key."""
-    issuer = standard_stub(keys)
-    try:
+    with standard_stub(keys) as issuer:
         yield issuer
-    finally:
-        issuer.close()

@@ -126,6 +126,25 @@ class StubIssuer:
         self._server.shutdown()
         self._server.server_close()
 
+    def __enter__(self) -> StubIssuer:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        """Closed however the block ends, so a failed test never leaves the issuer's socket open."""
+        self.close()
+
+
+def stub_keys(**extra: SigningKey) -> dict[str, Any]:
+    """The private keys ``standard_stub`` publishes (``rsa``, ``ec``, ``enc``) and an attacker's RSA key
+    (``attacker_rsa``) that no JWKS publishes, plus ``extra`` (more attackers' keys)."""
+    return {
+        "rsa": rsa.generate_private_key(public_exponent=65537, key_size=2048),
+        "ec": ec.generate_private_key(ec.SECP256R1()),
+        "enc": rsa.generate_private_key(public_exponent=65537, key_size=2048),
+        "attacker_rsa": rsa.generate_private_key(public_exponent=65537, key_size=2048),
+        **extra,
+    }
+
 
 def standard_stub(keys: dict[str, Any], host: str = "127.0.0.1") -> StubIssuer:
     """The issuer the tests assume: an RSA (``stub-rsa``, RS256) and an EC (``stub-ec``) signing key, and an

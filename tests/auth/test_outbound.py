@@ -15,18 +15,14 @@ import base64
 import gzip
 import json
 import logging
-import socket
-import threading
 import time
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import botocore
 import pytest
-import uvicorn
 from agent_scaffold_runtime.auth import AuthConfigError
 from agent_scaffold_runtime.auth.mcp import McpAuthRejected, bearer_headers, mcp_client
 from agent_scaffold_runtime.auth.outbound import (
@@ -36,6 +32,7 @@ from agent_scaffold_runtime.auth.outbound import (
     OutboundTokens,
 )
 from agent_scaffold_runtime.identity import ANONYMOUS, Principal, local_principal
+from agent_scaffold_runtime.testing import serving as serve
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
@@ -52,28 +49,6 @@ BOB = Principal(user_id="bob-sub", auth_method="jwt")
 
 
 # -- servers on loopback ----------------------------------------------------------------------------------
-
-
-@contextmanager
-def serve(app: Any) -> Iterator[str]:
-    """``app`` under uvicorn on 127.0.0.1, on a socket bound before the server starts; yields its base URL."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("server did not start")
-        time.sleep(0.01)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(10)
-        sock.close()
 
 
 def _model() -> dict[str, Any]:

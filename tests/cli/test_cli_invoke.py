@@ -170,32 +170,30 @@ def test_an_error_status_exits_1_with_the_servers_message(cli_in_process, script
     )
 
 
-def test_a_non_json_error_body_is_shown_as_text(cli_in_process, scripted):
-    _, url = scripted(plain_error=True)
+@pytest.mark.parametrize(
+    ("server", "stdout", "error"),
+    [
+        pytest.param({"plain_error": True}, "", "answered 502: upstream exploded", id="non-json-error-body"),
+        pytest.param(
+            {"fail_mid_stream": True},
+            "Hello, world\n",  # what streamed before the error, the line ended
+            "The agent failed mid-stream: The agent failed (RuntimeError).",
+            id="error-event-mid-stream",
+        ),
+        pytest.param(
+            {"end_without_reply": True}, None, "ended the stream without a final reply", id="no-final-reply"
+        ),
+    ],
+)
+def test_a_failed_answer_exits_1_and_says_why(cli_in_process, scripted, server, stdout, error):
+    _, url = scripted(**server)
 
     result = cli_in_process(["invoke", "Hi", "--url", url])
 
     assert result.exit_code == ExitCode.FAILURE
-    assert "answered 502: upstream exploded" in result.stderr
-
-
-def test_an_error_event_mid_stream_exits_1_after_ending_the_line(cli_in_process, scripted):
-    _, url = scripted(fail_mid_stream=True)
-
-    result = cli_in_process(["invoke", "Hi", "--url", url])
-
-    assert result.exit_code == ExitCode.FAILURE
-    assert result.stdout == "Hello, world\n"
-    assert "The agent failed mid-stream: The agent failed (RuntimeError)." in result.stderr
-
-
-def test_a_stream_without_a_final_reply_is_an_error(cli_in_process, scripted):
-    _, url = scripted(end_without_reply=True)
-
-    result = cli_in_process(["invoke", "Hi", "--url", url])
-
-    assert result.exit_code == ExitCode.FAILURE
-    assert "ended the stream without a final reply" in result.stderr
+    if stdout is not None:
+        assert result.stdout == stdout
+    assert error in result.stderr
 
 
 def test_a_silent_server_times_out(cli_in_process, scripted):

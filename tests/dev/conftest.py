@@ -11,7 +11,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,19 +22,10 @@ from click.testing import CliRunner
 from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
 
 from scaffold.cli import cli
+from tests.support.browser import launch_chromium
+from tests.support.processes import wait_for_ok
 from tests.support.servers import free_port
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 READY_TIMEOUT_S = 60
 PAGE_TIMEOUT_MS = 90_000
 CALCULATOR_PROMPT = "What is 6*7? Ask the calculator expression=6*7"
@@ -79,16 +69,11 @@ class DevServer:
 
 
 def wait_for_info(url: str, process: subprocess.Popen[str], timeout: float = READY_TIMEOUT_S) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"scaffold dev exited with {process.returncode}: {process.communicate()}")
-        try:
-            if httpx.get(f"{url}/_dev/info", timeout=1).status_code == 200:
-                return
-        except httpx.TransportError:
-            time.sleep(0.05)
-    raise RuntimeError(f"scaffold dev did not serve {url}/_dev/info within {timeout} s")
+    try:
+        wait_for_ok(f"{url}/_dev/info", process, timeout)
+    except RuntimeError as error:
+        output = process.communicate()[0] if process.poll() is not None else ""
+        raise RuntimeError(f"scaffold dev: {error}\n{output}") from None
 
 
 @contextlib.contextmanager
@@ -124,7 +109,7 @@ def browser() -> Iterator[Browser]:
     """One Chromium for tests/dev, closed when the package is done: Playwright's sync API keeps an event
     loop running in the main thread while it is open, which later tests' ``asyncio.run`` would trip over."""
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        chromium = launch_chromium(playwright)
         yield chromium
         chromium.close()
 

@@ -123,11 +123,8 @@ def users(cognito: Cognito) -> Users:
 @pytest.fixture(scope="session")
 def stub_issuer(keys: dict[str, Any]) -> Iterator[StubIssuer]:
     """The stub OIDC issuer of ``tests/auth``, kept for the session: deployments trust it across tests."""
-    issuer = standard_stub(keys)
-    try:
+    with standard_stub(keys) as issuer:
         yield issuer
-    finally:
-        issuer.close()
 
 
 @pytest.fixture(scope="session")

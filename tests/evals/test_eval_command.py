@@ -21,6 +21,17 @@ def eval_json(cli: Cli, *args: str) -> tuple[int, dict]:
     return result.exit_code, json.loads(result.stdout)
 
 
+def calculator_case(path: Path, name: str, output: str) -> Path:
+    """An eval set of one case, ``name``, that asks the calculator for 6*7 and expects ``output`` (a YAML
+    flow mapping of output checks)."""
+    path.write_text(
+        f'cases:\n  - name: {name}\n    input: "Ask the calculator expression=6*7"\n'
+        f"    expect: {{output: {output}}}\n",
+        encoding="utf-8",
+    )
+    return path
+
+
 def test_the_generated_sets_pass_offline_on_the_core(scaffold_cli: Cli, eval_project: Path) -> None:
     result = scaffold_cli(["eval", "--project", str(eval_project)])
 
@@ -55,11 +66,8 @@ def test_core_agentcore_and_fastapi_servers_agree(
 def test_a_wrong_expectation_fails_with_a_readable_diff(
     scaffold_cli: Cli, eval_project: Path, tmp_path: Path
 ) -> None:
-    wrong = tmp_path / "wrong.yaml"
-    wrong.write_text(
-        'cases:\n  - name: off by one\n    input: "Ask the calculator expression=6*7"\n'
-        '    expect: {output: {equals: "The calculator tool returned: 43"}}\n',
-        encoding="utf-8",
+    wrong = calculator_case(
+        tmp_path / "wrong.yaml", "off by one", '{equals: "The calculator tool returned: 43"}'
     )
 
     result = scaffold_cli(["eval", str(wrong), "--project", str(eval_project)])
@@ -149,12 +157,7 @@ def test_baseline_marks_a_regression(scaffold_cli: Cli, eval_project: Path, tmp_
 def test_baseline_marks_a_case_that_stopped_passing(
     scaffold_cli: Cli, eval_project: Path, tmp_path: Path
 ) -> None:
-    wrong = tmp_path / "smoke.yaml"
-    wrong.write_text(
-        'cases:\n  - name: calculator\n    input: "Ask the calculator expression=6*7"\n'
-        '    expect: {output: {contains: "43"}}\n',
-        encoding="utf-8",
-    )
+    wrong = calculator_case(tmp_path / "smoke.yaml", "calculator", '{contains: "43"}')
     baseline = tmp_path / "baseline.json"
     baseline.write_text(
         json.dumps(

@@ -7,9 +7,8 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from cryptography.hazmat.primitives.asymmetric import rsa
 
-from tests.auth.stub_issuer import StubIssuer, standard_stub
+from tests.auth.stub_issuer import StubIssuer, standard_stub, stub_keys
 
 from . import blocking_core
 
@@ -18,24 +17,14 @@ WATCHED_LOGGERS = ("", "agent_scaffold_runtime", "bedrock_agentcore.app", "uvico
 
 @pytest.fixture(scope="session")
 def keys() -> dict[str, Any]:
-    """The stub issuer's RSA/EC keys (EC reused as the encryption key's slot) and an attacker's RSA key."""
-    from cryptography.hazmat.primitives.asymmetric import ec
-
-    return {
-        "rsa": rsa.generate_private_key(public_exponent=65537, key_size=2048),
-        "ec": ec.generate_private_key(ec.SECP256R1()),
-        "enc": rsa.generate_private_key(public_exponent=65537, key_size=2048),
-        "attacker_rsa": rsa.generate_private_key(public_exponent=65537, key_size=2048),
-    }
+    """The stub issuer's RSA/EC/encryption keys and an attacker's RSA key."""
+    return stub_keys()
 
 
 @pytest.fixture
 def stub(keys: dict[str, Any]) -> Iterator[StubIssuer]:
-    issuer = standard_stub(keys)
-    try:
+    with standard_stub(keys) as issuer:
         yield issuer
-    finally:
-        issuer.close()
 
 
 class ErrorRecords(logging.Handler):

@@ -73,11 +73,8 @@ def open_handler() -> LambdaHandler:
 
 @pytest.fixture(scope="module")
 def module_stub(keys: dict[str, Any]) -> Iterator[StubIssuer]:
-    issuer = standard_stub(keys)
-    try:
+    with standard_stub(keys) as issuer:
         yield issuer
-    finally:
-        issuer.close()
 
 
 @pytest.fixture(scope="module")

@@ -10,6 +10,7 @@ from pathlib import Path
 from click.testing import CliRunner, Result
 
 from scaffold.cli import cli
+from scaffold.lifecycle.validate import run_project_tests
 
 REPO = Path(__file__).resolve().parents[2]
 TEMPLATE = REPO / "templates" / "agent"
@@ -75,20 +76,7 @@ def new_project(parent: Path, *args: str, name: str = "demo-agent") -> Path:
 
 def run_pytest(project: Path, *selection: str) -> subprocess.CompletedProcess[str]:
     """The generated project's own tests (a subprocess, offline)."""
-    import os
-    import sys
-
-    env = {**os.environ, "PYTHONPATH": str(project)}
-    env.pop("PYTEST_ADDOPTS", None)
-    return subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *selection],
-        cwd=project,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=300,
-    )
+    return run_project_tests(project, {}, *selection, timeout=300)
 
 
 def changed_files(before: dict[str, bytes], after: dict[str, bytes]) -> set[str]:

@@ -87,10 +87,17 @@ def test_a_bare_value_sets_a_list_question(tmp_path, value, targets):
     assert "Traceback" not in result.output
 
 
-def test_a_bare_value_equal_to_the_current_list_is_a_no_op(tmp_path):
+@pytest.mark.parametrize(
+    "assignment",
+    [
+        pytest.param("memory=file", id="the-current-value"),
+        pytest.param("targets=local", id="a-bare-value-equal-to-the-current-list"),
+    ],
+)
+def test_setting_what_is_already_there_is_a_no_op(tmp_path, assignment):
     project = new_project(tmp_path, "-t", "local")
 
-    result = scaffold("configure", "targets=local", "--project", str(project))
+    result = scaffold("configure", assignment, "--project", str(project))
 
     assert result.exit_code == 0
     assert "nothing to change" in result.stdout
@@ -132,15 +139,6 @@ def test_bad_requests_change_nothing(tmp_path, assignment, message):
     assert result.exit_code == 2, result.output
     assert message in result.stderr
     assert tree(project) == before and is_clean(project)
-
-
-def test_setting_the_current_value_is_a_no_op(tmp_path):
-    project = new_project(tmp_path, "-t", "local")
-
-    result = scaffold("configure", "memory=file", "--project", str(project))
-
-    assert result.exit_code == 0
-    assert "nothing to change" in result.stdout
 
 
 def test_dry_run_shows_the_change_and_writes_nothing(tmp_path):

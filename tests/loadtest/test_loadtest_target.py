@@ -16,6 +16,7 @@ from botocore.auth import SigV4Auth
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
 from click.testing import CliRunner, Result
+from starlette.requests import Request
 
 from scaffold.cli import cli
 from scaffold.deploy.state import SCHEMA_VERSION, state_path
@@ -46,12 +47,7 @@ class SigV4CheckingEndpoint:
     ) -> None:
         if scope["type"] != "http":
             return
-        body = b""
-        while True:
-            message = await receive()
-            body += message.get("body", b"")
-            if not message.get("more_body"):
-                break
+        body = await Request(scope, receive).body()
         headers = {k.decode().lower(): v.decode() for k, v in scope["headers"]}
         problem = self.check(scope, headers, body)
         if problem:

@@ -30,3 +30,13 @@ def turn(config: MemoryConfig, principal: Principal, session_id: str, prompt: st
 
 def texts(messages: list[Any]) -> list[str]:
     return [" ".join(block["text"] for block in m["content"] if "text" in block) for m in messages]
+
+
+def assert_two_turns_are_remembered(config: MemoryConfig) -> None:
+    """A second agent on the same session starts from the first turn, and its own turn is kept too: the
+    behaviour every backend must show."""
+    turn(config, ALICE, "chat-1", "hello there")
+    second = new_agent(config, ALICE, "chat-1")
+    assert texts(second.messages) == ["hello there", "You said: hello there"]
+    second("and again")
+    assert len(new_agent(config, ALICE, "chat-1").messages) == 4

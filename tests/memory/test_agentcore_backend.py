@@ -34,7 +34,7 @@ from botocore.validate import ParamValidator
 from moto.bedrockagentcore.responses import BedrockAgentCoreResponse
 from moto.core.responses import ActionResult
 
-from .support import ALICE, BOB, new_agent, texts, turn
+from .support import ALICE, BOB, assert_two_turns_are_remembered, new_agent, texts, turn
 
 
 @pytest.fixture
@@ -151,11 +151,7 @@ def test_another_user_naming_the_same_session_id_writes_under_another_actor(conf
 
 @pytest.mark.usefixtures("aws_like_list_events")
 def test_two_turns_are_remembered_when_list_events_filters_like_aws(config: MemoryConfig) -> None:
-    turn(config, ALICE, "chat-1", "hello there")
-    second = new_agent(config, ALICE, "chat-1")
-    assert texts(second.messages) == ["hello there", "You said: hello there"]
-    second("and again")
-    assert len(new_agent(config, ALICE, "chat-1").messages) == 4
+    assert_two_turns_are_remembered(config)
     assert new_agent(config, BOB, "chat-1").messages == []
 
 

@@ -13,7 +13,7 @@ from agent_scaffold_runtime.offline_model import OfflineModel
 from strands import Agent
 from strands.session.s3_session_manager import S3SessionManager
 
-from .support import ALICE, BOB, new_agent, texts, turn
+from .support import ALICE, BOB, assert_two_turns_are_remembered, new_agent, texts, turn
 
 
 @pytest.fixture
@@ -46,11 +46,7 @@ def objects(config: MemoryConfig, prefix: str = "") -> dict[str, str]:
 
 
 def test_two_turns_in_one_session_are_remembered(config: MemoryConfig) -> None:
-    turn(config, ALICE, "chat-1", "hello there")
-    second = new_agent(config, ALICE, "chat-1")
-    assert texts(second.messages) == ["hello there", "You said: hello there"]
-    second("and again")
-    assert len(new_agent(config, ALICE, "chat-1").messages) == 4
+    assert_two_turns_are_remembered(config)
 
 
 def test_users_have_their_own_prefix_and_never_read_each_other(config: MemoryConfig) -> None:

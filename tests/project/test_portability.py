@@ -24,9 +24,11 @@ PROMPTS = ["use calculator expression=6*7", "Plan a trip to Lisbon"]
 EVENTS = Path(__file__).parent.parent / "events"
 
 
-def local_reply(project: Path, prompt: str) -> dict[str, Any]:
+def python_in(project: Path, *args: str, stdin: str | None = None) -> str:
+    """``python ARGS`` in a fresh process inside the project (as its developer runs it); its stdout."""
     result = subprocess.run(
-        [sys.executable, "-m", "portable_agent.entrypoints.local", prompt, "--json"],
+        [sys.executable, *args],
+        input=stdin,
         cwd=project,
         env=project_env(project),
         capture_output=True,
@@ -34,7 +36,13 @@ def local_reply(project: Path, prompt: str) -> dict[str, Any]:
         timeout=120,
         check=True,
     )
-    reply: dict[str, Any] = json.loads(result.stdout)
+    return result.stdout
+
+
+def local_reply(project: Path, prompt: str) -> dict[str, Any]:
+    reply: dict[str, Any] = json.loads(
+        python_in(project, "-m", "portable_agent.entrypoints.local", prompt, "--json")
+    )
     return reply
 
 
@@ -45,17 +53,7 @@ def lambda_reply(project: Path, prompt: str) -> dict[str, Any]:
         "import json, sys; from portable_agent.entrypoints.lambda_handler import handler;"
         "print(json.dumps(handler(json.load(sys.stdin), None)))"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        input=json.dumps(event),
-        cwd=project,
-        env=project_env(project),
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    )
-    response = json.loads(result.stdout)
+    response = json.loads(python_in(project, "-c", code, stdin=json.dumps(event)))
     assert response["statusCode"] == 200, response
     reply: dict[str, Any] = json.loads(response["body"])
     return reply

@@ -9,19 +9,18 @@ each server is the project's own entrypoint under uvicorn, and each client is th
 from __future__ import annotations
 
 import json
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
-import copier
 import httpx
 import pytest
 from agent_scaffold_runtime import sse
 from websockets.sync.client import connect
 
-from tests.project.conftest import TEMPLATE
+from tests.project.conftest import generate
 from tests.protocols.a2a_client import ask
 from tests.protocols.mcp_client import tool_text, with_session
+from tests.support.agui import run_input
 from tests.support.processes import running_server
 
 PROMPTS = ["use calculator expression=6*7", "Plan a trip to Lisbon"]
@@ -36,16 +35,11 @@ APPS = {
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    destination = tmp_path_factory.mktemp("generated") / "multi-protocol-agent"
-    copier.run_copy(
-        str(TEMPLATE),
-        destination,
-        data={"project_name": "multi-protocol-agent", "protocols": ["mcp", "a2a", "agui"]},
-        defaults=True,
-        quiet=True,
-        unsafe=False,
+    return generate(
+        tmp_path_factory.mktemp("generated") / "multi-protocol-agent",
+        project_name="multi-protocol-agent",
+        protocols=["mcp", "a2a", "agui"],
     )
-    return destination
 
 
 @pytest.fixture(scope="module")
@@ -93,15 +87,7 @@ def mcp(url: str, prompt: str) -> str:
 
 
 def agui(url: str, prompt: str) -> str:
-    run = {
-        "threadId": str(uuid.uuid4()),
-        "runId": str(uuid.uuid4()),
-        "state": {},
-        "messages": [{"id": "m1", "role": "user", "content": prompt}],
-        "tools": [],
-        "context": [],
-        "forwardedProps": {},
-    }
+    run = run_input(prompt)
     with httpx.stream("POST", f"{url}/invocations", json=run, timeout=60) as response:
         events = sse.decode_lines(list(response.iter_lines()))
     assert events[-1]["type"] == "RUN_FINISHED"

@@ -6,29 +6,21 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
-from tests.auth.stub_issuer import CLIENT, StubIssuer, access_claims, sign, standard_stub
+from tests.auth.stub_issuer import CLIENT, StubIssuer, access_claims, sign, standard_stub, stub_keys
 from tests.deploy.conftest import artifact, generated, make_project, moto, moto_url  # noqa: F401  (fixtures)
 
 
 @pytest.fixture(scope="session")
 def keys() -> dict[str, Any]:
-    return {
-        "rsa": rsa.generate_private_key(public_exponent=65537, key_size=2048),
-        "ec": ec.generate_private_key(ec.SECP256R1()),
-        "enc": rsa.generate_private_key(public_exponent=65537, key_size=2048),
-        "attacker_rsa": rsa.generate_private_key(public_exponent=65537, key_size=2048),
-    }
+    """The stub issuer's RSA/EC/encryption keys and an attacker's RSA key."""
+    return stub_keys()
 
 
 @pytest.fixture(scope="session")
 def issuer(keys: dict[str, Any]) -> Iterator[StubIssuer]:
-    stub = standard_stub(keys)
-    try:
+    with standard_stub(keys) as stub:
         yield stub
-    finally:
-        stub.close()
 
 
 @pytest.fixture(scope="session")

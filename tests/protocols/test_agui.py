@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import uuid
 from collections.abc import Iterator
 from typing import Any
 
@@ -17,21 +16,10 @@ from agent_scaffold_runtime.sse import decode_lines
 from websockets.sync.client import connect
 
 from tests.support import demo_core
+from tests.support.agui import run_input
 from tests.support.servers import serving
 
 PROMPT = "use calculator expression=6*7"
-
-
-def run_input(prompt: str, thread_id: str | None = None) -> dict[str, Any]:
-    return {
-        "threadId": thread_id or str(uuid.uuid4()),
-        "runId": str(uuid.uuid4()),
-        "state": {},
-        "messages": [{"id": "m1", "role": "user", "content": prompt}],
-        "tools": [],
-        "context": [],
-        "forwardedProps": {},
-    }
 
 
 @pytest.fixture(scope="module")

@@ -5,8 +5,6 @@ from __future__ import annotations
 import base64
 import copy
 import json
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +13,8 @@ from agent_scaffold_runtime import sse
 from agent_scaffold_runtime.lambda_adapter import DirectInvocationError, create_handler
 from agent_scaffold_runtime.loader import AgentRef
 from agent_scaffold_runtime.protocol import SESSION_HEADER, Limits
+
+from tests.support.processes import fresh_python
 
 EVENTS = Path(__file__).parent.parent / "events"
 EVENT_FILES = ["apigw_rest_v1.json", "apigw_http_v2.json", "function_url.json"]
@@ -147,6 +147,4 @@ def test_handler_module_does_not_import_the_agent_until_the_first_request() -> N
         "print('strands' in sys.modules, 'boto3' in sys.modules);"
         "h({'prompt': 'hi'}, None); print('strands' in sys.modules)"
     )
-    root = Path(__file__).parent.parent.parent
-    out = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, check=True)
-    assert out.stdout.split() == ["False", "False", "True"]
+    assert fresh_python(code).split() == ["False", "False", "True"]

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import json
+from pathlib import Path
 
 import pytest
 from agent_scaffold_runtime.models import PROVIDERS, build_model
-from agent_scaffold_runtime.offline_model import OfflineModel
+from agent_scaffold_runtime.offline_model import OfflineModel, scripted_turns
 from agent_scaffold_runtime.reply import AgentReply
 from strands import Agent, tool
 
@@ -80,3 +82,16 @@ def test_build_model_knows_every_provider_and_refuses_others() -> None:
 def test_bedrock_model_is_built_without_calling_aws() -> None:
     model = build_model("bedrock", "us.anthropic.claude-sonnet-4-20250514-v1:0", region="eu-west-1")
     assert model.get_config()["model_id"] == "us.anthropic.claude-sonnet-4-20250514-v1:0"
+
+
+def test_scripted_turns_are_looked_up_by_prompt_ignoring_case_and_spacing(tmp_path: Path) -> None:
+    turns = [{"tool": "get_flights", "input": {"destination": "NYC"}}, {"text": "Booked."}]
+    flat = tmp_path / "offline.json"
+    flat.write_text(json.dumps({"Book me a flight to NYC": turns}), encoding="utf-8")
+    by_agent = tmp_path / "agents.json"
+    by_agent.write_text(json.dumps({"orchestrator": {"What is 2+2?": [{"text": "4"}]}}), encoding="utf-8")
+
+    assert scripted_turns(str(flat), "  book ME a flight   to nyc ") == turns
+    assert scripted_turns(str(flat), "Book me a hotel in NYC") is None
+    assert scripted_turns(str(by_agent), "what is 2+2?", section="orchestrator") == [{"text": "4"}]
+    assert scripted_turns(str(by_agent), "What is 2+2?", section="math_specialist") is None

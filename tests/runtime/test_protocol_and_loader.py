@@ -8,6 +8,8 @@ from agent_scaffold_runtime.loader import AgentRef
 from agent_scaffold_runtime.protocol import Limits, parse_payload, wants_stream
 from agent_scaffold_runtime.streaming import run_to_reply
 
+from tests.support.processes import fresh_python
+
 
 def test_limits_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("AGENT_MAX_PROMPT_CHARS", "10")
@@ -66,16 +68,10 @@ def test_preload_in_background_loads_the_module() -> None:
 
 def test_light_modules_do_not_import_strands_or_web_frameworks() -> None:
     """Settings modules and the Lambda handler import these at cold start; Strands alone costs ~0.4 s."""
-    import subprocess
-    import sys
-    from pathlib import Path
-
     code = (
         "import sys, agent_scaffold_runtime.models, agent_scaffold_runtime.lambda_adapter;"
         "import agent_scaffold_runtime.identity;"
         "heavy = ('strands', 'boto3', 'fastapi', 'starlette', 'bedrock_agentcore');"
         "print(sorted(m for m in heavy if m in sys.modules))"
     )
-    root = Path(__file__).parent.parent.parent
-    out = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "[]"
+    assert fresh_python(code).strip() == "[]"

@@ -1,5 +1,5 @@
 """What the sample tests share: where the samples are, a clean environment for their processes, copies of a
-sample to run commands in, a local OpenID issuer, and uvicorn servers in subprocesses.
+sample to run commands in, and uvicorn servers in subprocesses.
 
 A sample is a generated project, user code on the runtime library. Its code runs in processes of its own
 (its settings and module-level state stay out of the toolkit's test process), with the sample directory on
@@ -15,19 +15,12 @@ import re
 import shutil
 import subprocess
 import sys
-import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import IO, Any
 
-import jwt
-from cryptography.hazmat.primitives.asymmetric import rsa
-from jwt.algorithms import RSAAlgorithm
-
-from tests.support.processes import wait_for_ping
+from tests.support.processes import stop_process, uvicorn_argv, wait_for_ping
 from tests.support.servers import free_port
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -64,60 +57,6 @@ def code_blocks(text: str, language: str) -> list[str]:
     return [block.strip() for block in re.findall(rf"```{language}\n(.+?)\n```", text, re.S)]
 
 
-# -- a local OpenID issuer ----------------------------------------------------------------------------------
-
-
-@dataclass
-class Issuer:
-    """An RSA key, a discovery document and a JWKS served on 127.0.0.1; ``token`` signs Cognito-like access
-    tokens (``token_use``, ``client_id``)."""
-
-    url: str
-    key: rsa.RSAPrivateKey
-    server: ThreadingHTTPServer
-
-    @property
-    def discovery_url(self) -> str:
-        return f"{self.url}/.well-known/openid-configuration"
-
-    def token(self, sub: str, client_id: str, *, expires_in: int = 600) -> str:
-        now = int(time.time())
-        claims: dict[str, Any] = {"sub": sub, "client_id": client_id, "token_use": "access", "iss": self.url}
-        claims.update(iat=now, exp=now + expires_in, scope="openid")
-        return jwt.encode(claims, self.key, algorithm="RS256", headers={"kid": "sample-key"})
-
-
-@contextlib.contextmanager
-def local_issuer() -> Iterator[Issuer]:
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    jwk = dict(RSAAlgorithm.to_jwk(key.public_key(), as_dict=True), kid="sample-key", alg="RS256", use="sig")
-    documents: dict[str, Any] = {}
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            document = documents.get(self.path)
-            body = json.dumps(document).encode()
-            self.send_response(200 if document is not None else 404)
-            self.send_header("content-type", "application/json")
-            self.send_header("content-length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args: Any) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    url = f"http://127.0.0.1:{server.server_address[1]}"
-    documents["/.well-known/openid-configuration"] = {"issuer": url, "jwks_uri": f"{url}/jwks.json"}
-    documents["/jwks.json"] = {"keys": [jwk]}
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield Issuer(url, key, server)
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
 # -- a sample's app under uvicorn, in its own process --------------------------------------------------------
 
 
@@ -138,9 +77,8 @@ def sample_server(name: str, app: str, workdir: Path, **env: str) -> Iterator[Se
     port = free_port()
     stderr_path = workdir / f"{name}-{port}.stderr"
     stderr: IO[bytes] = stderr_path.open("wb")
-    command = [sys.executable, "-m", "uvicorn", app, "--host", "127.0.0.1", "--port", str(port)]
     process = subprocess.Popen(
-        [*command, "--log-level", "warning"],
+        uvicorn_argv(app, port),
         cwd=workdir,
         env=sample_env(PYTHONPATH=str(SAMPLES / name), **env),
         stdout=subprocess.DEVNULL,
@@ -154,10 +92,5 @@ def sample_server(name: str, app: str, workdir: Path, **env: str) -> Iterator[Se
             raise RuntimeError(f"{error}\n{stderr_path.read_text()[-3000:]}") from None
         yield Server(url, stderr_path)
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop_process(process)
         stderr.close()

@@ -17,8 +17,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from agent_scaffold_runtime.testing_oidc import local_issuer
 
-from .support import copy_sample, local_issuer, sample_env
+from .support import copy_sample, sample_env
 
 RUNNER = """
 import json, sys
@@ -79,7 +80,7 @@ def test_the_packaged_zip_serves_mcp_with_jwt_auth(tmp_path: Path) -> None:
     assert not (unzipped / "tests").exists()
 
     with local_issuer() as issuer:
-        alice = issuer.token("alice", "travel-tools-mcp")
+        alice = issuer.token(sub="alice", client_id="travel-tools-mcp", scope="openid", expires_in=600)
         events = [
             event(method="GET", path="/ping"),
             event(call("get_policies", {})),

@@ -27,11 +27,13 @@ from typing import Any
 
 import httpx
 import pytest
+from agent_scaffold_runtime.testing import serving
+from agent_scaffold_runtime.testing_oidc import LocalIssuer, local_issuer
 from starlette.responses import JSONResponse
 
-from tests.auth.test_outbound import FakeIdentity, serve
+from tests.auth.test_outbound import FakeIdentity
 
-from .support import SAMPLES, Issuer, Server, local_issuer, sample_server
+from .support import SAMPLES, Server, sample_server
 
 # Strands' MCPClient.start() leaves a coroutine behind after a refused connection (see tests/auth).
 pytestmark = pytest.mark.filterwarnings("ignore:coroutine 'MCPClient.stop.<locals>._set_close_event'")
@@ -49,7 +51,7 @@ class IssuingIdentity(FakeIdentity):
 
     ``wrong_client`` users get a token for another client, which the MCP server must refuse."""
 
-    def __init__(self, issuer: Issuer) -> None:
+    def __init__(self, issuer: LocalIssuer) -> None:
         super().__init__()
         self.issuer = issuer
         self.workloads = {WORKLOAD}
@@ -61,14 +63,14 @@ class IssuingIdentity(FakeIdentity):
         if user is None or body["resourceCredentialProviderName"] not in self.providers:
             return self._error(401, "UnauthorizedException", "The workload access token is not valid.")
         client = "somebody-else" if user in self.wrong_client else TOOLS_CLIENT
-        token = self.issuer.token(user, client)
+        token = self.issuer.token(sub=user, client_id=client, scope="openid", expires_in=600)
         self.issued[token] = user
         return JSONResponse({"accessToken": token})
 
 
 @dataclass
 class Deployment:
-    issuer: Issuer
+    issuer: LocalIssuer
     identity: IssuingIdentity
     assistant: Server
     tools: Server
@@ -76,7 +78,7 @@ class Deployment:
     local_bookings: Path  # the assistant's own, unused when the tools are remote
 
     def ask(self, user: str, prompt: str) -> httpx.Response:
-        token = self.issuer.token(user, WEB_CLIENT)
+        token = self.issuer.token(sub=user, client_id=WEB_CLIENT, scope="openid", expires_in=600)
         return httpx.post(
             f"{self.assistant.url}/invocations",
             json={"prompt": prompt},
@@ -96,7 +98,7 @@ def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]
     with contextlib.ExitStack() as stack:
         issuer = stack.enter_context(local_issuer())
         identity = IssuingIdentity(issuer)
-        identity_url = stack.enter_context(serve(identity.app))
+        identity_url = stack.enter_context(serving(identity.app))
         tools = stack.enter_context(
             sample_server(
                 "mcp-server",

@@ -9,10 +9,22 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 
 from tests.support.servers import free_port
+
+REPO_ROOT = Path(__file__).resolve().parent.parent.parent
+
+
+def fresh_python(code: str) -> str:
+    """The stdout of ``python -c CODE`` in a fresh interpreter at the repository root: what a module
+    imports on its own, without the test process's modules already loaded."""
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=REPO_ROOT, capture_output=True, text=True, check=True
+    )
+    return done.stdout
 
 
 def project_env(project: Path, **extra: str) -> dict[str, str]:
@@ -22,17 +34,38 @@ def project_env(project: Path, **extra: str) -> dict[str, str]:
     return env
 
 
-def wait_for_ping(url: str, process: subprocess.Popen[bytes], timeout: float = 60) -> None:
+def wait_for_ping(url: str, process: subprocess.Popen[Any], timeout: float = 60) -> None:
+    wait_for_ok(f"{url}/ping", process, timeout)
+
+
+def wait_for_ok(url: str, process: subprocess.Popen[Any], timeout: float = 60) -> None:
+    """Until ``GET url`` answers 200; fails at once if ``process`` (the server) exits first."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"server exited with {process.returncode} before answering /ping")
+            raise RuntimeError(f"the server exited with {process.returncode} before {url} answered 200")
         try:
-            if httpx.get(f"{url}/ping", timeout=1).status_code == 200:
+            if httpx.get(url, timeout=1).status_code == 200:
                 return
         except httpx.TransportError:
             time.sleep(0.05)
-    raise RuntimeError(f"no healthy /ping from {url} within {timeout} s")
+    raise RuntimeError(f"no 200 from {url} within {timeout} s")
+
+
+def uvicorn_argv(app: str, port: int) -> list[str]:
+    """``python -m uvicorn APP`` on 127.0.0.1:``port`` with this interpreter, quiet but for warnings."""
+    return [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        app,
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--log-level",
+        "warning",
+    ]
 
 
 @contextlib.contextmanager
@@ -40,18 +73,7 @@ def running_server(project: Path, app: str, **env: str) -> Iterator[str]:
     """``python -m uvicorn APP`` in the project directory; yields its URL once ``/ping`` answers."""
     port = free_port()
     process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            app,
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--log-level",
-            "warning",
-        ],
+        uvicorn_argv(app, port),
         cwd=project,
         env=project_env(project, **env),
         stdout=subprocess.DEVNULL,
@@ -62,9 +84,15 @@ def running_server(project: Path, app: str, **env: str) -> Iterator[str]:
         wait_for_ping(url, process)
         yield url
     finally:
+        stop_process(process)
+
+
+def stop_process(process: subprocess.Popen[Any], grace: float = 10.0) -> None:
+    """Terminate, then kill if it has not exited within ``grace`` seconds; always reaps the child."""
+    if process.poll() is None:
         process.terminate()
         try:
-            process.wait(timeout=10)
+            process.wait(timeout=grace)
         except subprocess.TimeoutExpired:
             process.kill()
-            process.wait()
+            process.wait(timeout=grace)

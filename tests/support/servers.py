@@ -1,38 +1,13 @@
-"""Serve an ASGI app with a real uvicorn server on a loopback socket, for tests that speak real HTTP."""
+"""Serve an ASGI app with a real uvicorn server on a loopback socket, for tests that speak real HTTP: the
+runtime library's ``serving`` (the helper a generated project's tests use too), and free ports."""
 
 from __future__ import annotations
 
-import contextlib
 import socket
-import threading
-import time
-from collections.abc import Iterator
-from typing import Any
 
-import uvicorn
+from agent_scaffold_runtime.testing import serving
 
-
-@contextlib.contextmanager
-def serving(app: Any) -> Iterator[str]:
-    """Yield the base URL of ``app`` served by uvicorn in a thread; the socket is bound before start."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            raise RuntimeError("uvicorn did not start")
-        time.sleep(0.01)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-        sock.close()
+__all__ = ["free_port", "serving"]
 
 
 def free_port() -> int:

@@ -10,23 +10,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from opentelemetry import trace
-from opentelemetry.sdk.trace import TracerProvider
-from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+from agent_scaffold_runtime.testing import capture_spans
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
 
 @pytest.fixture(scope="session")
 def span_exporter() -> InMemorySpanExporter:
-    exporter = InMemorySpanExporter()
-    provider = trace.get_tracer_provider()
-    if isinstance(provider, trace.ProxyTracerProvider):
-        provider = TracerProvider()
-        trace.set_tracer_provider(provider)
-    if not isinstance(provider, TracerProvider):
-        raise RuntimeError(f"the global tracer provider is a {type(provider).__name__}, not the SDK's")
-    provider.add_span_processor(SimpleSpanProcessor(exporter))
-    return exporter
+    """An in-memory exporter on the process's one global tracer provider (OpenTelemetry allows one)."""
+    return capture_spans()
 
 
 @pytest.fixture()

@@ -36,6 +36,7 @@ import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from ..env_values import flag
 from ..identity import Principal
 from .config import JwtConfig
 from .errors import AuthConfigError, AuthError
@@ -49,8 +50,6 @@ AGENTCORE = "agentcore"
 DISCOVERY_SUFFIX = "/.well-known/openid-configuration"
 
 _JWT_SHAPE = re.compile(r"[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+")
-_TRUE = frozenset({"true", "1", "yes", "on"})
-_FALSE = frozenset({"false", "0", "no", "off"})
 
 
 def running_on_agentcore(env: Mapping[str, str]) -> bool:
@@ -69,12 +68,10 @@ def verify_again(env: Mapping[str, str], defaults: Mapping[str, Any] | None = No
         raw = (defaults or {}).get("jwt_verify")
     if raw is None or isinstance(raw, bool):
         return raw is not False
-    value = str(raw).strip().lower()
-    if not value or value in _TRUE:
-        return True
-    if value in _FALSE:
-        return False
-    raise AuthConfigError(f"{VERIFY_ENV} must be true or false.")
+    try:
+        return flag({VERIFY_ENV: str(raw)}, VERIFY_ENV, default=True)
+    except ValueError as error:
+        raise AuthConfigError(str(error)) from None
 
 
 def runtime_authorized(config: JwtConfig, env: Mapping[str, str], target: str | None) -> RuntimeAuthorizedJwt:

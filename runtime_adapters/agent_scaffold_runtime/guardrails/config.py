@@ -22,10 +22,11 @@ time: the environment overrides them, they override the built-in defaults. Redac
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal, cast
 
+from ..env_values import flag, positive_int
 from .base import DEFAULT_BLOCKED_MESSAGE, StreamMode
 from .local import DEFAULT_DENIED_TOPICS, compile_topics
 
@@ -33,8 +34,6 @@ Mode = Literal["none", "bedrock", "local"]
 Trace = Literal["enabled", "disabled", "enabled_full"]
 MODES: tuple[Mode, ...] = ("none", "bedrock", "local")
 TRACES: tuple[Trace, ...] = ("enabled", "disabled", "enabled_full")
-_TRUE = {"1", "true", "yes", "on"}
-_FALSE = {"0", "false", "no", "off"}
 
 
 @dataclass(frozen=True)
@@ -82,42 +81,21 @@ class GuardrailConfig:
             return (source.get(name) or "").strip() or (answer or "").strip()
 
         mode = get("AGENT_GUARDRAILS").lower() or "none"
-        max_chars = get("AGENT_POLICY_MAX_PROMPT_CHARS")
         return cls(
             mode=cast(Mode, mode),
             guardrail_id=get("AGENT_GUARDRAIL_ID"),
             guardrail_version=get("AGENT_GUARDRAIL_VERSION") or "DRAFT",
             trace=cast(Trace, get("AGENT_GUARDRAIL_TRACE").lower() or "enabled"),
-            redact_input=_flag(get, "AGENT_GUARDRAIL_REDACT_INPUT", True),
-            redact_output=_flag(get, "AGENT_GUARDRAIL_REDACT_OUTPUT", False),
+            redact_input=flag(get, "AGENT_GUARDRAIL_REDACT_INPUT", default=True),
+            redact_output=flag(get, "AGENT_GUARDRAIL_REDACT_OUTPUT", default=False),
             denied_topics=_topics(get("AGENT_POLICY_DENIED_TOPICS")),
-            mask_pii=_flag(get, "AGENT_POLICY_MASK_PII", True),
-            max_prompt_chars=_positive_int("AGENT_POLICY_MAX_PROMPT_CHARS", max_chars) if max_chars else None,
+            mask_pii=flag(get, "AGENT_POLICY_MASK_PII", default=True),
+            max_prompt_chars=positive_int(get, "AGENT_POLICY_MAX_PROMPT_CHARS", default=0)
+            or None,  # 0: no limit
             blocked_message=get("AGENT_POLICY_BLOCKED_MESSAGE") or DEFAULT_BLOCKED_MESSAGE,
             aws_region=get("AWS_REGION") or get("AWS_DEFAULT_REGION") or None,
             aws_endpoint_url=get("AGENT_AWS_ENDPOINT_URL") or None,
         )
-
-
-def _flag(get: Callable[[str], str], name: str, default: bool) -> bool:
-    raw = get(name).lower()
-    if not raw:
-        return default
-    if raw in _TRUE:
-        return True
-    if raw in _FALSE:
-        return False
-    raise ValueError(f"{name} must be true or false, not {raw!r}.")
-
-
-def _positive_int(name: str, raw: str) -> int:
-    try:
-        value = int(raw)
-    except ValueError:
-        raise ValueError(f"{name} must be a whole number, not {raw!r}.") from None
-    if value <= 0:
-        raise ValueError(f"{name} must be positive, not {value}.")
-    return value
 
 
 def _topics(raw: str) -> tuple[tuple[str, str], ...]:

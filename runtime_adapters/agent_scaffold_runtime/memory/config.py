@@ -32,6 +32,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, cast, get_args
 
+from ..env_values import flag
+
 Backend = Literal["none", "file", "s3", "agentcore"]
 BACKENDS: tuple[str, ...] = get_args(Backend)
 
@@ -40,8 +42,6 @@ DEFAULT_SESSION_DIR = ".scaffold/sessions"
 DEFAULT_SESSION_PREFIX = "sessions/"
 LAMBDA_WRITABLE_DIR = "/tmp"  # Lambda's only writable directory
 
-_TRUE = frozenset({"1", "true", "yes", "on"})
-_FALSE = frozenset({"0", "false", "no", "off"})
 
 # Per backend: the fields it cannot work without, and the variable that sets each.
 _REQUIRED: Mapping[str, tuple[tuple[str, str], ...]] = {
@@ -95,7 +95,7 @@ class MemoryConfig:
             region=_get(env, "AWS_REGION") or _get(env, "AWS_DEFAULT_REGION") or None,
             endpoint_url=_get(env, "AGENT_AWS_ENDPOINT_URL") or None,
             memory_id=_get(env, "AGENT_MEMORY_ID") or answer("memory_id") or None,
-            long_term=_flag(env, "AGENT_MEMORY_LONG_TERM"),
+            long_term=flag(env, "AGENT_MEMORY_LONG_TERM", default=False),
         )
 
 
@@ -104,13 +104,6 @@ def _session_dir(env: Mapping[str, str]) -> Path:
     if not path.is_absolute() and _get(env, "AWS_LAMBDA_FUNCTION_NAME"):
         return Path(LAMBDA_WRITABLE_DIR) / path
     return path
-
-
-def _flag(env: Mapping[str, str], name: str) -> bool:
-    value = _get(env, name).lower()
-    if value and value not in _TRUE | _FALSE:
-        raise ValueError(f"{name} must be true or false; got {value!r}.")
-    return value in _TRUE
 
 
 def _get(env: Mapping[str, str], name: str) -> str:

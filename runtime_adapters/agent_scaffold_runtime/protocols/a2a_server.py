@@ -17,16 +17,15 @@ from __future__ import annotations
 import contextlib
 import os
 import uuid
-from collections.abc import AsyncIterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-from ..asgi_limits import BodySizeLimit
 from ..errors import AdapterError
 from ..protocol import Limits
 from ..service import AgentService
 from ..streaming import AgentSource
 from .core_call import accept_turn
-from .http_auth import OPEN_PATHS, Authenticated, principal_of
+from .http_auth import OPEN_PATHS, guarded, principal_of
 
 CARD_PATHS = frozenset({"/.well-known/agent-card.json", "/.well-known/agent.json"})
 
@@ -146,14 +145,4 @@ def create_app(
 
     card = agent_card(name, description, tools, url)
     app = build_a2a_app(CoreExecutor(), card, context_builder=CallerContextBuilder())
-    app.add_middleware(Authenticated, service=service, open_paths=OPEN_PATHS | CARD_PATHS)
-    app.add_middleware(BodySizeLimit, max_bytes=service.limits.max_body_bytes)
-    inner_lifespan = app.router.lifespan_context
-
-    @contextlib.asynccontextmanager
-    async def lifespan(asgi_app: Any) -> AsyncIterator[None]:
-        async with service.lifespan(asgi_app), inner_lifespan(asgi_app):
-            yield
-
-    app.router.lifespan_context = lifespan
-    return app
+    return guarded(app, service, open_paths=OPEN_PATHS | CARD_PATHS)

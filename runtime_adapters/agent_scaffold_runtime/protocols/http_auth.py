@@ -7,13 +7,16 @@ header the HTTP adapters send, before the protocol SDK sees a byte. ``/ping`` st
 
 from __future__ import annotations
 
+import contextlib
 import time
+from collections.abc import AsyncIterator
 from typing import Any
 
 from starlette.requests import HTTPConnection
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from ..asgi_limits import BodySizeLimit
 from ..errors import AdapterError
 from ..identity import Principal
 from ..service import AgentService
@@ -56,3 +59,19 @@ def principal_of(request: Any) -> Principal:
     if not isinstance(principal, Principal):
         raise AdapterError("The request was not authenticated.", status=401, code="unauthorized")
     return principal
+
+
+def guarded(app: Any, service: AgentService, open_paths: frozenset[str] = OPEN_PATHS) -> Any:
+    """The protocol SDK's Starlette ``app`` behind the service: bearer auth (``Authenticated``), the body
+    size limit, and the service's lifespan around the SDK's own, so both start and stop with the server."""
+    app.add_middleware(Authenticated, service=service, open_paths=open_paths)
+    app.add_middleware(BodySizeLimit, max_bytes=service.limits.max_body_bytes)
+    sdk_lifespan = app.router.lifespan_context
+
+    @contextlib.asynccontextmanager
+    async def lifespan(asgi_app: Any) -> AsyncIterator[None]:
+        async with service.lifespan(asgi_app), sdk_lifespan(asgi_app):
+            yield
+
+    app.router.lifespan_context = lifespan
+    return app

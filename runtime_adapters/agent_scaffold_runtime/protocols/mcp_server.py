@@ -13,22 +13,20 @@ DNS-rebinding protection (a browser on the user's machine reaching a local serve
 
 from __future__ import annotations
 
-import contextlib
 import os
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from ..asgi_limits import BodySizeLimit
 from ..errors import AdapterError
 from ..protocol import Limits
 from ..service import AgentService
 from ..streaming import AgentSource
 from .core_call import accept_turn
-from .http_auth import Authenticated, principal_of
+from .http_auth import guarded, principal_of
 
 MCP_PATH = "/mcp"
 AGENT_TOOL = "ask_agent"
@@ -96,14 +94,4 @@ def create_app(
         transport_security=security,
         max_request_body_size=service.limits.max_body_bytes,
     )
-    app.add_middleware(Authenticated, service=service)
-    app.add_middleware(BodySizeLimit, max_bytes=service.limits.max_body_bytes)
-    sdk_lifespan = app.router.lifespan_context
-
-    @contextlib.asynccontextmanager
-    async def lifespan(asgi_app: Any) -> AsyncIterator[None]:
-        async with service.lifespan(asgi_app), sdk_lifespan(asgi_app):
-            yield
-
-    app.router.lifespan_context = lifespan
-    return app
+    return guarded(app, service)

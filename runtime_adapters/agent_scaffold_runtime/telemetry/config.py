@@ -13,12 +13,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal, cast
 
+from ..env_values import flag
+
 TelemetryMode = Literal["none", "console", "otlp"]
 MODES: tuple[TelemetryMode, ...] = ("none", "console", "otlp")
 DEFAULT_SERVICE_NAME = "strands-agent"
-
-_TRUE = frozenset({"1", "true", "yes", "on"})
-_FALSE = frozenset({"0", "false", "no", "off"})
 
 
 @dataclass(frozen=True)
@@ -59,22 +58,11 @@ class TelemetryConfig:
         )
         return cls(
             mode=cast(TelemetryMode, mode),
-            hash_user_id=_flag(env, "AGENT_TELEMETRY_HASH_USER_ID", default=True),
-            log_prompts=_flag(env, "AGENT_LOG_PROMPTS", default=False),
+            hash_user_id=flag(env, "AGENT_TELEMETRY_HASH_USER_ID", default=True),
+            log_prompts=flag(env, "AGENT_LOG_PROMPTS", default=False),
             service_name=service_name.strip(),
         )
 
 
 def _get(env: Mapping[str, str], name: str) -> str:
     return (env.get(name) or "").strip()
-
-
-def _flag(env: Mapping[str, str], name: str, *, default: bool) -> bool:
-    raw = _get(env, name).lower()
-    if not raw:
-        return default
-    if raw in _TRUE:
-        return True
-    if raw in _FALSE:
-        return False
-    raise ValueError(f"Environment variable {name} must be true or false, got {raw!r}.")

@@ -31,8 +31,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-DEFAULT_BOOKINGS_DIR = ".scaffold/bookings"
-LAMBDA_BOOKINGS_DIR = "/tmp/bookings"
+from .travel import DEFAULT_BOOKINGS_DIR, bookings_dir_from_env, today_from_env
+
 LOOPBACK_HOSTS = ("127.0.0.1:*", "localhost:*", "[::1]:*")
 
 #: The production wiring chosen when the project was generated (auth, memory, guardrails, telemetry).
@@ -79,8 +79,8 @@ class Settings:
             auth=(_get(env, "AGENT_AUTH") or RUNTIME_DEFAULTS["auth"]).lower(),
             resource_url=resource_url,
             allowed_hosts=tuple(dict.fromkeys(hosts)),
-            bookings_dir=_get(env, "TRAVEL_BOOKINGS_DIR") or _default_bookings_dir(env),
-            today=_date(env, "TRAVEL_TODAY"),
+            bookings_dir=bookings_dir_from_env(env),
+            today=today_from_env(env),
         )
 
     @property
@@ -91,15 +91,3 @@ class Settings:
 
 def _get(env: Mapping[str, str], name: str) -> str:
     return (env.get(name) or "").strip()
-
-
-def _date(env: Mapping[str, str], name: str) -> dt.date | None:
-    raw = _get(env, name)
-    try:
-        return dt.date.fromisoformat(raw) if raw else None
-    except ValueError:
-        raise ValueError(f"{name} must be a date (YYYY-MM-DD), not {raw!r}.") from None
-
-
-def _default_bookings_dir(env: Mapping[str, str]) -> str:
-    return LAMBDA_BOOKINGS_DIR if _get(env, "AWS_LAMBDA_FUNCTION_NAME") else DEFAULT_BOOKINGS_DIR

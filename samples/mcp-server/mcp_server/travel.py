@@ -23,7 +23,7 @@ import os
 import re
 import tempfile
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -300,3 +300,28 @@ def _span(option: Option, quantity: int) -> str:
     if option.kind == "flight":
         return ""
     return f" for {quantity} {option.unit}{'s' if quantity > 1 else ''}"
+
+
+# -- the travel desk's settings (each project's settings.py reads them) --------------------------------------
+
+DEFAULT_BOOKINGS_DIR = ".scaffold/bookings"
+LAMBDA_BOOKINGS_DIR = "/tmp/bookings"  # Lambda's code directory is read-only
+
+
+def bookings_dir_from_env(env: Mapping[str, str]) -> str:
+    """``TRAVEL_BOOKINGS_DIR``, or the default for where the code runs (``/tmp/bookings`` on Lambda)."""
+    configured = (env.get("TRAVEL_BOOKINGS_DIR") or "").strip()
+    if configured:
+        return configured
+    return (
+        LAMBDA_BOOKINGS_DIR if (env.get("AWS_LAMBDA_FUNCTION_NAME") or "").strip() else DEFAULT_BOOKINGS_DIR
+    )
+
+
+def today_from_env(env: Mapping[str, str]) -> dt.date | None:
+    """``TRAVEL_TODAY`` (``YYYY-MM-DD``) pins "today" for demos and tests; None: the real date."""
+    raw = (env.get("TRAVEL_TODAY") or "").strip()
+    try:
+        return dt.date.fromisoformat(raw) if raw else None
+    except ValueError:
+        raise ValueError(f"TRAVEL_TODAY must be a date (YYYY-MM-DD), not {raw!r}.") from None

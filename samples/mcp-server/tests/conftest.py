@@ -11,28 +11,29 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from agent_scaffold_runtime.testing_oidc import LocalIssuer, local_issuer
 from starlette.applications import Starlette
 
 from mcp_server.asgi_lambda import AsgiLambdaHandler
 from mcp_server.server import create_app
-from tests.jwt_issuer import CLIENT_ID, Issuer, issuer
 from tests.support import TODAY
 
-__all__ = ["issuer"]
+
+@pytest.fixture(scope="session")
+def issuer() -> Iterator[LocalIssuer]:
+    """A local OpenID issuer (``/.well-known/openid-configuration`` and ``/jwks.json`` on 127.0.0.1), the
+    runtime library's test issuer, for the client ``test-app-client``."""
+    with local_issuer() as running:
+        yield running
 
 
 @pytest.fixture(autouse=True)
-def server_env(issuer: Issuer, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+def server_env(issuer: LocalIssuer, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     """JWT auth against the local issuer, whatever the shell exports; returns the bookings directory."""
     for name in ("MCP_RESOURCE_URL", "MCP_ALLOWED_HOSTS", "AWS_LAMBDA_FUNCTION_NAME"):
         monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("AGENT_AUTH", "jwt")
-    monkeypatch.setenv("AGENT_JWT_DISCOVERY_URL", issuer.discovery_url)
-    monkeypatch.setenv("AGENT_JWT_ALLOWED_CLIENTS", CLIENT_ID)
-    monkeypatch.setenv("AGENT_JWT_ALLOWED_AUDIENCES", "")
-    monkeypatch.setenv("AGENT_JWT_ALLOWED_SCOPES", "")
-    monkeypatch.setenv("AGENT_JWT_REQUIRED_GROUPS", "")
-    monkeypatch.setenv("AGENT_JWT_TOKEN_USE", "access")
+    for name, value in issuer.env().items():
+        monkeypatch.setenv(name, value)
     monkeypatch.setenv("TRAVEL_TODAY", TODAY.isoformat())
     monkeypatch.setenv("TRAVEL_BOOKINGS_DIR", str(tmp_path / "bookings"))
     # The local issuer and servers must never be reached through a proxy.

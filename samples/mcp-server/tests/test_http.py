@@ -7,23 +7,19 @@ offline model plays the tool calls a real model would choose for "Book me a flig
 
 from __future__ import annotations
 
-import contextlib
-import socket
-import threading
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 from agent_scaffold_runtime.auth import McpAuthRejected, mcp_client
 from agent_scaffold_runtime.offline_model import OfflineModel
+from agent_scaffold_runtime.testing import serving
+from agent_scaffold_runtime.testing_oidc import LocalIssuer
 from starlette.applications import Starlette
 from strands import Agent
 
-from tests.jwt_issuer import Issuer
 from tests.support import NEXT_MONDAY, initialize, stored
 
 # Strands' MCPClient.start() calls stop() after a failed connection, and stop() schedules a coroutine on the
@@ -34,27 +30,6 @@ BOOK_NYC = [
     {"tool": "get_flights", "input": {"destination": "NYC", "date": "next Monday"}},
     {"tool": "book_travel", "input": {"option_id": "FL-101", "date": "next Monday"}},
 ]
-
-
-@contextlib.contextmanager
-def serving(app: Any) -> Iterator[str]:
-    """``app`` under uvicorn in a thread, on a loopback socket bound before it starts; yields the base URL."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            raise RuntimeError("uvicorn did not start")
-        time.sleep(0.01)
-    try:
-        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-        sock.close()
 
 
 @pytest.fixture
@@ -73,7 +48,7 @@ def ask(url: str, token: str, prompt: str, script: list[dict[str, Any]]) -> str:
 
 
 def test_an_agent_books_through_the_mcp_server_for_the_token_user(
-    issuer: Issuer, url: str, server_env: Path
+    issuer: LocalIssuer, url: str, server_env: Path
 ) -> None:
     alice, bob = issuer.token(sub="alice"), issuer.token(sub="bob")
 
@@ -88,7 +63,7 @@ def test_an_agent_books_through_the_mcp_server_for_the_token_user(
     assert [b["traveller"] for b in stored(server_env)] == ["alice"]
 
 
-def test_the_agent_sees_the_servers_tools(issuer: Issuer, url: str) -> None:
+def test_the_agent_sees_the_servers_tools(issuer: LocalIssuer, url: str) -> None:
     with mcp_client(url, issuer.token()) as client:
         names = [tool.tool_name for tool in client.list_tools_sync()]
 
@@ -96,7 +71,7 @@ def test_the_agent_sees_the_servers_tools(issuer: Issuer, url: str) -> None:
 
 
 @pytest.mark.parametrize("bad", ["expired", "another client", "not a jwt"])
-def test_a_bad_token_is_refused(bad: str, issuer: Issuer, url: str, server_env: Path) -> None:
+def test_a_bad_token_is_refused(bad: str, issuer: LocalIssuer, url: str, server_env: Path) -> None:
     token = {
         "expired": issuer.token(sub="alice", expires_in=-3600),
         "another client": issuer.token(sub="alice", client_id="some-other-app"),

@@ -6,15 +6,16 @@ Function URL events, with tokens from the local issuer, and reads the Lambda res
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import json
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from agent_scaffold_runtime.testing_oidc import LocalIssuer, new_key
 
 from mcp_server.asgi_lambda import AsgiLambdaHandler
-from tests.jwt_issuer import Issuer, new_key
 from tests.support import (
     FUNCTION_URL_HOST,
     NEXT_MONDAY,
@@ -70,7 +71,7 @@ def test_ping_needs_no_token(handler: AsgiLambdaHandler) -> None:
     assert json.loads(response["body"]) == {"status": "Healthy"}
 
 
-def test_initialize_and_list_the_tools(issuer: Issuer, handler: AsgiLambdaHandler) -> None:
+def test_initialize_and_list_the_tools(issuer: LocalIssuer, handler: AsgiLambdaHandler) -> None:
     token = issuer.token(sub="alice")
 
     initialized = handler(function_url_event(initialize(), token=token), None)
@@ -86,7 +87,7 @@ def test_initialize_and_list_the_tools(issuer: Issuer, handler: AsgiLambdaHandle
 
 
 def test_bookings_belong_to_the_token_subject(
-    issuer: Issuer, handler: AsgiLambdaHandler, server_env: Path
+    issuer: LocalIssuer, handler: AsgiLambdaHandler, server_env: Path
 ) -> None:
     alice, bob = issuer.token(sub="alice"), issuer.token(sub="bob")
 
@@ -106,7 +107,7 @@ def test_bookings_belong_to_the_token_subject(
 
 
 def test_the_policy_is_enforced_by_the_tool(
-    issuer: Issuer, handler: AsgiLambdaHandler, server_env: Path
+    issuer: LocalIssuer, handler: AsgiLambdaHandler, server_env: Path
 ) -> None:
     business = call_tool("book_travel", {"option_id": "FL-102", "date": "next Monday"})
 
@@ -123,14 +124,14 @@ def test_the_policy_is_enforced_by_the_tool(
     ["missing", "garbage", "expired", "another client", "another key", "id token"],
 )
 def test_a_bad_token_is_refused_before_any_tool_runs(
-    bad: str, issuer: Issuer, handler: AsgiLambdaHandler, server_env: Path
+    bad: str, issuer: LocalIssuer, handler: AsgiLambdaHandler, server_env: Path
 ) -> None:
     token = {
         "missing": None,
         "garbage": "not-a-jwt",
         "expired": issuer.token(sub="alice", expires_in=-3600),
         "another client": issuer.token(sub="alice", client_id="some-other-app"),
-        "another key": Issuer(issuer.url, issuer.discovery_url, new_key()).token(sub="alice"),
+        "another key": dataclasses.replace(issuer, key=new_key()).token(sub="alice"),
         "id token": issuer.token(sub="alice", token_use="id"),
     }[bad]
 
@@ -148,7 +149,9 @@ def test_a_bad_token_is_refused_before_any_tool_runs(
     assert stored(server_env) == []
 
 
-def test_the_protected_resource_metadata_names_the_issuer(issuer: Issuer, handler: AsgiLambdaHandler) -> None:
+def test_the_protected_resource_metadata_names_the_issuer(
+    issuer: LocalIssuer, handler: AsgiLambdaHandler
+) -> None:
     response = handler(
         function_url_event(method="GET", path="/.well-known/oauth-protected-resource/mcp"), None
     )
@@ -159,7 +162,7 @@ def test_the_protected_resource_metadata_names_the_issuer(issuer: Issuer, handle
     assert metadata["authorization_servers"] == [issuer.url]
 
 
-def test_a_request_for_another_host_is_refused(issuer: Issuer, handler: AsgiLambdaHandler) -> None:
+def test_a_request_for_another_host_is_refused(issuer: LocalIssuer, handler: AsgiLambdaHandler) -> None:
     event = function_url_event(initialize(), token=issuer.token(sub="alice"), host="attacker.example.com")
 
     response = handler(event, None)
@@ -168,13 +171,13 @@ def test_a_request_for_another_host_is_refused(issuer: Issuer, handler: AsgiLamb
     assert response["body"] == "Invalid Host header"
 
 
-def test_an_http_api_event_with_a_base64_body(issuer: Issuer, handler: AsgiLambdaHandler) -> None:
+def test_an_http_api_event_with_a_base64_body(issuer: LocalIssuer, handler: AsgiLambdaHandler) -> None:
     event = function_url_event(call_tool("get_cars", {"city": "CHI"}), token=issuer.token(), base64_body=True)
 
     assert tool_text(handler(event, None)).startswith("Rental cars in Chicago (CHI):")
 
 
-def test_a_warm_environment_answers_many_requests(issuer: Issuer, handler: AsgiLambdaHandler) -> None:
+def test_a_warm_environment_answers_many_requests(issuer: LocalIssuer, handler: AsgiLambdaHandler) -> None:
     token = issuer.token()
     texts = [
         tool_text(handler(function_url_event(call_tool("get_policies", {}), token=token), None))
@@ -201,7 +204,7 @@ def test_without_auth_everyone_is_anonymous_and_cannot_book(
 
 
 def test_an_unreachable_issuer_fails_closed_with_a_503(
-    issuer: Issuer, monkeypatch: pytest.MonkeyPatch, handler: AsgiLambdaHandler, server_env: Path
+    issuer: LocalIssuer, monkeypatch: pytest.MonkeyPatch, handler: AsgiLambdaHandler, server_env: Path
 ) -> None:
     import socket
 

@@ -41,7 +41,6 @@ that provider's usual model is used (``agent_scaffold_runtime.models.DEFAULT_MOD
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -117,13 +116,10 @@ class Settings:
         """
         if not self.offline_script or self.model_provider != "offline":
             return None
-        with open(self.offline_script, encoding="utf-8") as handle:
-            script = json.load(handle)
-        wanted = _normalise(prompt)
-        for scripted_prompt, turns in (script.get(agent) or {}).items():
-            if _normalise(scripted_prompt) == wanted:
-                return [dict(turn) for turn in turns]
-        return None
+        # here, not at the top: entrypoints import this module at cold start, and the model is not cheap
+        from agent_scaffold_runtime.offline_model import scripted_turns
+
+        return scripted_turns(self.offline_script, prompt, section=agent)
 
 
 def _get(env: Mapping[str, str], name: str) -> str:
@@ -137,7 +133,3 @@ def _positive(env: Mapping[str, str], name: str, default: int) -> int:
     if not raw.isdigit() or int(raw) < 1:
         raise ValueError(f"{name} must be a whole number of at least 1, not {raw!r}.")
     return int(raw)
-
-
-def _normalise(prompt: str) -> str:
-    return " ".join(prompt.casefold().split())

@@ -22,9 +22,8 @@ import httpx
 import pytest
 from agent_scaffold_runtime.identity import Principal
 from agent_scaffold_runtime.telemetry import JsonFormatter, user_ref
-from opentelemetry import trace
-from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
-from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+from agent_scaffold_runtime.testing import capture_spans
+from opentelemetry.sdk.trace import ReadableSpan
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
 from research_orchestrator.agent import call_agent
@@ -47,14 +46,7 @@ def scripted(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture(scope="session")
 def span_exporter() -> InMemorySpanExporter:
     """An in-memory exporter on the process's one global tracer provider (OpenTelemetry allows one)."""
-    exporter = InMemorySpanExporter()
-    provider = trace.get_tracer_provider()
-    if isinstance(provider, trace.ProxyTracerProvider):
-        provider = TracerProvider()
-        trace.set_tracer_provider(provider)
-    assert isinstance(provider, TracerProvider)
-    provider.add_span_processor(SimpleSpanProcessor(exporter))
-    return exporter
+    return capture_spans()
 
 
 @pytest.fixture

@@ -17,10 +17,7 @@ from typing import Any
 
 import pytest
 from agent_scaffold_runtime.testing import Response, call_target, collect_request_log
-
-from tests.jwt_issuer import issuer  # a fixture for every module: a local token issuer on 127.0.0.1
-
-__all__ = ["issuer"]
+from agent_scaffold_runtime.testing_oidc import LocalIssuer, local_issuer
 
 PACKAGE = "travel_assistant"
 #: The entrypoint module of each target the project was generated for.
@@ -98,3 +95,11 @@ def request_log() -> Iterator[list[logging.LogRecord]]:
     """The records written on the request logger (``agent_scaffold_runtime.requests``) during the test."""
     with collect_request_log() as records:
         yield records
+
+
+@pytest.fixture(scope="session")
+def issuer() -> Iterator[LocalIssuer]:
+    """A local OpenID issuer (``/.well-known/openid-configuration`` and ``/jwks.json`` on 127.0.0.1), the
+    runtime library's test issuer, for the client ``test-app-client``."""
+    with local_issuer() as running:
+        yield running

@@ -8,28 +8,24 @@ account is involved; ``AGENT_JWT_*`` variables point the project at it, overridi
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 from agent_scaffold_runtime.auth import AuthError, build_authenticator
+from agent_scaffold_runtime.testing_oidc import LocalIssuer, new_key
 
-from tests.jwt_issuer import CLIENT_ID, Issuer, new_key
 from travel_assistant.settings import RUNTIME_DEFAULTS
 
 HTTP_TARGETS = ["agentcore", "lambda", "fastapi"]
 
 
 @pytest.fixture(autouse=True)
-def jwt_auth(issuer: Issuer, monkeypatch: pytest.MonkeyPatch) -> None:
+def jwt_auth(issuer: LocalIssuer, monkeypatch: pytest.MonkeyPatch) -> None:
     """Point the project at the local issuer; a set (even blank) variable overrides the baked-in answer."""
-    monkeypatch.setenv("AGENT_AUTH", "jwt")
-    monkeypatch.setenv("AGENT_JWT_DISCOVERY_URL", issuer.discovery_url)
-    monkeypatch.setenv("AGENT_JWT_ALLOWED_CLIENTS", CLIENT_ID)
-    monkeypatch.setenv("AGENT_JWT_ALLOWED_AUDIENCES", "")
-    monkeypatch.setenv("AGENT_JWT_ALLOWED_SCOPES", "")
-    monkeypatch.setenv("AGENT_JWT_REQUIRED_GROUPS", "")
-    monkeypatch.setenv("AGENT_JWT_TOKEN_USE", "access")
+    for name, value in issuer.env().items():
+        monkeypatch.setenv(name, value)
 
 
 def bearer(token: str) -> dict[str, str]:
@@ -40,7 +36,7 @@ def test_the_project_answers_ask_for_jwt() -> None:
     assert RUNTIME_DEFAULTS["auth"] == "jwt"
 
 
-def test_a_valid_token_gives_the_principal(issuer: Issuer) -> None:
+def test_a_valid_token_gives_the_principal(issuer: LocalIssuer) -> None:
     authenticator = build_authenticator(RUNTIME_DEFAULTS["auth"], defaults=RUNTIME_DEFAULTS)
 
     principal = authenticator.authenticate(bearer(issuer.token(scope="openid profile")))
@@ -59,7 +55,9 @@ def test_a_valid_token_gives_the_principal(issuer: Issuer) -> None:
         ({"iss": "https://issuer.example.com"}, "issuer"),
     ],
 )
-def test_a_token_that_does_not_fit_is_refused(issuer: Issuer, claims: dict[str, Any], message: str) -> None:
+def test_a_token_that_does_not_fit_is_refused(
+    issuer: LocalIssuer, claims: dict[str, Any], message: str
+) -> None:
     authenticator = build_authenticator(RUNTIME_DEFAULTS["auth"], defaults=RUNTIME_DEFAULTS)
 
     with pytest.raises(AuthError, match=message) as refused:
@@ -69,8 +67,8 @@ def test_a_token_that_does_not_fit_is_refused(issuer: Issuer, claims: dict[str, 
     assert "invalid_token" in refused.value.headers()["www-authenticate"]
 
 
-def test_a_token_signed_by_another_key_is_refused(issuer: Issuer) -> None:
-    other = Issuer(issuer.url, issuer.discovery_url, new_key())  # same issuer and key id, another key
+def test_a_token_signed_by_another_key_is_refused(issuer: LocalIssuer) -> None:
+    other = dataclasses.replace(issuer, key=new_key())  # same issuer and key id, another key
     authenticator = build_authenticator(RUNTIME_DEFAULTS["auth"], defaults=RUNTIME_DEFAULTS)
 
     with pytest.raises(AuthError, match="signature"):
@@ -78,7 +76,7 @@ def test_a_token_signed_by_another_key_is_refused(issuer: Issuer) -> None:
 
 
 @pytest.mark.parametrize("target", HTTP_TARGETS)
-def test_a_valid_token_is_served(issuer: Issuer, invoke: Callable[..., Any], target: str) -> None:
+def test_a_valid_token_is_served(issuer: LocalIssuer, invoke: Callable[..., Any], target: str) -> None:
     response = invoke(target, "Hello", headers=bearer(issuer.token()))
 
     assert response.status == 200, response.body
@@ -95,7 +93,7 @@ def test_no_token_is_a_401_with_a_challenge(invoke: Callable[..., Any], target: 
 
 
 @pytest.mark.parametrize("target", HTTP_TARGETS)
-def test_an_expired_token_is_a_401(issuer: Issuer, invoke: Callable[..., Any], target: str) -> None:
+def test_an_expired_token_is_a_401(issuer: LocalIssuer, invoke: Callable[..., Any], target: str) -> None:
     response = invoke(target, "Hello", headers=bearer(issuer.token(expires_in=-3600)))
 
     assert response.status == 401
@@ -103,7 +101,9 @@ def test_an_expired_token_is_a_401(issuer: Issuer, invoke: Callable[..., Any], t
 
 
 @pytest.mark.parametrize("target", HTTP_TARGETS)
-def test_the_token_subject_reaches_tools(issuer: Issuer, invoke: Callable[..., Any], target: str) -> None:
+def test_the_token_subject_reaches_tools(
+    issuer: LocalIssuer, invoke: Callable[..., Any], target: str
+) -> None:
     """The identity tools see is the token's, scopes included: ``whoami`` needs ``profile``."""
     with_scope = invoke(target, "whoami", headers=bearer(issuer.token(scope="openid profile")))
     without_scope = invoke(target, "whoami", headers=bearer(issuer.token(scope="openid")))
@@ -113,7 +113,7 @@ def test_the_token_subject_reaches_tools(issuer: Issuer, invoke: Callable[..., A
 
 
 @pytest.mark.parametrize("target", HTTP_TARGETS)
-def test_sessions_belong_to_the_subject(issuer: Issuer, invoke: Callable[..., Any], target: str) -> None:
+def test_sessions_belong_to_the_subject(issuer: LocalIssuer, invoke: Callable[..., Any], target: str) -> None:
     """Another user naming the same session id gets a session of their own."""
     first = invoke(target, "one two three", session_id="shared-session", headers=bearer(issuer.token()))
     again = invoke(target, "Hello", session_id="shared-session", headers=bearer(issuer.token()))

@@ -1,31 +1,28 @@
 """The travel assistant end to end: scripted offline turns, the policy enforced by the tool, bookings that
 belong to the verified user, and sessions that outlive the server.
 
-Users are signed in with real JWTs from the local issuer (``tests/jwt_issuer.py``) and the agent is served
-by its FastAPI app under uvicorn on a loopback socket (and once by its Lambda handler), so the user id
-comes from the token through the project's own adapters, never from the prompt. The offline model plays
-the turns in ``scripts/offline.json`` (``TRAVEL_OFFLINE_SCRIPT``), as a real model would choose them.
+Users are signed in with real JWTs from the local issuer (the runtime library's, the ``issuer``
+fixture) and the agent is served by its FastAPI app under uvicorn on a loopback socket (and once by its
+Lambda handler), so the user id comes from the token through the project's own adapters, never from the
+prompt. The offline model plays the turns in ``scripts/offline.json`` (``TRAVEL_OFFLINE_SCRIPT``), as a
+real model would choose them.
 ``TRAVEL_TODAY`` pins "today" to Wednesday 2026-06-03, so "next Monday" is 2026-06-08.
 """
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import importlib
 import json
-import socket
-import threading
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-import uvicorn
+from agent_scaffold_runtime.testing import serving
+from agent_scaffold_runtime.testing_oidc import LocalIssuer
 
-from tests.jwt_issuer import CLIENT_ID, Issuer
 from travel_assistant.travel import TravelDesk, TravelError, catalogue, policy_problems, resolve_date
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -37,38 +34,15 @@ WHAT_HAVE_I_BOOKED = "What have I booked?"
 
 
 @pytest.fixture(autouse=True)
-def travel_env(issuer: Issuer, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+def travel_env(issuer: LocalIssuer, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     """JWT auth against the local issuer, scripted turns, a fixed today; returns the bookings directory."""
-    monkeypatch.setenv("AGENT_AUTH", "jwt")
-    monkeypatch.setenv("AGENT_JWT_DISCOVERY_URL", issuer.discovery_url)
-    monkeypatch.setenv("AGENT_JWT_ALLOWED_CLIENTS", CLIENT_ID)
-    monkeypatch.setenv("AGENT_JWT_ALLOWED_AUDIENCES", "")
+    for name, value in issuer.env().items():
+        monkeypatch.setenv(name, value)
     monkeypatch.setenv("TRAVEL_OFFLINE_SCRIPT", str(SCRIPT))
     monkeypatch.setenv("TRAVEL_TODAY", TODAY.isoformat())
     monkeypatch.setenv("TRAVEL_BOOKINGS_DIR", str(tmp_path / "bookings"))
     monkeypatch.setenv("AGENT_SESSION_DIR", str(tmp_path / "sessions"))
     return tmp_path / "bookings"
-
-
-@contextlib.contextmanager
-def serving(app: Any) -> Iterator[str]:
-    """``app`` under uvicorn in a thread, on a loopback socket bound before it starts; yields the base URL."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            raise RuntimeError("uvicorn did not start")
-        time.sleep(0.01)
-    try:
-        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-        sock.close()
 
 
 @pytest.fixture
@@ -103,7 +77,7 @@ def stored(bookings_dir: Path) -> dict[str, list[dict[str, Any]]]:
 
 
 def test_book_me_a_flight_to_nyc_books_within_policy_for_that_user_only(
-    issuer: Issuer, travel_server: Callable[..., httpx.Response], travel_env: Path
+    issuer: LocalIssuer, travel_server: Callable[..., httpx.Response], travel_env: Path
 ) -> None:
     alice, bob = issuer.token(sub="alice"), issuer.token(sub="bob")
 
@@ -131,7 +105,7 @@ def test_book_me_a_flight_to_nyc_books_within_policy_for_that_user_only(
 
 
 def test_another_user_cannot_reach_the_booking_through_the_session_or_the_prompt(
-    issuer: Issuer, travel_server: Callable[..., httpx.Response], travel_env: Path
+    issuer: LocalIssuer, travel_server: Callable[..., httpx.Response], travel_env: Path
 ) -> None:
     alice, bob = issuer.token(sub="alice"), issuer.token(sub="bob")
     assert travel_server(BOOK_NYC, alice, session_id="alice-trip").status_code == 200
@@ -149,7 +123,7 @@ def test_another_user_cannot_reach_the_booking_through_the_session_or_the_prompt
 
 
 def test_a_caller_without_a_valid_token_is_refused_before_the_agent_runs(
-    issuer: Issuer, travel_server: Callable[..., httpx.Response], travel_env: Path
+    issuer: LocalIssuer, travel_server: Callable[..., httpx.Response], travel_env: Path
 ) -> None:
     missing = travel_server(BOOK_NYC, None)
     expired = travel_server(BOOK_NYC, issuer.token(sub="alice", expires_in=-3600))
@@ -159,27 +133,22 @@ def test_a_caller_without_a_valid_token_is_refused_before_the_agent_runs(
 
 
 def test_the_session_persists_across_a_restart(
-    issuer: Issuer, travel_server: Callable[..., httpx.Response]
+    issuer: LocalIssuer, travel_server: Callable[..., httpx.Response]
 ) -> None:
     alice = issuer.token(sub="alice")
     travel_server(BOOK_NYC, alice, session_id="trip-to-nyc")
 
     # A new app (a restarted server or another Lambda environment) over the same session directory.
     module = importlib.reload(importlib.import_module("travel_assistant.entrypoints.http_app"))
-    with serving(module.app) as url:
-        headers = {"Authorization": f"Bearer {alice}"}
-        again = httpx.post(
-            f"{url}/invocations",
-            json={"prompt": WHAT_HAVE_I_BOOKED, "session_id": "trip-to-nyc"},
-            headers=headers,
-            timeout=30,
-        ).json()
-        fresh = httpx.post(
-            f"{url}/invocations",
-            json={"prompt": WHAT_HAVE_I_BOOKED, "session_id": "another-trip"},
-            headers=headers,
-            timeout=30,
-        ).json()
+    with serving(module.app) as url, httpx.Client(base_url=url, timeout=30) as client:
+
+        def what_have_i_booked(session_id: str) -> dict[str, Any]:
+            body = {"prompt": WHAT_HAVE_I_BOOKED, "session_id": session_id}
+            reply: dict[str, Any] = client.post("/invocations", json=body, headers=bearer).json()
+            return reply
+
+        bearer = {"Authorization": f"Bearer {alice}"}
+        again, fresh = what_have_i_booked("trip-to-nyc"), what_have_i_booked("another-trip")
 
     assert again["session_id"] == "trip-to-nyc"
     # The offline model counts one input token per word it is sent: the first turn came back with the session.
@@ -187,7 +156,7 @@ def test_the_session_persists_across_a_restart(
     assert again["text"] == fresh["text"]  # the same bookings, whichever session asks
 
 
-def test_the_lambda_handler_books_for_the_token_user(issuer: Issuer, travel_env: Path) -> None:
+def test_the_lambda_handler_books_for_the_token_user(issuer: LocalIssuer, travel_env: Path) -> None:
     module = importlib.reload(importlib.import_module("travel_assistant.entrypoints.lambda_handler"))
     event = {
         "version": "2.0",
@@ -212,7 +181,7 @@ def test_the_lambda_handler_books_for_the_token_user(issuer: Issuer, travel_env:
 
 
 def test_a_booking_outside_the_policy_is_refused_and_nothing_is_stored(
-    issuer: Issuer, travel_server: Callable[..., httpx.Response], travel_env: Path
+    issuer: LocalIssuer, travel_server: Callable[..., httpx.Response], travel_env: Path
 ) -> None:
     reply = travel_server(
         "Book me a business class flight to NYC next Monday", issuer.token(sub="alice")
@@ -227,7 +196,7 @@ def test_a_booking_outside_the_policy_is_refused_and_nothing_is_stored(
 
 
 def test_the_tool_refuses_even_when_the_prompt_says_the_policy_does_not_apply(
-    issuer: Issuer,
+    issuer: LocalIssuer,
     travel_server: Callable[..., httpx.Response],
     travel_env: Path,
     monkeypatch: pytest.MonkeyPatch,

@@ -48,7 +48,6 @@ that provider's usual model is used (``agent_scaffold_runtime.models.DEFAULT_MOD
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -56,11 +55,11 @@ from typing import Any
 
 from agent_scaffold_runtime.models import DEFAULT_MODEL_IDS, PROVIDERS
 
+from .travel import DEFAULT_BOOKINGS_DIR, bookings_dir_from_env, policy_text, today_from_env
+
 DEFAULT_MODEL_PROVIDER = "offline"
 DEFAULT_MODEL_ID = "offline"
 DEFAULT_AWS_REGION = "us-east-1"
-DEFAULT_BOOKINGS_DIR = ".scaffold/bookings"
-LAMBDA_BOOKINGS_DIR = "/tmp/bookings"
 
 #: The production wiring chosen when the project was generated (auth, memory, guardrails, telemetry).
 #: Adapters and the core read these as defaults; the AGENT_* environment variables override them at run
@@ -102,8 +101,6 @@ class Settings:
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
         """Read the settings from ``environ`` (default: ``os.environ``); see the module docstring."""
-        from .travel import policy_text  # here, not at the top: entrypoints import this module at cold start
-
         env = os.environ if environ is None else environ
         provider = _get(env, "AGENT_MODEL_PROVIDER").lower() or DEFAULT_MODEL_PROVIDER
         if provider == DEFAULT_MODEL_PROVIDER:
@@ -115,8 +112,8 @@ class Settings:
             model_id=_get(env, "AGENT_MODEL_ID") or fallback_model_id,
             system_prompt=_get(env, "AGENT_SYSTEM_PROMPT") or system_prompt_for(policy_text()),
             aws_region=_get(env, "AWS_REGION") or _get(env, "AWS_DEFAULT_REGION") or DEFAULT_AWS_REGION,
-            bookings_dir=_get(env, "TRAVEL_BOOKINGS_DIR") or _default_bookings_dir(env),
-            today=_date(env, "TRAVEL_TODAY"),
+            bookings_dir=bookings_dir_from_env(env),
+            today=today_from_env(env),
             tools_url=_get(env, "TRAVEL_TOOLS_URL"),
             offline_script=_get(env, "TRAVEL_OFFLINE_SCRIPT"),
         )
@@ -129,13 +126,10 @@ class Settings:
         """
         if not self.offline_script or self.model_provider != "offline":
             return None
-        with open(self.offline_script, encoding="utf-8") as handle:
-            script = json.load(handle)
-        wanted = _normalise(prompt)
-        for scripted_prompt, turns in script.items():
-            if _normalise(scripted_prompt) == wanted:
-                return [dict(turn) for turn in turns]
-        return None
+        # here, not at the top: entrypoints import this module at cold start, and the model is not cheap
+        from agent_scaffold_runtime.offline_model import scripted_turns
+
+        return scripted_turns(self.offline_script, prompt)
 
 
 def system_prompt_for(policy: str) -> str:
@@ -151,19 +145,3 @@ def system_prompt_for(policy: str) -> str:
 
 def _get(env: Mapping[str, str], name: str) -> str:
     return (env.get(name) or "").strip()
-
-
-def _date(env: Mapping[str, str], name: str) -> dt.date | None:
-    raw = _get(env, name)
-    try:
-        return dt.date.fromisoformat(raw) if raw else None
-    except ValueError:
-        raise ValueError(f"{name} must be a date (YYYY-MM-DD), not {raw!r}.") from None
-
-
-def _default_bookings_dir(env: Mapping[str, str]) -> str:
-    return LAMBDA_BOOKINGS_DIR if _get(env, "AWS_LAMBDA_FUNCTION_NAME") else DEFAULT_BOOKINGS_DIR
-
-
-def _normalise(prompt: str) -> str:
-    return " ".join(prompt.casefold().split())

@@ -1,0 +1,47 @@
+"""Typed values from environment variables, read one way by every feature's settings: booleans and
+positive whole numbers. A value that cannot be read is a ``ValueError`` naming the variable, so a typo in a
+deployment's settings stops the process with a clear line instead of being taken as the default.
+
+``source`` is the environment (any mapping) or a function of the variable's name, for settings that fall
+back to the project's answers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+TRUE = frozenset({"1", "true", "yes", "on"})
+FALSE = frozenset({"0", "false", "no", "off"})
+
+Source = Mapping[str, str] | Callable[[str], "str | None"]
+
+
+def flag(source: Source, name: str, *, default: bool) -> bool:
+    """``name`` as a boolean (``1/true/yes/on``, ``0/false/no/off``, any case); unset or blank: default."""
+    value = _read(source, name).lower()
+    if not value:
+        return default
+    if value in TRUE:
+        return True
+    if value in FALSE:
+        return False
+    raise ValueError(f"{name} must be true or false; got {value!r}.")
+
+
+def positive_int(source: Source, name: str, *, default: int) -> int:
+    """``name`` as a whole number of at least 1; unset or blank: ``default``."""
+    value = _read(source, name)
+    if not value:
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        raise ValueError(f"{name} must be a whole number; got {value!r}.") from None
+    if number <= 0:
+        raise ValueError(f"{name} must be positive; got {number}.")
+    return number
+
+
+def _read(source: Source, name: str) -> str:
+    raw = source(name) if callable(source) else source.get(name)
+    return (raw or "").strip()
