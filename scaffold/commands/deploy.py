@@ -14,6 +14,7 @@ from ..deploy.cli_options import (
     json_option,
     target_option,
 )
+from ..deploy.options import AwsOptions
 from ..errors import Interrupted
 from ..project import locate_project
 from ._common import project_option
@@ -56,16 +57,12 @@ def deploy(
     plan_only: bool,
     offline: bool,
     image: str | None,
-    env: str,
-    region: str | None,
-    profile: str | None,
-    endpoint_url: str | None,
+    aws: AwsOptions,
     yes: bool,
     as_json: bool,
     project_dir: Path | None,
 ) -> None:
     """Deploy the project's agent to a target on AWS and record what was created."""
-    from ..deploy.engine import AwsOptions
     from ..deploy.engine import deploy as run_deploy
     from ..deploy.progress import Progress
 
@@ -78,7 +75,7 @@ def deploy(
         outcome = run_deploy(
             project,
             target,
-            AwsOptions(region, profile, endpoint_url, env),
+            aws,
             plan_only=plan_only,
             offline=offline,
             confirm=confirmation(yes),
@@ -94,10 +91,10 @@ def deploy(
     if echo_unless_applied(outcome, plan_only=plan_only, as_json=as_json):
         return
     click.echo(
-        f"Deployed {project.project_name} ({target}, environment {env}) in {outcome.duration_s:.1f} s: "
-        f"{outcome.plan.summary(done=True)}."
+        f"Deployed {project.project_name} ({target}, environment {aws.environment}) "
+        f"in {outcome.duration_s:.1f} s: {outcome.plan.summary(done=True)}."
     )
     for name, value in outcome.outputs.items():
         click.echo(f"  {name}: {value}")
-    where = "" if env == "dev" else f" --env {env}"
+    where = "" if aws.environment == "dev" else f" --env {aws.environment}"
     click.echo(f'Try: scaffold invoke --target {target}{where} "Hello"')

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from ..deploy.cli_options import aws_options, choose_target, confirmation, json_option, target_option
+from ..deploy.options import AwsOptions
 from ..errors import Interrupted
 from ..project import locate_project
 from ._common import project_option
@@ -34,16 +35,12 @@ bucket and a memory id you configured yourself are not scaffold's, so they stay.
 def destroy(
     target: str | None,
     plan_only: bool,
-    env: str,
-    region: str | None,
-    profile: str | None,
-    endpoint_url: str | None,
+    aws: AwsOptions,
     yes: bool,
     as_json: bool,
     project_dir: Path | None,
 ) -> None:
     """Delete every resource scaffold created for a target, then its recorded state."""
-    from ..deploy.engine import AwsOptions
     from ..deploy.engine import destroy as run_destroy
     from ..deploy.progress import Progress
 
@@ -54,7 +51,7 @@ def destroy(
         outcome = run_destroy(
             project,
             target,
-            AwsOptions(region, profile, endpoint_url, env),
+            aws,
             plan_only=plan_only,
             confirm=confirmation(yes, "Delete these resources?"),
             progress=progress,

@@ -12,6 +12,7 @@ from pathlib import Path
 import click
 
 from ..deploy.cli_options import aws_options
+from ..deploy.options import AwsOptions
 from ..dev.config import DEV_SESSION_DIR, TOKEN_VARIABLE, DevConfig, dev_memory, names
 from ..errors import BadInput
 from ..invoke_client import invocation_url
@@ -71,10 +72,7 @@ def dev(
     deployed_target: str | None,
     no_reload: bool,
     token: str | None,
-    env: str,
-    region: str | None,
-    profile: str | None,
-    endpoint_url: str | None,
+    aws: AwsOptions,
     project_dir: Path | None,
 ) -> None:
     """Serve the project's agent with a playground page: chat, tool calls, traces, test users, memory."""
@@ -89,10 +87,10 @@ def dev(
     if config.deployed_target:
         config = replace(
             config,
-            aws_region=region,
-            aws_profile=profile,
-            aws_endpoint_url=endpoint_url,
-            aws_environment=env,
+            aws_region=aws.region,
+            aws_profile=aws.profile,
+            aws_endpoint_url=aws.endpoint_url,
+            aws_environment=aws.environment,
         )
     port = port or (REMOTE_DEFAULT_PORT if config.remote else SERVER_TARGETS[config.target].default_port)
     ensure_port_free(host, port)

@@ -11,6 +11,7 @@ from typing import Any
 import click
 
 from ..deploy.cli_options import aws_options, target_option
+from ..deploy.options import AwsOptions
 from ..errors import BadInput, ExitCode, ScaffoldError
 from ._common import project_option
 
@@ -65,10 +66,7 @@ def eval_command(
     baseline: Path | None,
     workers: int,
     token: str | None,
-    env: str,
-    region: str | None,
-    profile: str | None,
-    endpoint_url: str | None,
+    aws: AwsOptions,
     project_dir: Path | None,
 ) -> None:
     """Run the eval cases of SET (names under evals/, or paths; default: all of them)."""
@@ -84,7 +82,7 @@ def eval_command(
         cases = load_sets(discover_sets(project.root, sets))
     except EvalSetError as exc:
         raise BadInput(str(exc)) from None
-    runner = _runner(project, url, target, token, (region, profile, endpoint_url, env))
+    runner = _runner(project, url, target, token, aws)
     old = report.load_baseline(baseline) if baseline else None
     if not as_json:
         click.echo(f"Running {len(cases)} case(s) against {runner.label}", err=True)
@@ -122,7 +120,7 @@ def _runner(
     url: str | None,
     target: str | None,
     token: str | None,
-    aws: tuple[str | None, str | None, str | None, str],
+    aws: AwsOptions,
 ) -> Any:
     from ..evals.runners import DeployedRunner, HttpRunner, core_runner
 

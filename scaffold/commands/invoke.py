@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from ..deploy.cli_options import aws_options, target_option
+from ..deploy.options import AwsOptions
 from ..errors import BadInput, ScaffoldError
 from ..invoke_client import DEFAULT_TIMEOUT_S, InvokeRequest, InvokeResult, invocation_url, invoke
 from ..protocol_invoke import PROTOCOLS, deployed_url, invoke_protocol, protocol_url
@@ -103,10 +104,7 @@ def invoke_command(
     timeout: float,
     token: str | None,
     protocol: str,
-    env: str,
-    region: str | None,
-    profile: str | None,
-    endpoint_url: str | None,
+    aws: AwsOptions,
     project_dir: Path | None,
 ) -> None:
     """Send PROMPT to the agent server at URL, or to a deployed TARGET, and print its reply."""
@@ -123,9 +121,7 @@ def invoke_command(
             where = (
                 protocol_url(url, protocol)
                 if url is not None
-                else _deployed_protocol_url(
-                    target, protocol, token, (region, profile, endpoint_url, env), project_dir
-                )
+                else _deployed_protocol_url(target, protocol, token, aws, project_dir)
             )
             result = invoke_protocol(protocol, where, request, token, printer)
         elif url is not None:
@@ -142,9 +138,7 @@ def invoke_command(
             request = InvokeRequest(
                 url="", prompt=prompt, session_id=session_id, stream=stream, timeout_s=timeout
             )
-            result = _invoke_deployed(
-                target, request, token, (region, profile, endpoint_url, env), project_dir, printer
-            )
+            result = _invoke_deployed(target, request, token, aws, project_dir, printer)
     except ScaffoldError:
         printer.end_line()
         raise
@@ -162,11 +156,11 @@ def _deployed_protocol_url(
     target: str | None,
     protocol: str,
     token: str | None,
-    aws: tuple[str | None, str | None, str | None, str],
+    aws: AwsOptions,
     project_dir: Path | None,
 ) -> str:
     """The recorded AgentCore runtime's URL; these clients carry a bearer token (SigV4 is HTTP-only here)."""
-    from ..deploy.engine import AwsOptions, deployed_outputs
+    from ..deploy.engine import deployed_outputs
     from ..project import locate_project
 
     if target != "agentcore":
@@ -176,7 +170,7 @@ def _deployed_protocol_url(
             f"--protocol {protocol} on a deployed runtime needs --token (a JWT for its authorizer): "
             "these clients do not sign with SigV4. Use --protocol http for an IAM-authorized runtime."
         )
-    outputs = deployed_outputs(locate_project(project_dir), target, AwsOptions(*aws))
+    outputs = deployed_outputs(locate_project(project_dir), target, aws)
     return deployed_url(outputs["runtime_arn"], protocol)
 
 
@@ -184,13 +178,13 @@ def _invoke_deployed(
     target: str,
     request: InvokeRequest,
     token: str | None,
-    aws: tuple[str | None, str | None, str | None, str],
+    aws: AwsOptions,
     project_dir: Path | None,
     printer: _TextPrinter,
 ) -> InvokeResult:
-    from ..deploy.engine import AwsOptions, invoke_deployed
+    from ..deploy.engine import invoke_deployed
     from ..deploy.targets.base import DeployedInvoke
     from ..project import locate_project
 
     project = locate_project(project_dir)
-    return invoke_deployed(project, target, AwsOptions(*aws), DeployedInvoke(request, token), printer)
+    return invoke_deployed(project, target, aws, DeployedInvoke(request, token), printer)

@@ -11,6 +11,7 @@ from typing import Any
 import click
 
 from ..deploy.cli_options import aws_options, target_option
+from ..deploy.options import AwsOptions
 from ..errors import BadInput, ExitCode
 from ..targets import SERVER_TARGETS
 from ._common import project_option, require_target
@@ -98,10 +99,7 @@ def loadtest(
     max_p95: float | None,
     max_error_rate: float | None,
     as_json: bool,
-    env: str,
-    region: str | None,
-    profile: str | None,
-    endpoint_url: str | None,
+    aws: AwsOptions,
     project_dir: Path | None,
 ) -> None:
     """Put USERS virtual users on the agent for DURATION and report what they saw."""
@@ -120,7 +118,12 @@ def loadtest(
         from ..loadtest.deployed import deployed_endpoint
 
         endpoint = deployed_endpoint(
-            project, target, region=region, endpoint_url=endpoint_url, token=token, environment=env
+            project,
+            target,
+            region=aws.region,
+            endpoint_url=aws.endpoint_url,
+            token=token,
+            environment=aws.environment,
         )
     if not as_json:
         where = (
@@ -135,7 +138,7 @@ def loadtest(
         report = _against_url(url, plan, token)
     elif target is not None:
         assert endpoint is not None
-        report = _against_target(project, endpoint, plan, token, profile)
+        report = _against_target(project, endpoint, plan, token, aws.profile)
     else:
         target = serve_target or _server_target(project)
         require_target(project, target)

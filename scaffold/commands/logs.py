@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from ..deploy.cli_options import aws_options, choose_target, json_option, target_option
+from ..deploy.options import AwsOptions
 from ..project import locate_project
 from ._common import project_option
 
@@ -42,22 +43,19 @@ def logs(
     limit: int | None,
     pattern: str | None,
     follow: bool,
-    env: str,
-    region: str | None,
-    profile: str | None,
-    endpoint_url: str | None,
+    aws: AwsOptions,
     as_json: bool,
     project_dir: Path | None,
 ) -> None:
     """Print log events of the deployed TARGET, oldest first."""
     from ..deploy import logs as log_reader
-    from ..deploy.engine import AwsOptions, log_source
+    from ..deploy.engine import log_source
 
     project = locate_project(project_dir)
     target = choose_target(project, target)
     start_ms = log_reader.since_ms(since)
-    aws, group = log_source(project, target, AwsOptions(region, profile, endpoint_url, env))
-    events = log_reader.read_events(aws, group, start_ms=start_ms, limit=limit, pattern=pattern)
+    context, group = log_source(project, target, aws)
+    events = log_reader.read_events(context, group, start_ms=start_ms, limit=limit, pattern=pattern)
     for event in events:
         click.echo(json.dumps(event.to_json(), ensure_ascii=False) if as_json else event.render())
     if not follow:
@@ -67,7 +65,7 @@ def logs(
     latest = max((event.timestamp_ms for event in events), default=start_ms)
     try:
         for event in log_reader.follow(
-            aws, group, start_ms=latest, pattern=pattern, seen={e.event_id for e in events}
+            context, group, start_ms=latest, pattern=pattern, seen={e.event_id for e in events}
         ):
             click.echo(json.dumps(event.to_json(), ensure_ascii=False) if as_json else event.render())
     except KeyboardInterrupt:

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from ..deploy.cli_options import aws_options, json_option
+from ..deploy.options import AwsOptions
 from ..project import locate_project
 from ._common import project_option
 
@@ -33,19 +34,15 @@ alias as drift until the next `scaffold deploy`, which moves it forward again.""
 def rollback(
     target: str,
     to_version: str | None,
-    env: str,
-    region: str | None,
-    profile: str | None,
-    endpoint_url: str | None,
+    aws: AwsOptions,
     as_json: bool,
     project_dir: Path | None,
 ) -> None:
     """Serve an earlier published version of the deployed Lambda function."""
-    from ..deploy.engine import AwsOptions
     from ..deploy.rollback import rollback as run_rollback
 
     project = locate_project(project_dir)
-    done = run_rollback(project, target, AwsOptions(region, profile, endpoint_url, env), to_version)
+    done = run_rollback(project, target, aws, to_version)
     if as_json:
         click.echo(json.dumps(done.to_json()))
     elif done.from_version == done.to_version:

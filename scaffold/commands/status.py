@@ -9,6 +9,7 @@ import click
 
 from ..deploy.cli_options import aws_options, choose_target, json_option, target_option
 from ..deploy.errors import NotDeployed
+from ..deploy.options import AwsOptions
 from ..errors import ExitCode
 from ..project import locate_project
 from ._common import project_option
@@ -33,21 +34,17 @@ nothing. Exit 11 (drift) when something recorded is missing, failed or changed o
 @project_option
 def status(
     target: str | None,
-    env: str,
-    region: str | None,
-    profile: str | None,
-    endpoint_url: str | None,
+    aws: AwsOptions,
     as_json: bool,
     project_dir: Path | None,
 ) -> None:
     """Show the recorded deployment of a target and what AWS reports for each resource."""
-    from ..deploy.engine import AwsOptions
     from ..deploy.status import status as read_status
 
     project = locate_project(project_dir)
     target = choose_target(project, target)
     try:
-        report = read_status(project, target, AwsOptions(region, profile, endpoint_url, env))
+        report = read_status(project, target, aws)
     except NotDeployed:
         if as_json:
             click.echo(json.dumps({"project": project.project_name, "target": target, "deployed": False}))

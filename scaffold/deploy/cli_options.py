@@ -5,14 +5,16 @@ Importing this module stays cheap: no boto3, no deploy engine; the commands impo
 
 from __future__ import annotations
 
+import functools
 import json
 import sys
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import click
 
 from ..project import Project
+from .options import AwsOptions
 from .targets import DEPLOYERS
 
 if TYPE_CHECKING:
@@ -54,8 +56,15 @@ _ENDPOINT = click.option(
 
 def aws_options(command: F) -> F:
     """``--env`` (environments.toml), then ``--region``, ``--profile``, ``--endpoint-url``: the standard AWS
-    ways, nothing emulator-specific."""
-    return _apply(command, _ENVIRONMENT, _REGION, _PROFILE, _ENDPOINT)
+    ways, nothing emulator-specific. The command receives them as one ``aws: AwsOptions``."""
+
+    @functools.wraps(command)
+    def with_aws(
+        *args: Any, env: str, region: str | None, profile: str | None, endpoint_url: str | None, **kwargs: Any
+    ) -> Any:
+        return command(*args, aws=AwsOptions(region, profile, endpoint_url, env), **kwargs)
+
+    return _apply(cast(F, with_aws), _ENVIRONMENT, _REGION, _PROFILE, _ENDPOINT)
 
 
 def connection_options(command: F) -> F:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ..environments.guardrails import effective_guardrails
-from ..environments.settings import DEFAULT_ENVIRONMENT, Environment, load_environment
+from ..environments.settings import Environment, load_environment
 from ..errors import BadInput, TargetNotEnabled
 from ..packaging.artifact import Artifact
 from ..project import Project
@@ -25,6 +25,7 @@ from .executor import execute
 from .lock import DeployLock
 from .naming import UNKNOWN_ACCOUNT, Names
 from .offline import plan_from_state
+from .options import AwsOptions
 from .plan import Action, Plan, plan_deploy, plan_destroy
 from .policies import Scope
 from .progress import Progress
@@ -36,16 +37,6 @@ if TYPE_CHECKING:
     from ..invoke_client import InvokeResult
 
 Confirm = Callable[[Plan], bool]
-
-
-@dataclass(frozen=True)
-class AwsOptions:
-    """Where a command works: the environment (``environments.toml``) and how to reach AWS."""
-
-    region: str | None = None
-    profile: str | None = None
-    endpoint_url: str | None = None
-    environment: str = DEFAULT_ENVIRONMENT
 
 
 @dataclass

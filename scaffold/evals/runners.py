@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from ..deploy.options import AwsOptions
 from ..errors import BadInput
 from ..project import Project
 
@@ -55,12 +56,12 @@ class DeployedRunner:
         self,
         project: Project,
         target: str,
-        aws: tuple[str | None, str | None, str | None, str],
+        aws: AwsOptions,
         token: str | None,
     ) -> None:
-        from ..deploy.engine import AwsOptions, open_target
+        from ..deploy.engine import open_target
 
-        self.session = open_target(project, target, AwsOptions(*aws), need_state=True)
+        self.session = open_target(project, target, aws, need_state=True)
         self.token = token
         self.label = f"target {target}"
 
