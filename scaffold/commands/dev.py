@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from ..deploy.cli_options import aws_options
+from ..deploy.cli_options import aws_options, token_option
 from ..deploy.options import AwsOptions
 from ..dev.config import DEV_SESSION_DIR, TOKEN_VARIABLE, DevConfig, dev_memory, names
 from ..errors import BadInput
@@ -54,12 +54,7 @@ The playground is never part of a package or a container."""
 @click.option("--url", "remote_url", metavar="URL", help="Chat with the agent server at URL instead.")
 @click.option("--deployed", "deployed_target", metavar="TARGET", help="Chat with a deployed target instead.")
 @click.option("--no-reload", is_flag=True, help="Do not restart on code changes.")
-@click.option(
-    "--token",
-    envvar="SCAFFOLD_BEARER_TOKEN",
-    metavar="JWT",
-    help="With --deployed: bearer token for a target with auth=jwt (SCAFFOLD_BEARER_TOKEN).",
-)
+@token_option("With --deployed: bearer token for a target with auth=jwt")
 @aws_options
 @project_option
 def dev(

@@ -10,7 +10,7 @@ from typing import Any
 
 import click
 
-from ..deploy.cli_options import aws_options, target_option
+from ..deploy.cli_options import aws_options, target_option, token_option
 from ..deploy.options import AwsOptions
 from ..errors import BadInput, ExitCode, ScaffoldError
 from ._common import project_option
@@ -52,9 +52,7 @@ Fault cases (faults: {tool: error|timeout}) run only in process."""
 @click.option(
     "--workers", type=click.IntRange(1, 64), default=1, show_default=True, help="Cases run at once."
 )
-@click.option(
-    "--token", envvar="SCAFFOLD_BEARER_TOKEN", metavar="JWT", help="Bearer token for auth=jwt servers."
-)
+@token_option("Bearer token for auth=jwt servers")
 @aws_options
 @project_option
 def eval_command(

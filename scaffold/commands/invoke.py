@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from ..deploy.cli_options import aws_options, target_option
+from ..deploy.cli_options import aws_options, target_option, token_option
 from ..deploy.options import AwsOptions
 from ..errors import BadInput, ScaffoldError
 from ..invoke_client import DEFAULT_TIMEOUT_S, InvokeRequest, InvokeResult, invocation_url, invoke
@@ -79,12 +79,7 @@ class _TextPrinter:
     metavar="SECONDS",
     help="Give up when the server is silent this long.",
 )
-@click.option(
-    "--token",
-    envvar="SCAFFOLD_BEARER_TOKEN",
-    metavar="JWT",
-    help="Bearer token for a deployed target with auth=jwt (SCAFFOLD_BEARER_TOKEN).",
-)
+@token_option("Bearer token for a deployed target with auth=jwt")
 @click.option(
     "--protocol",
     type=click.Choice(PROTOCOLS),

@@ -10,7 +10,7 @@ from typing import Any
 
 import click
 
-from ..deploy.cli_options import aws_options, target_option
+from ..deploy.cli_options import aws_options, target_option, token_option
 from ..deploy.options import AwsOptions
 from ..errors import BadInput, ExitCode
 from ..targets import SERVER_TARGETS
@@ -61,12 +61,7 @@ def parse_duration(raw: str) -> int:
     "--serve", "serve_target", type=click.Choice(sorted(SERVER_TARGETS)), help="Which app to start locally."
 )
 @target_option(help="A deployed target (see scaffold deploy) instead of a local server.")
-@click.option(
-    "--token",
-    envvar="SCAFFOLD_BEARER_TOKEN",
-    metavar="JWT",
-    help="Bearer token for every user (--url, --target).",
-)
+@token_option("Bearer token for every user (--url, --target)")
 @click.option(
     "--out",
     "out_dir",

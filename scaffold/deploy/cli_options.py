@@ -78,6 +78,13 @@ def _apply(command: F, *decorators: Callable[[F], F]) -> F:
     return command
 
 
+def token_option(help: str) -> Callable[[F], F]:
+    """``--token JWT`` (``SCAFFOLD_BEARER_TOKEN``): the bearer token for an agent with ``auth=jwt``."""
+    return click.option(
+        "--token", envvar="SCAFFOLD_BEARER_TOKEN", metavar="JWT", help=f"{help} (SCAFFOLD_BEARER_TOKEN)."
+    )
+
+
 def json_option(command: F) -> F:
     return click.option("--json", "as_json", is_flag=True, help="Print the result as JSON on stdout.")(
         command
