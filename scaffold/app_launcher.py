@@ -53,9 +53,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             factory=args.factory,
             reload=True,
             reload_dirs=args.reload_dir,
+            log_level=args.log_level,
         )
     else:
-        uvicorn.run(app, host=args.host, port=args.port)
+        uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level)
     return 0
 
 
@@ -70,6 +71,7 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, required=True)
     serve.add_argument("--reload", action="store_true")
     serve.add_argument("--reload-dir", action="append", default=[])
+    serve.add_argument("--log-level", default=None, help="uvicorn's (default: info)")
     run = modes.add_parser("run")
     run.add_argument("module")
     run.add_argument("args", nargs=argparse.REMAINDER)
@@ -89,23 +91,30 @@ def _guarded(debug: bool, load: Callable[[], Any]) -> Any:
 def _fail(exc: Exception, debug: bool) -> NoReturn:
     if debug:
         traceback.print_exc()
-    message = " ".join((exc.msg if isinstance(exc, SyntaxError) else str(exc)).split())
-    if isinstance(exc, ValueError):  # the message names the variable or setting to fix
-        line, code = message or type(exc).__name__, BAD_SETTING
-    else:
-        where = _where(exc)
-        line = f"the project failed to start: {type(exc).__name__}" + (f": {message}" if message else "")
-        line += f" ({where})." if where else "."
-        code = FAILURE
-        if not debug:
-            line += " Rerun with --debug for the traceback."
+    line, code = describe_failure(exc, Path.cwd())
+    if code == FAILURE and not debug:
+        line += " Rerun with --debug for the traceback."
     print(f"Error: {line}", file=sys.stderr, flush=True)
     raise SystemExit(code)
 
 
-def _where(exc: BaseException) -> str:
+def describe_failure(exc: BaseException, root: Path) -> tuple[str, int]:
+    """One line for a failure to load the project under ``root``, and its exit code.
+
+    A ``ValueError`` is a bad setting whose message names the variable (exit 2); anything else is the
+    project's code, named by type and by the file and line under ``root`` where it was raised (exit 1).
+    ``scaffold eval``, which imports the project in its own process, words its failures the same way.
+    """
+    message = " ".join((exc.msg if isinstance(exc, SyntaxError) else str(exc)).split())
+    if isinstance(exc, ValueError):
+        return message or type(exc).__name__, BAD_SETTING
+    where = _where(exc, root)
+    line = f"the project failed to start: {type(exc).__name__}" + (f": {message}" if message else "")
+    return line + (f" ({where})." if where else "."), FAILURE
+
+
+def _where(exc: BaseException, root: Path) -> str:
     """``file:line`` of the project's own code nearest the failure (a syntax error's own position)."""
-    root = Path.cwd()
     if isinstance(exc, SyntaxError) and exc.filename:
         return f"{_relative(exc.filename, root)}:{exc.lineno}"
     for frame in reversed(traceback.extract_tb(exc.__traceback__)):
