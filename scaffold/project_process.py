@@ -16,6 +16,9 @@ from pathlib import Path
 
 from .project import Project
 
+#: Run as a script by the project's interpreter, which may not have scaffold installed.
+APP_LAUNCHER = Path(__file__).with_name("app_launcher.py")
+
 # A project's own virtual environment, when it has one (POSIX layout first, then Windows).
 _VENV_PYTHONS = (Path(".venv", "bin", "python"), Path(".venv", "Scripts", "python.exe"))
 
@@ -49,6 +52,13 @@ def python_module(project: Project, module: str, args: Sequence[str] = ()) -> La
     """``python -m <module> <args>`` inside ``project``; ``module`` is absolute (``uvicorn``, ``pkg.x``)."""
     python = project_python(project.root)
     return Launch(argv=[python, "-m", module, *args], env=project_env(project.root), cwd=project.root)
+
+
+def launched(project_root: Path, python: str, launcher_args: Sequence[str]) -> Launch:
+    """``python <scaffold/app_launcher.py> ARGS`` inside the project: its code loaded as ``python -m``
+    would, but a failure to load it is one ``Error:`` line (see ``scaffold.app_launcher``)."""
+    argv = [python, str(APP_LAUNCHER), *launcher_args]
+    return Launch(argv=argv, env=project_env(project_root), cwd=project_root)
 
 
 def run_foreground(launch: Launch) -> int:

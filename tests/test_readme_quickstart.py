@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.pip_env import PIP_TEST_ENV
+
 ROOT = Path(__file__).parent.parent
 
 
@@ -55,6 +57,7 @@ def test_first_quickstart_command_creates_and_runs_a_project(tmp_path: Path) -> 
         if k not in ("PYTHONPATH", "VIRTUAL_ENV") and not k.startswith("AGENT_")
     }
     env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env['PATH']}"
+    env.update(PIP_TEST_ENV)
     result = subprocess.run(
         ["bash", "-c", quickstart_commands()[0]],
         cwd=tree,

@@ -17,7 +17,7 @@ from ..dev.config import DEV_SESSION_DIR, TOKEN_VARIABLE, DevConfig, dev_memory,
 from ..errors import BadInput
 from ..invoke_client import invocation_url
 from ..project import Project, locate_project
-from ..project_process import Launch, project_env, replace_process, run_foreground
+from ..project_process import launched, replace_process, run_foreground
 from ..targets import SERVER_TARGETS
 from ._common import project_option, require_target
 from .serve import DEFAULT_HOST, _only_server_target, _url_host, ensure_port_free
@@ -38,7 +38,9 @@ Examples:
 The API stays where `scaffold serve` puts it (/invocations, /ping); the page is at / and its own routes
 under /_dev/. Code changes under the project restart the server. With auth=jwt a local issuer signs tokens
 for the test users you pick on the page; S3 or AgentCore memory becomes local files (.scaffold/sessions).
-The playground is never part of a package or a container."""
+The playground is never part of a package or a container. A project that cannot start (a bad AGENT_*
+value, a broken settings.py) is one `Error:` line: exit 2 for a setting, 1 for the code (--debug shows
+the traceback)."""
 
 
 @click.command("dev", epilog=EPILOG, short_help="Chat with the agent in a local playground; hot reload.")
@@ -55,6 +57,7 @@ The playground is never part of a package or a container."""
 @click.option("--deployed", "deployed_target", metavar="TARGET", help="Chat with a deployed target instead.")
 @click.option("--no-reload", is_flag=True, help="Do not restart on code changes.")
 @token_option("With --deployed: bearer token for a target with auth=jwt")
+@click.option("--debug", is_flag=True, help="Show the traceback when the project's app fails to load.")
 @aws_options
 @project_option
 def dev(
@@ -67,6 +70,7 @@ def dev(
     deployed_target: str | None,
     no_reload: bool,
     token: str | None,
+    debug: bool,
     aws: AwsOptions,
     project_dir: Path | None,
 ) -> None:
@@ -90,14 +94,14 @@ def dev(
     port = port or (REMOTE_DEFAULT_PORT if config.remote else SERVER_TARGETS[config.target].default_port)
     ensure_port_free(host, port)
     root = project.root if project else Path.cwd()
-    args = ["-m", "uvicorn", SERVER_FACTORY, "--factory", "--host", host, "--port", str(port)]
+    args = ["--debug"] if debug else []
+    args += ["serve", SERVER_FACTORY, "--factory", "--host", host, "--port", str(port)]
     if project and not config.remote and not no_reload:
         args += ["--reload", "--reload-dir", str(root)]
-    variables = project_env(root)
-    variables.update(config.to_env())
+    launch = launched(root, sys.executable, args)  # scaffold's interpreter: the dev server is scaffold's
+    launch.env.update(config.to_env())
     if token and config.deployed_target:
-        variables[TOKEN_VARIABLE] = token  # for the server process only; never in the config document
-    launch = Launch(argv=[sys.executable, *args], env=variables, cwd=root)
+        launch.env[TOKEN_VARIABLE] = token  # for the server process only; never in the config document
     url = f"http://{_url_host(host)}:{port}/"
     what = f"{config.remote_url or config.deployed_target} (remote)" if config.remote else config.target
     click.echo(f"Playground for {config.project_name} ({what}) on {url}", err=True)

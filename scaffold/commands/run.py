@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from ..project import locate_project
-from ..project_process import python_module, run_foreground
+from ..project_process import launched, project_python, run_foreground
 from ..targets import LOCAL_ENTRYPOINT, LOCAL_TARGET
 from ._common import project_option, require_target
 
@@ -60,7 +60,9 @@ def run(
         args.append("--debug")
     if prompt is not None:
         args += ["--", prompt]  # a prompt such as "-1 + 2" must not be read as an option
-    ctx.exit(run_foreground(python_module(project, project.module(LOCAL_ENTRYPOINT), args)))
+    launcher_args = ["--debug"] if debug else []
+    launcher_args += ["run", project.module(LOCAL_ENTRYPOINT), *args]
+    ctx.exit(run_foreground(launched(project.root, project_python(project.root), launcher_args)))
 
 
 def _option_args(options: dict[str, str | None]) -> list[str]:

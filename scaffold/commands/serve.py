@@ -10,7 +10,7 @@ import click
 
 from ..errors import BadInput
 from ..project import Project, locate_project
-from ..project_process import python_module, replace_process
+from ..project_process import launched, project_python, replace_process
 from ..targets import SERVER_TARGETS
 from ._common import project_option, require_target
 
@@ -29,7 +29,9 @@ Then, from another terminal:
 
 \b
 Default ports: {_DEFAULT_PORTS}.
---target may be left out when the project has only one server target."""
+--target may be left out when the project has only one server target.
+A project that cannot start (a bad AGENT_* value, a missing setting, a broken settings.py) is one
+`Error:` line naming what to fix: exit 2 for a setting, 1 for the project's code (--debug: traceback)."""
 
 
 @click.command("serve", epilog=EPILOG, short_help="Serve the agent over HTTP (agentcore or fastapi).")
@@ -47,9 +49,15 @@ Default ports: {_DEFAULT_PORTS}.
     "--host", default=DEFAULT_HOST, show_default=True, metavar="HOST", help="Interface to listen on."
 )
 @click.option("--reload", is_flag=True, help="Restart when files under the project change.")
+@click.option("--debug", is_flag=True, help="Show the traceback when the project's app fails to load.")
 @project_option
 def serve(
-    target_name: str | None, port: int | None, host: str, reload: bool, project_dir: Path | None
+    target_name: str | None,
+    port: int | None,
+    host: str,
+    reload: bool,
+    debug: bool,
+    project_dir: Path | None,
 ) -> None:
     """Serve the project's agent over HTTP (the wire contract of docs/architecture.md)."""
     project = locate_project(project_dir)
@@ -57,13 +65,14 @@ def serve(
     require_target(project, target.name)
     port = port or target.default_port
     ensure_port_free(host, port)
-    args = [project.module(target.app), "--host", host, "--port", str(port)]
+    args = ["--debug"] if debug else []
+    args += ["serve", project.module(target.app), "--host", host, "--port", str(port)]
     if reload:
         args += ["--reload", "--reload-dir", str(project.root)]
     url = f"http://{_url_host(host)}:{port}"
     try_it = f'scaffold invoke "Hello" --url {url}'
     click.echo(f"Serving {project.project_name} ({target.name}) on {url} - try: {try_it}", err=True)
-    replace_process(python_module(project, "uvicorn", args))
+    replace_process(launched(project.root, project_python(project.root), args))
 
 
 def _only_server_target(project: Project) -> str:

@@ -13,8 +13,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from ..app_launcher import describe_failure
 from ..deploy.options import AwsOptions
-from ..errors import BadInput
+from ..errors import BadInput, ExitCode, ScaffoldError
 from ..project import Project
 
 
@@ -134,6 +135,9 @@ def import_core(project: Project) -> Any:
         module = importlib.import_module(f"{package}.agent")
     except ImportError as exc:
         raise BadInput(f"Cannot import the core {package}.agent from {Path(root)}: {exc}") from None
+    except Exception as exc:  # a bad setting or broken project code: one line, as `scaffold serve` says it
+        message, code = describe_failure(exc, project.root)
+        raise (BadInput(message) if code == ExitCode.BAD_INPUT else ScaffoldError(message)) from None
     if not hasattr(module, "call_agent"):
         raise BadInput(f"{package}.agent has no call_agent(); is {root} an agent-scaffold project?")
     return module

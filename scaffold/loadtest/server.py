@@ -12,7 +12,7 @@ from pathlib import Path
 
 from ..errors import ScaffoldError
 from ..project import Project
-from ..project_process import python_module
+from ..project_process import launched, project_python
 from ..targets import SERVER_TARGETS
 
 _START_TIMEOUT_S = 120.0
@@ -56,19 +56,9 @@ def local_server(
         port = probe.getsockname()[1]
     target = SERVER_TARGETS[target_name]
     with tempfile.TemporaryDirectory(prefix="scaffold-loadtest-sessions-") as sessions:
-        launch = python_module(
-            project,
-            "uvicorn",
-            [
-                project.module(target.app),
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(port),
-                "--log-level",
-                "warning",
-            ],
-        )
+        app = project.module(target.app)
+        args = ["serve", app, "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"]
+        launch = launched(project.root, project_python(project.root), args)
         server_env = {**launch.env, "AGENT_MEMORY": "file", "AGENT_SESSION_DIR": sessions, **env}
         log_path.parent.mkdir(parents=True, exist_ok=True)
         with log_path.open("wb") as log:
@@ -94,8 +84,11 @@ def _wait_for_ping(url: str, process: subprocess.Popen[bytes], log_path: Path) -
     deadline = time.monotonic() + _START_TIMEOUT_S
     while time.monotonic() < deadline:
         if process.poll() is not None:
+            reason = _error_line(log_path)  # the launcher's one line: a bad setting, broken project code
             raise ScaffoldError(
-                f"The local server exited with {process.returncode} before it answered /ping; see {log_path}."
+                f"The local server exited with {process.returncode} before it answered /ping"
+                + (f": {reason.rstrip('.')}" if reason else "")
+                + f"; see {log_path}."
             )
         try:
             if httpx.get(f"{url}/ping", timeout=2).status_code == 200:
@@ -105,6 +98,12 @@ def _wait_for_ping(url: str, process: subprocess.Popen[bytes], log_path: Path) -
     raise ScaffoldError(
         f"The local server did not answer /ping within {_START_TIMEOUT_S:g} s; see {log_path}."
     )
+
+
+def _error_line(log_path: Path) -> str:
+    lines = log_path.read_text(errors="replace").splitlines() if log_path.is_file() else []
+    errors = [line.removeprefix("Error: ") for line in lines if line.startswith("Error: ")]
+    return errors[-1] if errors else ""
 
 
 def stored_turns(session_dir: Path, session_id: str) -> int:

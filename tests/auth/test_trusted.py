@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import time
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -141,14 +142,23 @@ def rejection(auth: RuntimeAuthorizedJwt, token: str) -> AuthError:
     return caught.value
 
 
+@dataclass(frozen=True)
+class FromNow:
+    """A time claim this many seconds from when the test runs. Parameters are made when the suite is
+    collected, and a test may run many minutes later (after the slow groups under ``pytest -n 2``): a
+    ``time.time() + 600`` taken then is already in the past."""
+
+    seconds: int
+
+
 @pytest.mark.parametrize(
     ("overrides", "message"),
     [
-        ({"exp": int(time.time()) - 120}, "The token has expired."),
+        ({"exp": FromNow(-120)}, "The token has expired."),
         ({"exp": None}, "The token lacks a required claim."),
         ({"exp": "tomorrow"}, "The token has a malformed claim."),
-        ({"nbf": int(time.time()) + 600}, "The token is not yet valid."),
-        ({"iat": int(time.time()) + 600}, "The token is not yet valid."),
+        ({"nbf": FromNow(600)}, "The token is not yet valid."),
+        ({"iat": FromNow(600)}, "The token is not yet valid."),
         ({"sub": None}, "The token subject is invalid."),
         ({"sub": "  "}, "The token subject is invalid."),
         ({"client_id": "some-other-app"}, "The token's client is not accepted."),
@@ -158,7 +168,12 @@ def rejection(auth: RuntimeAuthorizedJwt, token: str) -> AuthError:
     ],
 )
 def test_claims_are_still_enforced(token: Any, overrides: dict[str, Any], message: str) -> None:
-    error = rejection(trusted(), token(**overrides))
+    now = int(time.time())
+    claims = {
+        name: now + value.seconds if isinstance(value, FromNow) else value
+        for name, value in overrides.items()
+    }
+    error = rejection(trusted(), token(**claims))
     assert (error.status, error.message) == (401, message)
 
 

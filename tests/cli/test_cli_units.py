@@ -14,7 +14,7 @@ from scaffold.errors import BadInput
 from scaffold.invoke_client import invocation_url
 from scaffold.names import name_problem, suggest_name
 from scaffold.project import ANSWERS_FILE, load_project
-from scaffold.project_process import project_env, project_python, python_module
+from scaffold.project_process import APP_LAUNCHER, project_env, project_python, python_module
 from scaffold.sse import iter_events
 from scaffold.targets import try_commands
 
@@ -142,7 +142,11 @@ def test_run_uses_the_projects_venv_python_at_its_root(cli_subprocess, tmp_path)
 
     assert result.returncode == 3  # the child's exit code is scaffold's
     lines = result.stdout.splitlines()
-    assert lines[0] == "argv: -m venv_agent.entrypoints.local --session-id s1 --user-id u1 -- hi there"
+    launcher = APP_LAUNCHER  # loads the module as `python -m` would; a failure to load is one line
+    assert (
+        lines[0]
+        == f"argv: {launcher} run venv_agent.entrypoints.local --session-id s1 --user-id u1 -- hi there"
+    )
     assert lines[1] == f"cwd: {root.resolve()}"
     assert lines[2].startswith(f"path: {root.resolve()}")
     assert python_module(load_project(root), "uvicorn").argv[0] == str(fake_python)

@@ -23,6 +23,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.pip_env import PIP_TEST_ENV
 from tests.support.servers import free_port
 from tests.test_readme_quickstart import copy_worktree
 
@@ -91,6 +92,7 @@ def clean_env() -> dict[str, str]:
         if k not in ("PYTHONPATH", "VIRTUAL_ENV") and not k.startswith(("AGENT_", "AWS_"))
     }
     env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env['PATH']}"
+    env.update(PIP_TEST_ENV)
     env["NO_PROXY"] = env["no_proxy"] = "127.0.0.1,localhost"
     return env
 

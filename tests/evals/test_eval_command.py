@@ -229,3 +229,19 @@ def test_no_server_is_one_line_not_a_table_of_errors(scaffold_cli: Cli, eval_pro
         f"Error: Could not connect to http://127.0.0.1:{port}/invocations: is the server running? "
         "(scaffold serve --target agentcore)"
     )
+
+
+def test_a_broken_project_is_one_line_naming_file_and_line(scaffold_cli: Cli, project_copy: Path) -> None:
+    """The core is imported into scaffold's process: a broken settings.py is worded as `scaffold serve`
+    words it (issue 11), not a traceback through importlib."""
+    settings = project_copy / PACKAGE / "settings.py"
+    settings.write_text(settings.read_text(encoding="utf-8") + "DEFAULT_MODEL_ID = (\n", encoding="utf-8")
+    line = len(settings.read_text(encoding="utf-8").splitlines())
+
+    result = scaffold_cli(["eval", "smoke", "--project", str(project_copy)])
+
+    assert result.exit_code == 1
+    assert result.stderr.strip() == (
+        "Error: the project failed to start: SyntaxError: '(' was never closed "
+        f"({PACKAGE}/settings.py:{line})."
+    )

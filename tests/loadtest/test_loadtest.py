@@ -119,3 +119,17 @@ def test_with_auth_jwt_every_user_is_its_own_verified_identity(tmp_path: Path) -
     assert {line["status"] for line in lines} == {200}
     assert len({line["user"] for line in lines}) == 4
     assert len({line["session_id"] for line in lines}) == 4
+
+
+def test_a_server_that_cannot_start_says_why(load_project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The local server's one `Error:` line (issue 11) is in the message, not only in its log."""
+    monkeypatch.setenv("AGENT_MAX_CYCLES", "many")
+
+    result = run_cli("loadtest", "--project", str(load_project), "--users", "1", "--duration", "1")
+
+    log = load_project / "build" / "loadtest" / "server.log"
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[-1] == (
+        "Error: The local server exited with 2 before it answered /ping: AGENT_MAX_CYCLES must be a number, "
+        f"not 'many'; see {log}."
+    )

@@ -19,6 +19,7 @@ import pytest
 
 from scaffold import __version__
 from tests.project.conftest import TEMPLATE
+from tests.support.pip_env import PIP_TEST_ENV
 
 PRODUCTION = {  # every production answer switched on that installs offline-testable SDKs
     "auth": "jwt",
@@ -52,6 +53,7 @@ def test_generated_project_installs_and_passes_its_own_tests(tmp_path: Path, ans
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
     env["SCAFFOLD_CACHE_DIR"] = str(tmp_path / "scaffold-cache")  # the wheel is built for this test
     env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env['PATH']}"  # `python` is a 3.10+ here
+    env.update(PIP_TEST_ENV)
     result = subprocess.run(
         ["bash", "-c", command], cwd=project, env=env, capture_output=True, text=True, timeout=1200
     )
