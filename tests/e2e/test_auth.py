@@ -38,6 +38,9 @@ from .harness import (
     session_owners,
 )
 
+# The last test sweeps the logs for every credential the others sent: all of them must run in one process.
+pytestmark = pytest.mark.xdist_group("e2e-auth")
+
 REQUIRED_SCOPE = "agent/invoke"
 
 
