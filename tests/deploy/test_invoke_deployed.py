@@ -124,27 +124,25 @@ def deployed(project, moto, target):
     return load_state(project.root, target)
 
 
+def invoke_deployed(project, moto, target: str, *options: str, prompt: str = "Hi"):
+    """``scaffold invoke PROMPT -t TARGET`` against the project's deployment in moto, plus ``options``."""
+    return run_cli(["invoke", prompt, "-t", target, "--project", str(project.root), *moto.cli_args, *options])
+
+
+def deployed_lambda_handler(project, moto, tmp: Path):
+    """Deploy the lambda target; return the responder that runs its real handler with the function's env."""
+    deployed(project, moto, "lambda")
+    environment = moto.client("lambda").get_function_configuration(FunctionName=PROJECT, Qualifier="live")
+    return real_lambda_handler(project.root, environment["Environment"]["Variables"], tmp)
+
+
 def test_lambda_invoke_sends_a_function_url_event_and_streams_the_real_handlers_reply(
     project, moto, artifact, tmp_path
 ):
-    deployed(project, moto, "lambda")
-    environment = moto.client("lambda").get_function_configuration(FunctionName=PROJECT, Qualifier="live")
-    respond = real_lambda_handler(project.root, environment["Environment"]["Variables"], tmp_path)
+    respond = deployed_lambda_handler(project, moto, tmp_path)
 
     with answering("before-send.lambda.Invoke", respond) as lambda_invoke:
-        result = run_cli(
-            [
-                "invoke",
-                PROMPT,
-                "-t",
-                "lambda",
-                "--project",
-                str(project.root),
-                *moto.cli_args,
-                "--session-id",
-                "s-1",
-            ]
-        )
+        result = invoke_deployed(project, moto, "lambda", "--session-id", "s-1", prompt=PROMPT)
 
     assert result.exit_code == 0, result.output
     assert "42" in result.stdout
@@ -167,24 +165,10 @@ def test_lambda_invoke_sends_a_function_url_event_and_streams_the_real_handlers_
 
 
 def test_lambda_json_reply_with_no_stream(project, moto, artifact, tmp_path):
-    deployed(project, moto, "lambda")
-    environment = moto.client("lambda").get_function_configuration(FunctionName=PROJECT, Qualifier="live")
-    respond = real_lambda_handler(project.root, environment["Environment"]["Variables"], tmp_path)
+    respond = deployed_lambda_handler(project, moto, tmp_path)
 
     with answering("before-send.lambda.Invoke", respond):
-        result = run_cli(
-            [
-                "invoke",
-                PROMPT,
-                "-t",
-                "lambda",
-                "--project",
-                str(project.root),
-                *moto.cli_args,
-                "--no-stream",
-                "--json",
-            ]
-        )
+        result = invoke_deployed(project, moto, "lambda", "--no-stream", "--json", prompt=PROMPT)
 
     assert result.exit_code == 0, result.output
     reply = json.loads(result.stdout)
@@ -212,19 +196,7 @@ def test_lambda_with_jwt_sends_the_bearer_token_and_reports_a_401(make_project, 
     with answering(
         "before-send.lambda.Invoke", lambda request: (200, {}, json.dumps(refused).encode())
     ) as call:
-        result = run_cli(
-            [
-                "invoke",
-                "Hi",
-                "-t",
-                "lambda",
-                "--project",
-                str(project.root),
-                *moto.cli_args,
-                "--token",
-                "eyJ.abc.def",
-            ]
-        )
+        result = invoke_deployed(project, moto, "lambda", "--token", "eyJ.abc.def")
 
     assert result.exit_code == ExitCode.FAILURE
     assert (
@@ -244,7 +216,7 @@ def test_lambda_with_iam_auth_sends_a_direct_payload_and_reports_function_errors
     with answering(
         "before-send.lambda.Invoke", lambda request: (200, {}, json.dumps(reply).encode())
     ) as call:
-        ok = run_cli(["invoke", "Hi", "-t", "lambda", "--project", str(project.root), *moto.cli_args])
+        ok = invoke_deployed(project, moto, "lambda")
     assert ok.exit_code == 0, ok.output
     assert ok.stdout == "Hello!\n" and ok.stderr == "session: srv-1\n"
     assert body_of(call.requests[0]) == {"prompt": "Hi", "stream": True}, "never a forged requestContext"
@@ -255,7 +227,7 @@ def test_lambda_with_iam_auth_sends_a_direct_payload_and_reports_function_errors
     }
     headers = {"X-Amz-Function-Error": "Unhandled"}
     with answering("before-send.lambda.Invoke", lambda request: (200, headers, json.dumps(failure).encode())):
-        failed = run_cli(["invoke", "Hi", "-t", "lambda", "--project", str(project.root), *moto.cli_args])
+        failed = invoke_deployed(project, moto, "lambda")
     assert failed.exit_code == ExitCode.FAILURE
     assert (
         "The lambda target failed: DirectInvocationError: 413 payload_too_large: Prompt too long."
@@ -334,19 +306,7 @@ def test_agentcore_invoke_calls_the_live_endpoint_signed_and_streams_the_real_ap
     with answering(
         "before-send.bedrock-agentcore.InvokeAgentRuntime", forward_to(served_agentcore_app)
     ) as call:
-        result = run_cli(
-            [
-                "invoke",
-                PROMPT,
-                "-t",
-                "agentcore",
-                "--project",
-                str(project.root),
-                *moto.cli_args,
-                "--session-id",
-                "s-1",
-            ]
-        )
+        result = invoke_deployed(project, moto, "agentcore", "--session-id", "s-1", prompt=PROMPT)
 
     assert result.exit_code == 0, result.output
     assert "42" in result.stdout
@@ -371,19 +331,7 @@ def test_agentcore_json_reply(project, moto, artifact, served_agentcore_app):
     with answering(
         "before-send.bedrock-agentcore.InvokeAgentRuntime", forward_to(served_agentcore_app)
     ) as call:
-        result = run_cli(
-            [
-                "invoke",
-                PROMPT,
-                "-t",
-                "agentcore",
-                "--project",
-                str(project.root),
-                *moto.cli_args,
-                "--no-stream",
-                "--json",
-            ]
-        )
+        result = invoke_deployed(project, moto, "agentcore", "--no-stream", "--json", prompt=PROMPT)
 
     assert result.exit_code == 0, result.output
     reply = json.loads(result.stdout)
@@ -400,19 +348,7 @@ def test_agentcore_with_a_token_goes_unsigned_with_the_bearer(make_project, moto
     respond = lambda request: (200, {"Content-Type": "text/event-stream"}, events)  # noqa: E731
 
     with answering("before-send.bedrock-agentcore.InvokeAgentRuntime", respond) as call:
-        result = run_cli(
-            [
-                "invoke",
-                "Hi",
-                "-t",
-                "agentcore",
-                "--project",
-                str(project.root),
-                *moto.cli_args,
-                "--token",
-                "tok-123",
-            ]
-        )
+        result = invoke_deployed(project, moto, "agentcore", "--token", "tok-123")
 
     assert result.exit_code == 0, result.output
     assert result.stdout == "Hi\n"
@@ -435,7 +371,7 @@ def test_agentcore_stream_failures_are_exit_1_after_the_text_so_far(project, mot
     deployed(project, moto, "agentcore")
     respond = lambda request: (200, {"Content-Type": "text/event-stream"}, events)  # noqa: E731
     with answering("before-send.bedrock-agentcore.InvokeAgentRuntime", respond):
-        result = run_cli(["invoke", "Hi", "-t", "agentcore", "--project", str(project.root), *moto.cli_args])
+        result = invoke_deployed(project, moto, "agentcore")
     assert result.exit_code == ExitCode.FAILURE
     assert result.stdout.startswith("Hel")
     assert result.stderr.strip() == f"Error: {message}"
@@ -449,7 +385,7 @@ def test_agentcore_service_errors_name_the_runtime(project, moto, artifact):
         "before-send.bedrock-agentcore.InvokeAgentRuntime",
         lambda request: (409, headers, json.dumps(error).encode()),
     ):
-        result = run_cli(["invoke", "Hi", "-t", "agentcore", "--project", str(project.root), *moto.cli_args])
+        result = invoke_deployed(project, moto, "agentcore")
     assert result.exit_code == ExitCode.FAILURE
     assert (
         f"Could not invoke the runtime {state.resources['runtime']['arn']}: ConflictException"
@@ -468,6 +404,6 @@ def test_invoke_needs_exactly_one_of_url_and_target(args):
 
 
 def test_invoke_of_a_target_never_deployed_is_exit_5(project, moto):
-    result = run_cli(["invoke", "Hi", "-t", "agentcore", "--project", str(project.root), *moto.cli_args])
+    result = invoke_deployed(project, moto, "agentcore")
     assert result.exit_code == 5
     assert "has no recorded agentcore deployment" in result.stderr
