@@ -6,7 +6,7 @@ what the deploy applied (``drift``): memory, timeout, environment, role, policy,
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from ..project import Project
@@ -33,14 +33,7 @@ class ResourceStatus:
         return self.exists and not self.drift and not any(word in self.detail for word in _UNHEALTHY)
 
     def to_json(self) -> dict[str, Any]:
-        return {
-            "key": self.key,
-            "kind": self.kind,
-            "name": self.name,
-            "exists": self.exists,
-            "detail": self.detail,
-            "drift": self.drift,
-        }
+        return asdict(self)
 
 
 @dataclass
