@@ -129,6 +129,25 @@ def invoke_deployed(project, moto, target: str, *options: str, prompt: str = "Hi
     return run_cli(["invoke", prompt, "-t", target, "--project", str(project.root), *moto.cli_args, *options])
 
 
+def the_signed_call_answered_42(
+    result: Any, canned: Canned, *, path: str, query: dict[str, list[str]], service: str
+) -> Any:
+    """``invoke ... --session-id s-1`` printed the real agent's answer, after exactly one POST to ``path``
+    signed with SigV4 for ``service`` in us-east-1; returns that request for the target's own checks."""
+    assert result.exit_code == 0, result.output
+    assert "42" in result.stdout
+    assert result.stderr.strip() == "session: s-1"
+    [request] = canned.requests
+    url = urlsplit(request.url)
+    assert request.method == "POST"
+    assert url.path == path
+    assert parse_qs(url.query) == query
+    authorization = _header(request, "Authorization")
+    assert authorization.startswith("AWS4-HMAC-SHA256 Credential=testing/")
+    assert f"/us-east-1/{service}/aws4_request" in authorization
+    return request
+
+
 def deployed_lambda_handler(project, moto, tmp: Path):
     """Deploy the lambda target; return the responder that runs its real handler with the function's env."""
     deployed(project, moto, "lambda")
@@ -144,17 +163,13 @@ def test_lambda_invoke_sends_a_function_url_event_and_streams_the_real_handlers_
     with answering("before-send.lambda.Invoke", respond) as lambda_invoke:
         result = invoke_deployed(project, moto, "lambda", "--session-id", "s-1", prompt=PROMPT)
 
-    assert result.exit_code == 0, result.output
-    assert "42" in result.stdout
-    assert result.stderr.strip() == "session: s-1"
-    [request] = lambda_invoke.requests
-    url = urlsplit(request.url)
-    assert request.method == "POST"
-    assert url.path == f"/2015-03-31/functions/{PROJECT}/invocations"
-    assert parse_qs(url.query) == {"Qualifier": ["live"]}
-    authorization = _header(request, "Authorization")
-    assert authorization.startswith("AWS4-HMAC-SHA256 Credential=testing/")
-    assert "/us-east-1/lambda/aws4_request" in authorization
+    request = the_signed_call_answered_42(
+        result,
+        lambda_invoke,
+        path=f"/2015-03-31/functions/{PROJECT}/invocations",
+        query={"Qualifier": ["live"]},
+        service="lambda",
+    )
     event = body_of(request)
     assert event["version"] == "2.0" and event["rawPath"] == "/invocations"
     assert event["requestContext"]["http"]["method"] == "POST"
@@ -308,21 +323,17 @@ def test_agentcore_invoke_calls_the_live_endpoint_signed_and_streams_the_real_ap
     ) as call:
         result = invoke_deployed(project, moto, "agentcore", "--session-id", "s-1", prompt=PROMPT)
 
-    assert result.exit_code == 0, result.output
-    assert "42" in result.stdout
-    assert result.stderr.strip() == "session: s-1"
-    [request] = call.requests
-    url = urlsplit(request.url)
-    assert request.method == "POST"
-    assert url.path == f"/runtimes/{quote(arn, safe='')}/invocations"
-    assert parse_qs(url.query) == {"qualifier": ["live"]}
+    request = the_signed_call_answered_42(
+        result,
+        call,
+        path=f"/runtimes/{quote(arn, safe='')}/invocations",
+        query={"qualifier": ["live"]},
+        service="bedrock-agentcore",
+    )
     assert _header(request, "Content-Type") == "application/json"
     assert _header(request, "Accept") == "text/event-stream"
     assert _header(request, "X-Amzn-Bedrock-AgentCore-Runtime-Session-Id") == routing_session_id("s-1")
     assert len(routing_session_id("s-1")) >= 33 and routing_session_id("s-1") == routing_session_id("s-1")
-    authorization = _header(request, "Authorization")
-    assert authorization.startswith("AWS4-HMAC-SHA256 Credential=testing/")
-    assert "/us-east-1/bedrock-agentcore/aws4_request" in authorization
     assert body_of(request) == {"prompt": PROMPT, "stream": True, "session_id": "s-1"}
 
 
