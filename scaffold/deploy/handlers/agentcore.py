@@ -7,7 +7,7 @@ runtimes tagged for this project and target (an interrupted first deploy), so a 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 from ...aws_idioms import deleted, every, if_found
@@ -75,10 +75,11 @@ class RuntimeHandler(Handler[AgentRuntime]):
         return Observed(record=record, actual=found, detail=str(found.get("status")))
 
     def _wait(self, res: AgentRuntime, runtime_id: str, ctx: DeployContext) -> Record:
-        latest = _wait_ready(
+        latest = ctx.wait_described(
             f"runtime {res.name}",
             lambda: _get(runtime_id, ctx),
-            ctx,
+            ready=READY,
+            failed=FAILED,
             timeout_s=res.ready_timeout_s,
             reasons=("failureReason", "statusReasons"),
         )
@@ -149,37 +150,15 @@ class EndpointHandler(Handler[RuntimeEndpoint]):
         return Observed(record=record, actual=actual, detail=str(found.get("status")))
 
     def _wait(self, res: RuntimeEndpoint, runtime_id: str, version: str, ctx: DeployContext) -> Record:
-        latest = _wait_ready(
+        latest = ctx.wait_described(
             f"endpoint {res.name}",
             lambda: _get_endpoint(runtime_id, res.name, ctx),
-            ctx,
+            ready=READY,
+            failed=FAILED,
             timeout_s=res.ready_timeout_s,
             reasons=("failureReason",),
         )
         return _endpoint_record(runtime_id, latest, version)
-
-
-def _wait_ready(
-    what: str,
-    fetch: Callable[[], dict[str, Any] | None],
-    ctx: DeployContext,
-    *,
-    timeout_s: float,
-    reasons: tuple[str, ...],
-) -> dict[str, Any]:
-    """Poll ``fetch`` (bounded) until the status is READY and return the last description. A failed status,
-    or the resource gone (``MISSING``), fails at once with the first of the ``reasons`` fields AWS filled."""
-    latest: dict[str, Any] = {}
-
-    def status() -> str:
-        latest.update(fetch() or {"status": "MISSING"})
-        return str(latest.get("status"))
-
-    def reason() -> str:
-        return str(next((latest[field] for field in reasons if latest.get(field)), ""))
-
-    ctx.wait_for(what, status, ready=READY, failed=FAILED | {"MISSING"}, timeout_s=timeout_s, reason=reason)
-    return latest
 
 
 def _get(runtime_id: str, ctx: DeployContext) -> dict[str, Any] | None:

@@ -70,19 +70,13 @@ class MemoryHandler(Handler[AgentCoreMemory]):
         return Observed(record=record, actual=actual, detail=str(found.get("status")))
 
     def _wait(self, name: str, memory_id: str, ctx: DeployContext) -> Record:
-        latest: dict[str, Any] = {}
-
-        def status() -> str:
-            latest.update(_get(memory_id, ctx) or {"status": "MISSING"})
-            return str(latest.get("status"))
-
-        ctx.wait_for(
+        latest = ctx.wait_described(
             f"memory {name}",
-            status,
+            lambda: _get(memory_id, ctx),
             ready=_ACTIVE,
-            failed=_FAILED | {"MISSING"},
+            failed=_FAILED,
             timeout_s=600,
-            reason=lambda: str(latest.get("failureReason") or ""),
+            reasons=("failureReason",),
         )
         return _record(latest)
 
