@@ -13,12 +13,10 @@ from .reply import AgentReply
 
 AgentStream = AsyncIterator["str | AgentReply"]
 T = TypeVar("T")
-Answer = TypeVar("Answer", covariant=True)
 
 
-class AgentEntry(Protocol[Answer]):
-    """The core's entry points (``stream_agent`` and ``call_agent`` in a generated ``agent.py``): one
-    request's parameters, answered as a stream (``StreamAgent``) or as the drained reply (``CallAgent``).
+class StreamAgent(Protocol):
+    """The core's one implementation (``stream_agent`` in a generated ``agent.py``).
 
     ``principal`` is the verified caller (adapters always pass it; direct callers may leave it out) and
     ``target`` names the compute target for traces.
@@ -33,11 +31,20 @@ class AgentEntry(Protocol[Answer]):
         context: dict[str, Any] | None = None,
         principal: Principal | None = None,
         target: str | None = None,
-    ) -> Answer: ...
+    ) -> AgentStream: ...
 
 
-StreamAgent = AgentEntry[AgentStream]
-CallAgent = AgentEntry[AgentReply]
+class CallAgent(Protocol):
+    def __call__(
+        self,
+        user_id: str,
+        prompt: str,
+        *,
+        session_id: str | None = None,
+        context: dict[str, Any] | None = None,
+        principal: Principal | None = None,
+        target: str | None = None,
+    ) -> AgentReply: ...
 
 
 class AgentSource(Protocol):
