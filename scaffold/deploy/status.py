@@ -14,6 +14,7 @@ from .aws import aws_errors
 from .drift import APPLIED, drifted
 from .engine import AwsOptions, open_target
 from .handlers.base import handler_for
+from .plan import deployment_json
 from .progress import Progress
 
 _UNHEALTHY = ("FAILED", "Failed", "Inactive")
@@ -53,11 +54,7 @@ class StatusReport:
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "project": self.project,
-            "target": self.target,
-            "environment": self.environment,
-            "region": self.region,
-            "account_id": self.account_id,
+            **deployment_json(self),
             "deployed": True,
             "in_sync": self.in_sync,
             "deployment": self.deployment,
