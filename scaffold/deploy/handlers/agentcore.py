@@ -31,7 +31,7 @@ class RuntimeHandler(Handler[AgentRuntime]):
         if found is None:
             return None
         owned = bool(record and record.get("id") == found["agentRuntimeId"]) or ctx.names.owns(
-            _tags(found["agentRuntimeArn"], ctx)
+            control_plane_tags(found["agentRuntimeArn"], ctx)
         )
         actual = {name: found.get(name) for name in res.spec}
         actual["status"] = found.get("status")
@@ -179,7 +179,8 @@ def _list_runtimes(ctx: DeployContext) -> Iterator[dict[str, Any]]:
     return every(ctx.client("bedrock-agentcore-control"), "list_agent_runtimes", "agentRuntimes")
 
 
-def _tags(arn: str, ctx: DeployContext) -> dict[str, str]:
+def control_plane_tags(arn: str, ctx: DeployContext) -> dict[str, str]:
+    """The tags of an AgentCore control-plane resource (a runtime, a memory); ``{}`` when it is gone."""
     found = if_found(ctx.client("bedrock-agentcore-control").list_tags_for_resource, resourceArn=arn)
     tags: dict[str, str] = (found or {}).get("tags", {})
     return tags
