@@ -42,6 +42,7 @@ from scaffold.deploy.state import load_state, state_path
 from scaffold.deploy.targets import fastapi_target
 from scaffold.errors import ExitCode
 from scaffold.iac.stack import StackFailed
+from tests.support.moto import codebuild_project
 from tests.support.servers import serving
 
 from .conftest import PROJECT, REGION, SimulatedCrash, run_cli
@@ -496,15 +497,8 @@ CODEBUILD_SETTINGS = {"repository": "agent", "codebuild_project": "images", "cod
 def codebuild_pushes(moto, tmp_path, monkeypatch) -> Iterator[FakeContexts]:
     """A CodeBuild project, its context bucket and the ECR repository, in moto; the context builder swapped
     for a fixture; and, after each ``StartBuild``, the push the real build would make."""
-    moto.client("s3").create_bucket(Bucket="contexts")
+    codebuild_project(moto.client, name="images", bucket="contexts", account=ACCOUNT)
     moto.client("ecr").create_repository(repositoryName="agent")
-    moto.client("codebuild").create_project(
-        name="images",
-        source={"type": "S3", "location": "contexts/placeholder.zip"},
-        artifacts={"type": "NO_ARTIFACTS"},
-        environment={"type": "ARM_CONTAINER", "image": "img", "computeType": "BUILD_GENERAL1_SMALL"},
-        serviceRole=f"arn:aws:iam::{ACCOUNT}:role/codebuild",
-    )
     contexts = FakeContexts(tmp_path / "contexts")
     monkeypatch.setattr(fastapi_target, "CONTEXT_BUILDER", contexts.build)
 
