@@ -67,6 +67,11 @@ def machine() -> dict[str, Any]:
     }
 
 
+def run_header(benchmark: str, info: Mapping[str, Any], rounds: int) -> dict[str, Any]:
+    """What every ``--json`` result starts with: the benchmark, the machine it ran on, the rounds."""
+    return {"benchmark": benchmark, "machine": info, "rounds": rounds}
+
+
 def _git(*args: str) -> str:
     """The code under test is a shared, moving checkout: record which commit (and whether it was dirty)."""
     try:

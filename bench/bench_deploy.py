@@ -142,9 +142,7 @@ def main() -> int:
         for target in TARGETS
     }
     result = {
-        "benchmark": "deploy",
-        "machine": info,
-        "rounds": rounds,
+        **c.run_header("deploy", info, rounds),
         "results": results,
         "targets": targets,
     }

@@ -168,9 +168,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         limit = READY_TARGET_S if target["unit"] == "s" else VISIBLE_TARGET_MS
         target["met"] = target["value"] <= limit
     result = {
-        "benchmark": "dev",
-        "machine": info,
-        "rounds": rounds,
+        **c.run_header("dev", info, rounds),
         "turns": turns,
         "baseline": BASELINE,
         "ready_s": {name: c.summary(values) for name, values in ready.items()},

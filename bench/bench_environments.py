@@ -101,9 +101,7 @@ def main() -> int:
     if args.json:
         c.emit_json(
             {
-                "benchmark": "environments",
-                "machine": info,
-                "rounds": rounds,
+                **c.run_header("environments", info, rounds),
                 "results": results,
                 "targets": targets,
             }

@@ -122,9 +122,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     met = lambda_ratio <= LAMBDA_TARGET
     target_name = f"lambda_handler import <= {LAMBDA_TARGET:.0%} of baseline"
     result = {
-        "benchmark": "imports",
-        "machine": info,
-        "rounds": rounds,
+        **c.run_header("imports", info, rounds),
         "baseline": BASELINE,
         "seconds": {label: c.summary(v) for label, v in times.items()},
         "ratio_to_baseline": {label: c.median(v) / base for label, v in times.items()},

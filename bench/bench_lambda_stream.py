@@ -89,9 +89,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     ratio = c.median(streamed) / c.median(buffered)
     result = {
-        "benchmark": "lambda_stream",
-        "machine": info,
-        "rounds": rounds,
+        **c.run_header("lambda_stream", info, rounds),
         "chunk_delay_ms": int(DELAY_MS),
         "streaming_first_chunk_seconds": c.summary(streamed),
         "buffered_full_answer_seconds": c.summary(buffered),

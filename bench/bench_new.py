@@ -102,9 +102,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     seconds_met = scaffold_s < SECONDS_TARGET
     agentcore_ratio = scaffold_s / c.median(times["agentcore create"]) if AGENTCORE else None
     result = {
-        "benchmark": "new",
-        "machine": info,
-        "rounds": rounds,
+        **c.run_header("new", info, rounds),
         "same_files": same_files,
         "seconds": {tool: c.summary(values) for tool, values in times.items()},
         "ratio_scaffold_to_copier": ratio,

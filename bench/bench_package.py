@@ -252,9 +252,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         },
     }  # fmt: skip
     result = {
-        "benchmark": "package",
-        "machine": info,
-        "rounds": rounds,
+        **c.run_header("package", info, rounds),
         "zip_bytes": {label: size for label, (size, _) in sizes.items()},
         "unzipped_bytes": {label: unzipped for label, (_, unzipped) in sizes.items()},
         "cold_start_seconds": {label: c.summary(v) for label, v in times.items()},

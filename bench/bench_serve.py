@@ -91,9 +91,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if cfg.has_target
     }
     result = {
-        "benchmark": "serve",
-        "machine": info,
-        "rounds": rounds,
+        **c.run_header("serve", info, rounds),
         "prompt": c.TOOL_PROMPT,
         "baseline": BASELINE,
         "ping_s": {name: c.summary(v) for name, v in pings.items()},

@@ -82,9 +82,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"first answer after restore <= {TARGET}x naive cold": {"value": ratio, "met": ratio <= TARGET}
     }
     result = {
-        "benchmark": "snapstart",
-        "machine": info,
-        "rounds": rounds,
+        **c.run_header("snapstart", info, rounds),
         "seconds": {label: c.summary(values) for label, values in times.items()},
         "restored_vs_naive_cold": ratio,
         "targets": targets,

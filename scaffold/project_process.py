@@ -14,8 +14,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .project import Project
-
 #: Run as a script by the project's interpreter, which may not have scaffold installed.
 APP_LAUNCHER = Path(__file__).with_name("app_launcher.py")
 
@@ -46,12 +44,6 @@ def project_env(root: Path, base: Mapping[str, str] | None = None) -> dict[str, 
     existing = env.get("PYTHONPATH")
     env["PYTHONPATH"] = os.pathsep.join([str(root), existing] if existing else [str(root)])
     return env
-
-
-def python_module(project: Project, module: str, args: Sequence[str] = ()) -> Launch:
-    """``python -m <module> <args>`` inside ``project``; ``module`` is absolute (``uvicorn``, ``pkg.x``)."""
-    python = project_python(project.root)
-    return Launch(argv=[python, "-m", module, *args], env=project_env(project.root), cwd=project.root)
 
 
 def launched(project_root: Path, python: str, launcher_args: Sequence[str]) -> Launch:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -47,13 +47,8 @@ class WorkflowSettings:
     scaffold_install: str
 
     def context(self) -> dict[str, Any]:
-        return {
-            "project_name": self.project_name,
-            "python_version": self.python_version,
-            "aws_region": self.aws_region,
-            "ci_target": self.ci_target,
-            "scaffold_install": self.scaffold_install,
-        }
+        """The template's variables: every field, by its name."""
+        return asdict(self)
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from typing import Any
 from ..environments.settings import RETENTION_DAYS, Environment
 from ..errors import BadInput
 from ..project import Project
+from ..pyproject_tool import scaffold_table
 
 COMMON_DEFAULTS: dict[str, Any] = {
     "log_retention_days": 30,
@@ -122,20 +123,9 @@ def answer_list(project: Project, name: str) -> list[str]:
 
 
 def _pyproject_table(root: Path, target: str) -> dict[str, Any]:
-    path = root / "pyproject.toml"
-    if not path.is_file():
-        return {}
-    try:
-        import tomllib
-    except ModuleNotFoundError:  # Python 3.10
-        import tomli as tomllib  # type: ignore[no-redef]
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise BadInput(f"Could not read {path}: {exc}.") from None
-    table = data.get("tool", {}).get("scaffold", {}).get("deploy", {}).get(target, {})
+    table = scaffold_table(root, "deploy", target)
     if not isinstance(table, dict):
-        raise BadInput(f"[tool.scaffold.deploy.{target}] in {path} must be a table.")
+        raise BadInput(f"[tool.scaffold.deploy.{target}] in {root / 'pyproject.toml'} must be a table.")
     return table
 
 

@@ -58,3 +58,30 @@ class DeployContext:
         if (elapsed := time.monotonic() - started) >= 1:
             self.progress.line(f"    {what}: {status} after {elapsed:.0f} s")
         return status
+
+    def wait_described(
+        self,
+        what: str,
+        describe: Callable[[], dict[str, Any] | None],
+        *,
+        ready: Collection[str],
+        failed: Collection[str],
+        timeout_s: float,
+        reasons: tuple[str, ...],
+    ) -> dict[str, Any]:
+        """``wait_for`` on a describe call (``None`` when the resource is gone); returns the last description.
+        A ``failed`` status, or the resource gone (``MISSING``), fails at once with the first of the
+        ``reasons`` fields AWS filled in."""
+        latest: dict[str, Any] = {}
+
+        def status() -> str:
+            latest.update(describe() or {"status": "MISSING"})
+            return str(latest.get("status"))
+
+        def reason() -> str:
+            return str(next((latest[field] for field in reasons if latest.get(field)), ""))
+
+        self.wait_for(
+            what, status, ready=ready, failed={*failed, "MISSING"}, timeout_s=timeout_s, reason=reason
+        )
+        return latest

@@ -59,6 +59,11 @@ def resolve(value: Any, outputs: Mapping[str, Mapping[str, Any]]) -> Any:
     return value
 
 
+def shown(value: str | Fmt) -> str:
+    """A name for display before its refs exist: a ``Fmt``'s template with ``<id>`` for each ref."""
+    return value if isinstance(value, str) else value.template.replace("{}", "<id>")
+
+
 @dataclass(frozen=True)
 class Resource:
     kind: ClassVar[str]
@@ -119,7 +124,7 @@ class LogGroup(Resource):
 
     @property
     def display_name(self) -> str:
-        return self.name if isinstance(self.name, str) else self.name.template.replace("{}", "<id>")
+        return shown(self.name)
 
     def label(self, outputs: Mapping[str, Mapping[str, Any]]) -> str:
         name = resolve(self.name, outputs)
@@ -186,8 +191,7 @@ class LambdaPermission(Resource):
 
     @property
     def display_name(self) -> str:
-        sid = self.statement_id if isinstance(self.statement_id, str) else self.statement_id.template
-        return f"{self.function_name}:{self.qualifier} {sid.replace('{}', '<id>')}"
+        return f"{self.function_name}:{self.qualifier} {shown(self.statement_id)}"
 
     def label(self, outputs: Mapping[str, Mapping[str, Any]]) -> str:
         sid = resolve(self.statement_id, outputs)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Any
+from typing import Any, Protocol
 
 from .context import DeployContext
 from .errors import ResourceConflict
@@ -79,6 +79,27 @@ class Step:
         }
 
 
+class Deployment(Protocol):
+    """Which deployment a plan or a status report speaks of."""
+
+    project: str
+    target: str
+    environment: str
+    region: str
+    account_id: str
+
+
+def deployment_json(report: Deployment) -> dict[str, Any]:
+    """The keys a plan's and a status report's ``--json`` start with, in this order."""
+    return {
+        "project": report.project,
+        "target": report.target,
+        "environment": report.environment,
+        "region": report.region,
+        "account_id": report.account_id,
+    }
+
+
 @dataclass
 class Plan:
     project: str
@@ -126,11 +147,7 @@ class Plan:
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "project": self.project,
-            "target": self.target,
-            "environment": self.environment,
-            "region": self.region,
-            "account_id": self.account_id,
+            **deployment_json(self),
             "artifact": self.artifact,
             "offline": self.offline,
             "steps": [step.to_json() for step in self.steps],

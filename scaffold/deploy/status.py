@@ -6,7 +6,7 @@ what the deploy applied (``drift``): memory, timeout, environment, role, policy,
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from ..project import Project
@@ -14,6 +14,7 @@ from .aws import aws_errors
 from .drift import APPLIED, drifted
 from .engine import AwsOptions, open_target
 from .handlers.base import handler_for
+from .plan import deployment_json
 from .progress import Progress
 
 _UNHEALTHY = ("FAILED", "Failed", "Inactive")
@@ -33,14 +34,7 @@ class ResourceStatus:
         return self.exists and not self.drift and not any(word in self.detail for word in _UNHEALTHY)
 
     def to_json(self) -> dict[str, Any]:
-        return {
-            "key": self.key,
-            "kind": self.kind,
-            "name": self.name,
-            "exists": self.exists,
-            "detail": self.detail,
-            "drift": self.drift,
-        }
+        return asdict(self)
 
 
 @dataclass
@@ -60,11 +54,7 @@ class StatusReport:
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "project": self.project,
-            "target": self.target,
-            "environment": self.environment,
-            "region": self.region,
-            "account_id": self.account_id,
+            **deployment_json(self),
             "deployed": True,
             "in_sync": self.in_sync,
             "deployment": self.deployment,

@@ -45,7 +45,6 @@ from .cfn import (
     with_overrides,
 )
 from .environment import agent_environment, answer
-from .policies import execution_policy
 from .sessions import session_store
 
 TARGET = "agentcore"
@@ -128,16 +127,11 @@ def build(project: Project, artifact: Artifact, *, environment: Environment | No
     )
     resources = template.resources
     resources.update(store.resources)
-    policy = execution_policy(
+    policy = store.execution_policy(
         answers,
         target=TARGET,
-        region=REGION,
-        account=ACCOUNT,
-        partition=PARTITION,
         log_group_arn=f"arn:{PARTITION}:logs:{REGION}:{ACCOUNT}:log-group:/aws/bedrock-agentcore/runtimes/"
         f"${{{RUNTIME_NAME}}}-*",
-        session_bucket=store.session_bucket,
-        memory_arn=store.memory_arn,
         runtime_name=f"${{{RUNTIME_NAME}}}",
     )
     resources["RuntimeRole"] = role(

@@ -114,15 +114,23 @@ LOG_GROUP_KMS = (
 )
 
 
+def retained(resource_type: str, properties: Json) -> Json:
+    """A resource holding data (logs, conversations) that deleting or replacing the stack must not delete:
+    ``Retain`` on both, so the data outlives the stack and the owner decides when it goes."""
+    return {
+        "Type": resource_type,
+        "DeletionPolicy": "Retain",
+        "UpdateReplacePolicy": "Retain",
+        "Properties": properties,
+    }
+
+
 def log_group(name: str, retention_parameter: str) -> Json:
     """A log group with a retention, created by the stack so the role can be scoped to it. ``Retain`` keeps
     logs a deleted stack leaves behind for the retention period instead of deleting them with it."""
-    group: Json = {
-        "Type": "AWS::Logs::LogGroup",
-        "DeletionPolicy": "Retain",
-        "UpdateReplacePolicy": "Retain",
-        "Properties": {"LogGroupName": sub(name), "RetentionInDays": ref(retention_parameter)},
-    }
+    group = retained(
+        "AWS::Logs::LogGroup", {"LogGroupName": sub(name), "RetentionInDays": ref(retention_parameter)}
+    )
     return checkov_skip(group, LOG_GROUP_KMS)
 
 

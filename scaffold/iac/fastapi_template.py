@@ -41,7 +41,7 @@ from .cfn import (
 )
 from .environment import agent_environment, answer
 from .load_balancer import add_load_balancer, load_balancer_url
-from .policies import execution_policy, task_execution_policy
+from .policies import task_execution_policy
 from .sessions import session_store
 
 TARGET = "fastapi"
@@ -149,16 +149,7 @@ def build(project: Project, artifact: Artifact, *, environment: Environment | No
     resources["LogGroup"] = log_group("/ecs/${AWS::StackName}", LOG_RETENTION)
     log_group_arn = f"arn:{PARTITION}:logs:{REGION}:{ACCOUNT}:log-group:${{LogGroup}}"
     ecs_tasks = {"source_account": ACCOUNT, "source_arn": f"arn:{PARTITION}:ecs:{REGION}:{ACCOUNT}:*"}
-    task_policy = execution_policy(
-        answers,
-        target=TARGET,
-        region=REGION,
-        account=ACCOUNT,
-        partition=PARTITION,
-        log_group_arn=None,
-        session_bucket=store.session_bucket,
-        memory_arn=store.memory_arn,
-    )
+    task_policy = store.execution_policy(answers, target=TARGET, log_group_arn=None)
     resources["TaskRole"] = role(
         "ecs-tasks.amazonaws.com",
         {"agent": task_policy},

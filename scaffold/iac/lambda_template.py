@@ -50,7 +50,6 @@ from .cfn import (
     with_overrides,
 )
 from .environment import agent_environment, answer
-from .policies import execution_policy
 from .sessions import session_store
 
 TARGET = "lambda"
@@ -141,15 +140,10 @@ def build(project: Project, artifact: Artifact, *, environment: Environment | No
     resources = template.resources
     resources.update(store.resources)
     resources["LogGroup"] = log_group("/aws/lambda/${AWS::StackName}", LOG_RETENTION)
-    policy = execution_policy(
+    policy = store.execution_policy(
         answers,
         target=TARGET,
-        region=REGION,
-        account=ACCOUNT,
-        partition=PARTITION,
         log_group_arn=f"arn:{PARTITION}:logs:{REGION}:{ACCOUNT}:log-group:${{LogGroup}}",
-        session_bucket=store.session_bucket,
-        memory_arn=store.memory_arn,
     )
     resources["FunctionRole"] = role(
         "lambda.amazonaws.com", {"agent": policy}, description=f"Execution role of {project.project_name}"

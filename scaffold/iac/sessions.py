@@ -11,8 +11,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .cfn import Json, checkov_skip, get_att, parameter, ref, sub
+from .cfn import ACCOUNT, PARTITION, REGION, Json, checkov_skip, get_att, parameter, ref, retained, sub
 from .environment import answer
+from .policies import PolicyDocument, execution_policy
 
 BUCKET = "SessionBucket"
 BUCKET_POLICY = "SessionBucketPolicy"
@@ -31,16 +32,36 @@ class SessionStore:
     session_bucket: str | None = None  # for the policy, may hold ${...} placeholders
     memory_arn: str | None = None
 
+    def execution_policy(
+        self,
+        answers: Mapping[str, Any],
+        *,
+        target: str,
+        log_group_arn: str | None,
+        runtime_name: str | None = None,
+    ) -> PolicyDocument:
+        """The agent's role policy inside a template: scoped to the stack's own partition, Region and
+        account (pseudo parameters) and to this session store, so role and environment name one resource."""
+        return execution_policy(
+            answers,
+            target=target,
+            region=REGION,
+            account=ACCOUNT,
+            partition=PARTITION,
+            log_group_arn=log_group_arn,
+            session_bucket=self.session_bucket,
+            memory_arn=self.memory_arn,
+            runtime_name=runtime_name,
+        )
+
 
 def _s3(answers: Mapping[str, Any], package_name: str) -> SessionStore:
     if answer(answers, "session_bucket"):
         return SessionStore()
-    bucket: Json = {
-        "Type": "AWS::S3::Bucket",
-        # Conversations are user data: deleting the stack must not delete them.
-        "DeletionPolicy": "Retain",
-        "UpdateReplacePolicy": "Retain",
-        "Properties": {
+    # Conversations are user data: deleting the stack must not delete them.
+    bucket = retained(
+        "AWS::S3::Bucket",
+        {
             "BucketEncryption": {
                 "ServerSideEncryptionConfiguration": [
                     {"ServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}
@@ -65,7 +86,7 @@ def _s3(answers: Mapping[str, Any], package_name: str) -> SessionStore:
                 ]
             },
         },
-    }
+    )
     checkov_skip(
         bucket,
         (
@@ -107,16 +128,14 @@ def tls_only_policy(bucket: str) -> Json:
 def _agentcore(answers: Mapping[str, Any], package_name: str) -> SessionStore:
     if answer(answers, "memory_id"):
         return SessionStore()
-    memory: Json = {
-        "Type": "AWS::BedrockAgentCore::Memory",
-        "DeletionPolicy": "Retain",
-        "UpdateReplacePolicy": "Retain",
-        "Properties": {
+    memory = retained(
+        "AWS::BedrockAgentCore::Memory",
+        {
             "Name": ref(MEMORY_NAME_PARAMETER),
             "Description": "Conversation sessions of the agent (short-term memory).",
             "EventExpiryDuration": MEMORY_EVENT_EXPIRY_DAYS,
         },
-    }
+    )
     name = parameter(
         "String",
         "Name of the AgentCore Memory holding sessions; unique per account and Region.",

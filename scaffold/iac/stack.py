@@ -65,8 +65,18 @@ class _Poller:
     sleep: Callable[[float], None]
     clock: Callable[[], float]
 
-    def until(self, read: Callable[[], str], busy: Callable[[str], bool], what: str) -> str:
-        return wait_until(
+    def until(
+        self, describe: Callable[[], dict[str, Any]], status_key: str, busy: Callable[[str], bool], what: str
+    ) -> dict[str, Any]:
+        """Describe again until ``describe()[status_key]`` is no longer ``busy``; return that description."""
+        latest: dict[str, Any] = {}
+
+        def read() -> str:
+            latest.clear()
+            latest.update(describe())
+            return str(latest[status_key])
+
+        wait_until(
             what,
             read,
             ready=lambda status: not busy(status),
@@ -76,32 +86,29 @@ class _Poller:
             clock=self.clock,
             hint="deploy again to keep waiting",
         )
+        return latest
 
     def stack(self, stack_id: str, action: str) -> dict[str, Any]:
         """Wait until the stack leaves ``*_IN_PROGRESS``; raise unless it reached the action's COMPLETE."""
-        latest: dict[str, Any] = {}
-
-        def read() -> str:
-            latest.clear()
-            latest.update(describe_stack(self.client, stack_id) or {"StackStatus": "DELETE_COMPLETE"})
-            return str(latest["StackStatus"])
-
-        status = self.until(read, lambda status: status.endswith("_IN_PROGRESS"), f"Stack {stack_id}")
+        latest = self.until(
+            lambda: describe_stack(self.client, stack_id) or {"StackStatus": "DELETE_COMPLETE"},
+            "StackStatus",
+            lambda status: status.endswith("_IN_PROGRESS"),
+            f"Stack {stack_id}",
+        )
+        status = latest["StackStatus"]
         if status != _COMPLETE[action]:
             reasons = "; ".join(failure_reasons(self.client, stack_id)) or "no reason recorded"
             raise StackFailed(f"Stack {stack_id} ended {status} instead of {_COMPLETE[action]}: {reasons}.")
         return latest
 
     def change_set(self, change_set_id: str) -> dict[str, Any]:
-        latest: dict[str, Any] = {}
-
-        def read() -> str:
-            latest.clear()
-            latest.update(self.client.describe_change_set(ChangeSetName=change_set_id))
-            return str(latest["Status"])
-
-        self.until(read, lambda status: status in _CHANGE_SET_PENDING, f"Change set {change_set_id}")
-        return latest
+        return self.until(
+            lambda: self.client.describe_change_set(ChangeSetName=change_set_id),
+            "Status",
+            lambda status: status in _CHANGE_SET_PENDING,
+            f"Change set {change_set_id}",
+        )
 
 
 def deploy_stack(

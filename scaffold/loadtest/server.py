@@ -18,6 +18,12 @@ from ..targets import SERVER_TARGETS
 _START_TIMEOUT_S = 120.0
 
 
+def uvicorn_args(app: str, port: int) -> list[str]:
+    """``uvicorn``'s arguments to serve ``app`` (``module:attribute``) on 127.0.0.1:``port``, logging only
+    warnings, so a measured server spends nothing on access lines."""
+    return [app, "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"]
+
+
 @dataclass
 class LocalServer:
     url: str
@@ -56,8 +62,7 @@ def local_server(
         port = probe.getsockname()[1]
     target = SERVER_TARGETS[target_name]
     with tempfile.TemporaryDirectory(prefix="scaffold-loadtest-sessions-") as sessions:
-        app = project.module(target.app)
-        args = ["serve", app, "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"]
+        args = ["serve", *uvicorn_args(project.module(target.app), port)]
         launch = launched(project.root, project_python(project.root), args)
         server_env = {**launch.env, "AGENT_MEMORY": "file", "AGENT_SESSION_DIR": sessions, **env}
         log_path.parent.mkdir(parents=True, exist_ok=True)

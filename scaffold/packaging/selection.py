@@ -33,6 +33,7 @@ from pathlib import Path
 import pathspec
 
 from ..errors import BadInput
+from ..pyproject_tool import scaffold_table
 from .secret_scan import name_rule, scan_contents
 
 IGNORE_FILE = ".scaffoldignore"
@@ -174,20 +175,10 @@ def select_files(root: Path, extra_excludes: Iterable[str] = ()) -> Selection:
 def allowed_secrets(root: Path) -> frozenset[str]:
     """``[tool.scaffold.package] allow_secrets`` of the project's pyproject.toml: paths (relative to the
     project root, as held-back reports name them) that ship although a secret rule caught them."""
-    path = root / "pyproject.toml"
-    if not path.is_file():
-        return frozenset()
-    try:
-        import tomllib
-    except ModuleNotFoundError:  # Python 3.10
-        import tomli as tomllib  # type: ignore[no-redef]
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise BadInput(f"Could not read {path}: {exc}.") from None
-    table = data.get("tool", {}).get("scaffold", {}).get("package", {})
+    table = scaffold_table(root, "package")
     entries = table.get("allow_secrets", []) if isinstance(table, dict) else None
     if not isinstance(entries, list) or not all(isinstance(entry, str) for entry in entries):
+        path = root / "pyproject.toml"
         raise BadInput(f"[tool.scaffold.package] allow_secrets in {path} must be a list of file paths.")
     return frozenset(entry.strip().removeprefix("./") for entry in entries)
 

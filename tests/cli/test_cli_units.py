@@ -13,8 +13,8 @@ from scaffold.data_args import build_answers, parse_value
 from scaffold.errors import BadInput
 from scaffold.invoke_client import invocation_url
 from scaffold.names import name_problem, suggest_name
-from scaffold.project import ANSWERS_FILE, load_project
-from scaffold.project_process import APP_LAUNCHER, project_env, project_python, python_module
+from scaffold.project import ANSWERS_FILE
+from scaffold.project_process import APP_LAUNCHER, project_env, project_python
 from scaffold.sse import iter_events
 from scaffold.targets import try_commands
 
@@ -149,4 +149,4 @@ def test_run_uses_the_projects_venv_python_at_its_root(cli_subprocess, tmp_path)
     )
     assert lines[1] == f"cwd: {root.resolve()}"
     assert lines[2].startswith(f"path: {root.resolve()}")
-    assert python_module(load_project(root), "uvicorn").argv[0] == str(fake_python)
+    assert project_python(root) == str(fake_python)

@@ -177,6 +177,29 @@ def run_cli(args: list[str]) -> Result:
     return CliRunner().invoke(cli, args, catch_exceptions=False)
 
 
+def someone_elses_function(moto: Moto, name: str, *, role: str, bucket: str, key: str, body: bytes) -> str:
+    """A Lambda function made outside scaffold (its role, its code object in its bucket), which scaffold
+    must never touch; returns the role's ARN."""
+    trust = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}
+        ],
+    }
+    role_arn = moto.client("iam").create_role(RoleName=role, AssumeRolePolicyDocument=json.dumps(trust))
+    s3 = moto.client("s3")
+    s3.create_bucket(Bucket=bucket)
+    s3.put_object(Bucket=bucket, Key=key, Body=body)
+    moto.client("lambda").create_function(
+        FunctionName=name,
+        Runtime="python3.12",
+        Role=role_arn["Role"]["Arn"],
+        Handler="x.handler",
+        Code={"S3Bucket": bucket, "S3Key": key},
+    )
+    return str(role_arn["Role"]["Arn"])
+
+
 @pytest.fixture(scope="session")
 def generated(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., Path]:
     """A project generated once per set of answers (``--defaults`` plus ``data``)."""

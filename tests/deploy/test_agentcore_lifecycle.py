@@ -9,19 +9,9 @@ import json
 from scaffold.deploy.state import state_path
 
 from .conftest import run_cli
+from .sequences import AGENTCORE_FIRST
 
-FIRST_DEPLOY = [
-    "CreateRole",
-    "PutRolePolicy",
-    "CreateBucket",
-    "PutBucketTagging",
-    "PutObject",
-    "CreateAgentRuntime",
-    "CreateAgentRuntimeEndpoint",
-    "CreateLogGroup",
-    "PutRetentionPolicy",
-    *["PutMetricAlarm"] * 6,  # errors, user-errors, throttles, latency-p90, tool-errors, tokens
-]
+FIRST_DEPLOY = AGENTCORE_FIRST
 JWT = (
     "auth=jwt",
     "jwt_discovery_url=https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Pool/.well-known/openid-configuration",

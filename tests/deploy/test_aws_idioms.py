@@ -7,19 +7,7 @@ from botocore.exceptions import ClientError
 
 from scaffold.aws_idioms import deleted, every, if_found, wait_until
 from scaffold.errors import DeployFailed, ExitCode, WaitTimeout
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 0.0
-        self.sleeps: list[float] = []
-
-    def __call__(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
+from tests.support.clock import FakeClock
 
 
 def test_not_found_is_none_and_any_other_error_is_raised(moto):

@@ -42,6 +42,7 @@ from scaffold.deploy.state import load_state, state_path
 from scaffold.deploy.targets import fastapi_target
 from scaffold.errors import ExitCode
 from scaffold.iac.stack import StackFailed
+from tests.support.moto import codebuild_project
 from tests.support.servers import serving
 
 from .conftest import PROJECT, REGION, SimulatedCrash, run_cli
@@ -496,15 +497,8 @@ CODEBUILD_SETTINGS = {"repository": "agent", "codebuild_project": "images", "cod
 def codebuild_pushes(moto, tmp_path, monkeypatch) -> Iterator[FakeContexts]:
     """A CodeBuild project, its context bucket and the ECR repository, in moto; the context builder swapped
     for a fixture; and, after each ``StartBuild``, the push the real build would make."""
-    moto.client("s3").create_bucket(Bucket="contexts")
+    codebuild_project(moto.client, name="images", bucket="contexts", account=ACCOUNT)
     moto.client("ecr").create_repository(repositoryName="agent")
-    moto.client("codebuild").create_project(
-        name="images",
-        source={"type": "S3", "location": "contexts/placeholder.zip"},
-        artifacts={"type": "NO_ARTIFACTS"},
-        environment={"type": "ARM_CONTAINER", "image": "img", "computeType": "BUILD_GENERAL1_SMALL"},
-        serviceRole=f"arn:aws:iam::{ACCOUNT}:role/codebuild",
-    )
     contexts = FakeContexts(tmp_path / "contexts")
     monkeypatch.setattr(fastapi_target, "CONTEXT_BUILDER", contexts.build)
 
@@ -637,33 +631,36 @@ def test_the_load_balancer_listens_on_https_with_tls_1_2_or_later(project, moto,
     assert "Warning" not in result.stderr
 
 
-def test_without_a_certificate_or_allow_http_it_refuses_with_exit_2(project, moto, calls):
+@pytest.mark.parametrize(
+    ("certificate_arn", "error"),
+    [
+        pytest.param(
+            "",
+            "The fastapi load balancer serves HTTPS: set certificate_arn (an ACM certificate for your "
+            "domain) in [tool.scaffold.deploy.fastapi] in pyproject.toml, or allow_http = true to serve "
+            "plain HTTP (tokens and prompts then travel unencrypted).",
+            id="no-certificate-nor-allow-http",
+        ),
+        pytest.param(
+            "my-cert",
+            "certificate_arn in [tool.scaffold.deploy.fastapi] in pyproject.toml must be an ACM certificate "
+            "ARN (arn:aws:acm:<region>:<account>:certificate/<id>), not 'my-cert'.",
+            id="not-an-acm-arn",
+        ),
+    ],
+)
+def test_a_listener_without_a_usable_certificate_is_refused_with_exit_2(
+    project, moto, calls, certificate_arn, error
+):
     push_image(moto, "agent", "abc")
-    settings = {**make_network(moto).settings(), "certificate_arn": ""}
+    settings = {**make_network(moto).settings(), "certificate_arn": certificate_arn}
     configure(project, image=IMAGE, **settings)
 
     result = deploy(project, moto, "--plan")
 
     assert result.exit_code == ExitCode.BAD_INPUT, result.output
-    assert result.stderr == (
-        "Error: The fastapi load balancer serves HTTPS: set certificate_arn (an ACM certificate for your "
-        "domain) in [tool.scaffold.deploy.fastapi] in pyproject.toml, or allow_http = true to serve plain "
-        "HTTP (tokens and prompts then travel unencrypted).\n"
-    )
+    assert result.stderr == f"Error: {error}\n"
     assert changes(calls) == []
-
-
-def test_a_certificate_arn_that_is_not_acm_is_refused(project, moto, calls):
-    push_image(moto, "agent", "abc")
-    settings = {**make_network(moto).settings(), "certificate_arn": "my-cert"}
-    configure(project, image=IMAGE, **settings)
-
-    result = deploy(project, moto, "--plan")
-
-    assert result.exit_code == ExitCode.BAD_INPUT, result.output
-    assert (
-        "certificate_arn in [tool.scaffold.deploy.fastapi] in pyproject.toml must be an ACM" in result.stderr
-    )
 
 
 def test_plain_http_is_an_opt_in_the_plan_warns_about(project, moto, calls):

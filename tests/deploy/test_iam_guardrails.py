@@ -44,6 +44,20 @@ def environments(project: Any, iam: str) -> None:
     (project.root / "environments.toml").write_text(f'[environments.dev]\nregion = "us-east-1"\n{iam}')
 
 
+def dev_iam(project: Any, permissions_boundary: str, *, path: str, prefix: str, cost_center: str) -> None:
+    """The dev environment with all four guardrails: a boundary, a role path, a name prefix, one tag."""
+    environments(
+        project,
+        f'[environments.dev.iam]\npermissions_boundary = "{permissions_boundary}"\nrole_path = "{path}"\n'
+        f'role_name_prefix = "{prefix}"\nrequired_tags = {{ CostCenter = "{cost_center}" }}\n',
+    )
+
+
+def function_role(moto: Any) -> str:
+    """The role the deployed function runs as, as Lambda reports it."""
+    return moto.client("lambda").get_function_configuration(FunctionName="demo-agent")["Role"]
+
+
 def force(project: Any, iam: dict[str, Any], layer: str = "acme-agents") -> None:
     """Record forced guardrails as a project generated from an organisation layer records them."""
     path: Path = project.root / ".copier-answers.yml"
@@ -68,11 +82,7 @@ def test_lambda_role_gets_the_environments_guardrails_and_follows_their_changes(
     project, moto, artifact, calls
 ):
     first_boundary, second_boundary = boundary(moto, "AgentBoundary"), boundary(moto, "StricterBoundary")
-    environments(
-        project,
-        f'[environments.dev.iam]\npermissions_boundary = "{first_boundary}"\nrole_path = "/agents/"\n'
-        'role_name_prefix = "acme-"\nrequired_tags = { CostCenter = "ai-42" }\n',
-    )
+    dev_iam(project, first_boundary, path="/agents/", prefix="acme-", cost_center="ai-42")
     first = run("deploy", "lambda", project, moto, "--yes")
     assert first.exit_code == 0, first.output
     role = get_role(moto, "acme-scaffold-demo-agent-lambda")
@@ -80,8 +90,7 @@ def test_lambda_role_gets_the_environments_guardrails_and_follows_their_changes(
     assert role["Arn"] == f"arn:aws:iam::{ACCOUNT}:role/agents/acme-scaffold-demo-agent-lambda"
     assert role["PermissionsBoundary"]["PermissionsBoundaryArn"] == first_boundary
     assert tags(role)["CostCenter"] == "ai-42" and tags(role)["agent-scaffold:project"] == "demo-agent"
-    function = moto.client("lambda").get_function_configuration(FunctionName="demo-agent")
-    assert function["Role"] == role["Arn"]
+    assert function_role(moto) == role["Arn"]
 
     calls.clear()
     again = run("deploy", "lambda", project, moto, "--yes")
@@ -89,11 +98,7 @@ def test_lambda_role_gets_the_environments_guardrails_and_follows_their_changes(
     assert calls.mutating == []  # the guardrails as AWS reports them match: nothing to write
 
     # A changed boundary and tag value: updated in place, the same role.
-    environments(
-        project,
-        f'[environments.dev.iam]\npermissions_boundary = "{second_boundary}"\nrole_path = "/agents/"\n'
-        'role_name_prefix = "acme-"\nrequired_tags = { CostCenter = "ai-43" }\n',
-    )
+    dev_iam(project, second_boundary, path="/agents/", prefix="acme-", cost_center="ai-43")
     calls.clear()
     changed = run("deploy", "lambda", project, moto, "--yes")
     assert changed.exit_code == 0, changed.output
@@ -103,35 +108,25 @@ def test_lambda_role_gets_the_environments_guardrails_and_follows_their_changes(
     assert tags(role)["CostCenter"] == "ai-43"
 
     # A new prefix and path: a new role, the function moved onto it, the old role deleted.
-    environments(
-        project,
-        f'[environments.dev.iam]\npermissions_boundary = "{second_boundary}"\nrole_path = "/platform/"\n'
-        'role_name_prefix = "corp-"\nrequired_tags = { CostCenter = "ai-43" }\n',
-    )
+    dev_iam(project, second_boundary, path="/platform/", prefix="corp-", cost_center="ai-43")
     renamed = run("deploy", "lambda", project, moto, "--yes")
     assert renamed.exit_code == 0, renamed.output
     assert moto.inventory()["roles"] == ["corp-scaffold-demo-agent-lambda"]
     role = get_role(moto, "corp-scaffold-demo-agent-lambda")
     assert role["Path"] == "/platform/"
     assert role["PermissionsBoundary"]["PermissionsBoundaryArn"] == second_boundary
-    function = moto.client("lambda").get_function_configuration(FunctionName="demo-agent")
-    assert function["Role"] == role["Arn"]
+    assert function_role(moto) == role["Arn"]
     state = json.loads(state_path(project.root, "lambda").read_text())
     assert [key for key in state["resources"] if key.startswith("role")] == ["role"]
 
     # Only the path changes: the role is replaced under the same name.
-    environments(
-        project,
-        f'[environments.dev.iam]\npermissions_boundary = "{second_boundary}"\nrole_path = "/"\n'
-        'role_name_prefix = "corp-"\nrequired_tags = { CostCenter = "ai-43" }\n',
-    )
+    dev_iam(project, second_boundary, path="/", prefix="corp-", cost_center="ai-43")
     moved = run("deploy", "lambda", project, moto, "--yes")
     assert moved.exit_code == 0, moved.output
     role = get_role(moto, "corp-scaffold-demo-agent-lambda")
     assert role["Path"] == "/" and role["Arn"].endswith(":role/corp-scaffold-demo-agent-lambda")
     assert role["PermissionsBoundary"]["PermissionsBoundaryArn"] == second_boundary
-    function = moto.client("lambda").get_function_configuration(FunctionName="demo-agent")
-    assert function["Role"] == role["Arn"]
+    assert function_role(moto) == role["Arn"]
 
     gone = run("destroy", "lambda", project, moto, "--yes")
     assert gone.exit_code == 0, gone.output

@@ -124,39 +124,52 @@ def deployed(project, moto, target):
     return load_state(project.root, target)
 
 
-def test_lambda_invoke_sends_a_function_url_event_and_streams_the_real_handlers_reply(
-    project, moto, artifact, tmp_path
-):
-    deployed(project, moto, "lambda")
-    environment = moto.client("lambda").get_function_configuration(FunctionName=PROJECT, Qualifier="live")
-    respond = real_lambda_handler(project.root, environment["Environment"]["Variables"], tmp_path)
+def invoke_deployed(project, moto, target: str, *options: str, prompt: str = "Hi"):
+    """``scaffold invoke PROMPT -t TARGET`` against the project's deployment in moto, plus ``options``."""
+    return run_cli(["invoke", prompt, "-t", target, "--project", str(project.root), *moto.cli_args, *options])
 
-    with answering("before-send.lambda.Invoke", respond) as lambda_invoke:
-        result = run_cli(
-            [
-                "invoke",
-                PROMPT,
-                "-t",
-                "lambda",
-                "--project",
-                str(project.root),
-                *moto.cli_args,
-                "--session-id",
-                "s-1",
-            ]
-        )
 
+def the_signed_call_answered_42(
+    result: Any, canned: Canned, *, path: str, query: dict[str, list[str]], service: str
+) -> Any:
+    """``invoke ... --session-id s-1`` printed the real agent's answer, after exactly one POST to ``path``
+    signed with SigV4 for ``service`` in us-east-1; returns that request for the target's own checks."""
     assert result.exit_code == 0, result.output
     assert "42" in result.stdout
     assert result.stderr.strip() == "session: s-1"
-    [request] = lambda_invoke.requests
+    [request] = canned.requests
     url = urlsplit(request.url)
     assert request.method == "POST"
-    assert url.path == f"/2015-03-31/functions/{PROJECT}/invocations"
-    assert parse_qs(url.query) == {"Qualifier": ["live"]}
+    assert url.path == path
+    assert parse_qs(url.query) == query
     authorization = _header(request, "Authorization")
     assert authorization.startswith("AWS4-HMAC-SHA256 Credential=testing/")
-    assert "/us-east-1/lambda/aws4_request" in authorization
+    assert f"/us-east-1/{service}/aws4_request" in authorization
+    return request
+
+
+def deployed_lambda_handler(project, moto, tmp: Path):
+    """Deploy the lambda target; return the responder that runs its real handler with the function's env."""
+    deployed(project, moto, "lambda")
+    environment = moto.client("lambda").get_function_configuration(FunctionName=PROJECT, Qualifier="live")
+    return real_lambda_handler(project.root, environment["Environment"]["Variables"], tmp)
+
+
+def test_lambda_invoke_sends_a_function_url_event_and_streams_the_real_handlers_reply(
+    project, moto, artifact, tmp_path
+):
+    respond = deployed_lambda_handler(project, moto, tmp_path)
+
+    with answering("before-send.lambda.Invoke", respond) as lambda_invoke:
+        result = invoke_deployed(project, moto, "lambda", "--session-id", "s-1", prompt=PROMPT)
+
+    request = the_signed_call_answered_42(
+        result,
+        lambda_invoke,
+        path=f"/2015-03-31/functions/{PROJECT}/invocations",
+        query={"Qualifier": ["live"]},
+        service="lambda",
+    )
     event = body_of(request)
     assert event["version"] == "2.0" and event["rawPath"] == "/invocations"
     assert event["requestContext"]["http"]["method"] == "POST"
@@ -167,24 +180,10 @@ def test_lambda_invoke_sends_a_function_url_event_and_streams_the_real_handlers_
 
 
 def test_lambda_json_reply_with_no_stream(project, moto, artifact, tmp_path):
-    deployed(project, moto, "lambda")
-    environment = moto.client("lambda").get_function_configuration(FunctionName=PROJECT, Qualifier="live")
-    respond = real_lambda_handler(project.root, environment["Environment"]["Variables"], tmp_path)
+    respond = deployed_lambda_handler(project, moto, tmp_path)
 
     with answering("before-send.lambda.Invoke", respond):
-        result = run_cli(
-            [
-                "invoke",
-                PROMPT,
-                "-t",
-                "lambda",
-                "--project",
-                str(project.root),
-                *moto.cli_args,
-                "--no-stream",
-                "--json",
-            ]
-        )
+        result = invoke_deployed(project, moto, "lambda", "--no-stream", "--json", prompt=PROMPT)
 
     assert result.exit_code == 0, result.output
     reply = json.loads(result.stdout)
@@ -212,19 +211,7 @@ def test_lambda_with_jwt_sends_the_bearer_token_and_reports_a_401(make_project, 
     with answering(
         "before-send.lambda.Invoke", lambda request: (200, {}, json.dumps(refused).encode())
     ) as call:
-        result = run_cli(
-            [
-                "invoke",
-                "Hi",
-                "-t",
-                "lambda",
-                "--project",
-                str(project.root),
-                *moto.cli_args,
-                "--token",
-                "eyJ.abc.def",
-            ]
-        )
+        result = invoke_deployed(project, moto, "lambda", "--token", "eyJ.abc.def")
 
     assert result.exit_code == ExitCode.FAILURE
     assert (
@@ -244,7 +231,7 @@ def test_lambda_with_iam_auth_sends_a_direct_payload_and_reports_function_errors
     with answering(
         "before-send.lambda.Invoke", lambda request: (200, {}, json.dumps(reply).encode())
     ) as call:
-        ok = run_cli(["invoke", "Hi", "-t", "lambda", "--project", str(project.root), *moto.cli_args])
+        ok = invoke_deployed(project, moto, "lambda")
     assert ok.exit_code == 0, ok.output
     assert ok.stdout == "Hello!\n" and ok.stderr == "session: srv-1\n"
     assert body_of(call.requests[0]) == {"prompt": "Hi", "stream": True}, "never a forged requestContext"
@@ -255,7 +242,7 @@ def test_lambda_with_iam_auth_sends_a_direct_payload_and_reports_function_errors
     }
     headers = {"X-Amz-Function-Error": "Unhandled"}
     with answering("before-send.lambda.Invoke", lambda request: (200, headers, json.dumps(failure).encode())):
-        failed = run_cli(["invoke", "Hi", "-t", "lambda", "--project", str(project.root), *moto.cli_args])
+        failed = invoke_deployed(project, moto, "lambda")
     assert failed.exit_code == ExitCode.FAILURE
     assert (
         "The lambda target failed: DirectInvocationError: 413 payload_too_large: Prompt too long."
@@ -334,35 +321,19 @@ def test_agentcore_invoke_calls_the_live_endpoint_signed_and_streams_the_real_ap
     with answering(
         "before-send.bedrock-agentcore.InvokeAgentRuntime", forward_to(served_agentcore_app)
     ) as call:
-        result = run_cli(
-            [
-                "invoke",
-                PROMPT,
-                "-t",
-                "agentcore",
-                "--project",
-                str(project.root),
-                *moto.cli_args,
-                "--session-id",
-                "s-1",
-            ]
-        )
+        result = invoke_deployed(project, moto, "agentcore", "--session-id", "s-1", prompt=PROMPT)
 
-    assert result.exit_code == 0, result.output
-    assert "42" in result.stdout
-    assert result.stderr.strip() == "session: s-1"
-    [request] = call.requests
-    url = urlsplit(request.url)
-    assert request.method == "POST"
-    assert url.path == f"/runtimes/{quote(arn, safe='')}/invocations"
-    assert parse_qs(url.query) == {"qualifier": ["live"]}
+    request = the_signed_call_answered_42(
+        result,
+        call,
+        path=f"/runtimes/{quote(arn, safe='')}/invocations",
+        query={"qualifier": ["live"]},
+        service="bedrock-agentcore",
+    )
     assert _header(request, "Content-Type") == "application/json"
     assert _header(request, "Accept") == "text/event-stream"
     assert _header(request, "X-Amzn-Bedrock-AgentCore-Runtime-Session-Id") == routing_session_id("s-1")
     assert len(routing_session_id("s-1")) >= 33 and routing_session_id("s-1") == routing_session_id("s-1")
-    authorization = _header(request, "Authorization")
-    assert authorization.startswith("AWS4-HMAC-SHA256 Credential=testing/")
-    assert "/us-east-1/bedrock-agentcore/aws4_request" in authorization
     assert body_of(request) == {"prompt": PROMPT, "stream": True, "session_id": "s-1"}
 
 
@@ -371,19 +342,7 @@ def test_agentcore_json_reply(project, moto, artifact, served_agentcore_app):
     with answering(
         "before-send.bedrock-agentcore.InvokeAgentRuntime", forward_to(served_agentcore_app)
     ) as call:
-        result = run_cli(
-            [
-                "invoke",
-                PROMPT,
-                "-t",
-                "agentcore",
-                "--project",
-                str(project.root),
-                *moto.cli_args,
-                "--no-stream",
-                "--json",
-            ]
-        )
+        result = invoke_deployed(project, moto, "agentcore", "--no-stream", "--json", prompt=PROMPT)
 
     assert result.exit_code == 0, result.output
     reply = json.loads(result.stdout)
@@ -400,19 +359,7 @@ def test_agentcore_with_a_token_goes_unsigned_with_the_bearer(make_project, moto
     respond = lambda request: (200, {"Content-Type": "text/event-stream"}, events)  # noqa: E731
 
     with answering("before-send.bedrock-agentcore.InvokeAgentRuntime", respond) as call:
-        result = run_cli(
-            [
-                "invoke",
-                "Hi",
-                "-t",
-                "agentcore",
-                "--project",
-                str(project.root),
-                *moto.cli_args,
-                "--token",
-                "tok-123",
-            ]
-        )
+        result = invoke_deployed(project, moto, "agentcore", "--token", "tok-123")
 
     assert result.exit_code == 0, result.output
     assert result.stdout == "Hi\n"
@@ -435,7 +382,7 @@ def test_agentcore_stream_failures_are_exit_1_after_the_text_so_far(project, mot
     deployed(project, moto, "agentcore")
     respond = lambda request: (200, {"Content-Type": "text/event-stream"}, events)  # noqa: E731
     with answering("before-send.bedrock-agentcore.InvokeAgentRuntime", respond):
-        result = run_cli(["invoke", "Hi", "-t", "agentcore", "--project", str(project.root), *moto.cli_args])
+        result = invoke_deployed(project, moto, "agentcore")
     assert result.exit_code == ExitCode.FAILURE
     assert result.stdout.startswith("Hel")
     assert result.stderr.strip() == f"Error: {message}"
@@ -449,7 +396,7 @@ def test_agentcore_service_errors_name_the_runtime(project, moto, artifact):
         "before-send.bedrock-agentcore.InvokeAgentRuntime",
         lambda request: (409, headers, json.dumps(error).encode()),
     ):
-        result = run_cli(["invoke", "Hi", "-t", "agentcore", "--project", str(project.root), *moto.cli_args])
+        result = invoke_deployed(project, moto, "agentcore")
     assert result.exit_code == ExitCode.FAILURE
     assert (
         f"Could not invoke the runtime {state.resources['runtime']['arn']}: ConflictException"
@@ -468,6 +415,6 @@ def test_invoke_needs_exactly_one_of_url_and_target(args):
 
 
 def test_invoke_of_a_target_never_deployed_is_exit_5(project, moto):
-    result = run_cli(["invoke", "Hi", "-t", "agentcore", "--project", str(project.root), *moto.cli_args])
+    result = invoke_deployed(project, moto, "agentcore")
     assert result.exit_code == 5
     assert "has no recorded agentcore deployment" in result.stderr

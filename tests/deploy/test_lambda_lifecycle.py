@@ -9,21 +9,10 @@ import json
 from scaffold.deploy.errors import ExitCode
 from scaffold.deploy.state import state_path
 
-from .conftest import PROJECT, run_cli
+from .conftest import PROJECT, run_cli, someone_elses_function
+from .sequences import LAMBDA_ALARMS, LAMBDA_FIRST
 
-FIRST_DEPLOY = [
-    "CreateRole",
-    "PutRolePolicy",
-    "CreateLogGroup",
-    "PutRetentionPolicy",
-    "CreateBucket",
-    "PutBucketTagging",
-    "PutObject",
-    "CreateFunction",
-    "CreateAlias",
-    "CreateFunctionUrlConfig",
-    *["PutMetricAlarm"] * 5,  # errors, throttles, latency-p90, tool-errors, tokens
-]
+FIRST_DEPLOY = [*LAMBDA_FIRST, "CreateFunctionUrlConfig", *LAMBDA_ALARMS]
 
 
 def deploy(project, moto, *extra):
@@ -116,22 +105,13 @@ def test_status_reports_drift_with_exit_11_and_deploy_repairs_it(project, moto, 
 
 def _unrelated_resources(moto):
     """Things in the same account that scaffold must never touch, including a same-prefix bucket key."""
-    iam, lam, logs, s3 = moto.client("iam"), moto.client("lambda"), moto.client("logs"), moto.client("s3")
-    trust = {
-        "Version": "2012-10-17",
-        "Statement": [
-            {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}
-        ],
-    }
-    role = iam.create_role(RoleName="someone-elses-role", AssumeRolePolicyDocument=json.dumps(trust))["Role"]
-    s3.create_bucket(Bucket="someone-elses-bucket")
-    s3.put_object(Bucket="someone-elses-bucket", Key=f"{PROJECT}/lambda/keep.txt", Body=b"mine")
-    lam.create_function(
-        FunctionName="someone-elses-function",
-        Runtime="python3.12",
-        Role=role["Arn"],
-        Handler="x.handler",
-        Code={"S3Bucket": "someone-elses-bucket", "S3Key": f"{PROJECT}/lambda/keep.txt"},
+    someone_elses_function(
+        moto,
+        "someone-elses-function",
+        role="someone-elses-role",
+        bucket="someone-elses-bucket",
+        key=f"{PROJECT}/lambda/keep.txt",
+        body=b"mine",
     )
-    logs.create_log_group(logGroupName="/aws/lambda/someone-elses-function")
+    moto.client("logs").create_log_group(logGroupName="/aws/lambda/someone-elses-function")
     return moto.inventory()

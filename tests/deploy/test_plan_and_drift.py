@@ -15,7 +15,7 @@ from scaffold.deploy.lock import lock_path
 from scaffold.deploy.state import load_state, state_path
 from scaffold.errors import ExitCode
 
-from .conftest import PROJECT, run_cli
+from .conftest import PROJECT, run_cli, someone_elses_function
 
 
 def deploy(project, moto, target, *extra):
@@ -131,20 +131,9 @@ def test_a_runtime_deleted_out_of_band_is_recreated_and_its_old_log_group_still_
 
 
 def test_a_function_with_our_name_that_is_not_ours_is_never_touched(project, moto, artifact, calls):
-    iam, lam, s3 = moto.client("iam"), moto.client("lambda"), moto.client("s3")
-    trust = {
-        "Version": "2012-10-17",
-        "Statement": [
-            {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}
-        ],
-    }
-    role = iam.create_role(RoleName="theirs", AssumeRolePolicyDocument=json.dumps(trust))["Role"]
-    s3.create_bucket(Bucket="their-code")
-    s3.put_object(Bucket="their-code", Key="code.zip", Body=b"zip")
-    lam.create_function(
-        FunctionName=PROJECT, Runtime="python3.12", Role=role["Arn"], Handler="x.h",
-        Code={"S3Bucket": "their-code", "S3Key": "code.zip"},
-    )  # fmt: skip
+    role_arn = someone_elses_function(
+        moto, PROJECT, role="theirs", bucket="their-code", key="code.zip", body=b"zip"
+    )
     calls.clear()
 
     result = deploy(project, moto, "lambda")
@@ -154,7 +143,8 @@ def test_a_function_with_our_name_that_is_not_ours_is_never_touched(project, mot
         f"A lambda_function named {PROJECT} already exists and was not created by scaffold" in result.stderr
     )
     assert calls.mutating == [], "the conflict is found while planning, before any change"
-    assert lam.get_function(FunctionName=PROJECT)["Configuration"]["Role"] == role["Arn"]
+    lam = moto.client("lambda")
+    assert lam.get_function(FunctionName=PROJECT)["Configuration"]["Role"] == role_arn
 
 
 def test_a_plan_that_deletes_needs_yes_when_nobody_can_be_asked(make_project, moto, artifact, calls):

@@ -23,24 +23,13 @@ from scaffold.deploy.progress import Progress
 from scaffold.deploy.state import load_state
 
 from .conftest import SimulatedCrash
+from .sequences import AGENTCORE_FIRST, HTTP_API_FRONTEND, LAMBDA_ALARMS, LAMBDA_FIRST
 
 LAMBDA_JWT = (
     "auth=jwt",
     "jwt_discovery_url=https://issuer.example.com/.well-known/openid-configuration",
     "jwt_allowed_clients=client-a",
 )
-LAMBDA_FIRST = [
-    "CreateRole",
-    "PutRolePolicy",
-    "CreateLogGroup",
-    "PutRetentionPolicy",
-    "CreateBucket",
-    "PutBucketTagging",
-    "PutObject",
-    "CreateFunction",
-    "CreateAlias",
-]
-LAMBDA_ALARMS = ["PutMetricAlarm"] * 5  # errors, throttles, latency-p90, tool-errors, tokens
 ALARM_KEYS = {"alarm_errors", "alarm_throttles", "alarm_latency_p90", "alarm_tool_errors", "alarm_tokens"}
 
 
@@ -61,35 +50,13 @@ SCENARIOS = {
     "lambda_http_api": Scenario(
         "lambda",
         LAMBDA_JWT,
-        [
-            *LAMBDA_FIRST,
-            "CreateApi",
-            "CreateAuthorizer",
-            "CreateIntegration",
-            "CreateRoute",
-            "CreateRoute",
-            "CreateStage",
-            "AddPermission",
-            *LAMBDA_ALARMS,
-        ],
+        [*LAMBDA_FIRST, *HTTP_API_FRONTEND, *LAMBDA_ALARMS],
         settings='frontend = "http_api"',
     ),
     "agentcore": Scenario(
         "agentcore",
         ("memory=agentcore",),
-        [
-            "CreateMemory",
-            "CreateRole",
-            "PutRolePolicy",
-            "CreateBucket",
-            "PutBucketTagging",
-            "PutObject",
-            "CreateAgentRuntime",
-            "CreateAgentRuntimeEndpoint",
-            "CreateLogGroup",
-            "PutRetentionPolicy",
-            *["PutMetricAlarm"] * 6,  # and user-errors
-        ],
+        ["CreateMemory", *AGENTCORE_FIRST],
     ),
 }
 CASES = [

@@ -129,6 +129,16 @@ class Playground:
         finished.locator(".metrics [data-metric=latency]").wait_for()
         return finished
 
+    def current_session(self) -> str | None:
+        """The id of the session the sidebar marks as current."""
+        return self.page.locator("#sessions li.current").get_attribute("data-session-id")
+
+    def history(self) -> str:
+        """Open the stored-history panel of the current session; return its text once it has loaded."""
+        self.page.click("#show-history")
+        self.page.locator("#history li").first.wait_for()
+        return self.page.locator("#history").inner_text()
+
 
 @pytest.fixture
 def open_playground(browser: Browser) -> Iterator[Callable[[str], Playground]]:

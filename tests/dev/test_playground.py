@@ -68,7 +68,7 @@ def test_the_turn_trace_is_the_one_the_page_asked_for(server, open_playground):
     trace_id = turn.get_attribute("data-trace-id")
     spans = httpx.get(f"{server.url}/_dev/traces/{trace_id}", timeout=5).json()["spans"]
 
-    session_id = playground.page.locator("#sessions li.current").get_attribute("data-session-id")
+    session_id = playground.current_session()
     by_session = httpx.get(f"{server.url}/_dev/traces", params={"session": session_id}, timeout=5).json()
 
     assert by_session["trace_ids"] == [trace_id]
@@ -81,14 +81,12 @@ def test_sessions_keep_their_histories_apart_and_survive_a_reload(server, open_p
     playground = open_playground(server.url)
     page = playground.page
     playground.ask("remember the word apricot", turn=1)
-    first_session = page.locator("#sessions li.current").get_attribute("data-session-id")
+    first_session = playground.current_session()
 
     page.click("#new-session")
     playground.ask("remember the word walnut", turn=1)
-    second_session = page.locator("#sessions li.current").get_attribute("data-session-id")
-    page.click("#show-history")
-    page.locator("#history li").first.wait_for()
-    second_history = page.locator("#history").inner_text()
+    second_session = playground.current_session()
+    second_history = playground.history()
 
     assert first_session != second_session
     assert "walnut" in second_history
@@ -105,10 +103,9 @@ def test_sessions_keep_their_histories_apart_and_survive_a_reload(server, open_p
     assert names == ["Session 1", "Nuts"]
     page.click(f"#sessions li[data-session-id='{first_session}']")
     assert "apricot" in page.locator("#turns").inner_text()
-    page.click("#show-history")
-    page.locator("#history li").first.wait_for()
-    assert "apricot" in page.locator("#history").inner_text()
-    assert "walnut" not in page.locator("#history").inner_text()
+    first_history = playground.history()
+    assert "apricot" in first_history
+    assert "walnut" not in first_history
     assert playground.errors == []
 
 
@@ -173,15 +170,13 @@ def test_clear_starts_the_session_over_under_a_new_id(server, open_playground):
     playground = open_playground(server.url)
     page = playground.page
     playground.ask("remember the word fig", turn=1)
-    before = page.locator("#sessions li.current").get_attribute("data-session-id")
+    before = playground.current_session()
 
     page.click("#clear-session")
-    page.click("#show-history")
-    page.locator("#history li").first.wait_for()
+    history = playground.history()
 
-    after = page.locator("#sessions li.current")
-    assert after.get_attribute("data-session-id") != before
-    assert after.inner_text() == "Session 1"
+    assert playground.current_session() != before
+    assert page.locator("#sessions li.current").inner_text() == "Session 1"
     assert page.locator("#turns > .turn").count() == 0
-    assert page.locator("#history").inner_text() == "Nothing stored for this session yet."
+    assert history == "Nothing stored for this session yet."
     assert playground.errors == []

@@ -34,7 +34,7 @@ import httpx
 import jwt
 from agent_scaffold_runtime.identity import Principal
 
-from tests.support.processes import project_env, wait_for_ping
+from tests.support.processes import project_env, uvicorn_argv, wait_for_ping
 from tests.support.servers import free_port
 
 EVENTS = Path(__file__).parent.parent / "events"
@@ -89,11 +89,8 @@ class Deployment:
         self.url = f"http://127.0.0.1:{self.port}"
         self.fastapi = self._spawn(
             "fastapi",
-            [
-                sys.executable, "-m", "uvicorn", f"{package}.entrypoints.http_app:app",
-                "--host", "127.0.0.1", "--port", str(self.port), "--log-level", "warning",
-            ],
-        )  # fmt: skip
+            uvicorn_argv(f"{package}.entrypoints.http_app:app", self.port),
+        )
         self.lambda_process = self._spawn(
             "lambda",
             [sys.executable, str(RUNNER), f"{package}.entrypoints.lambda_handler"],

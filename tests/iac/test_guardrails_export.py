@@ -5,12 +5,10 @@ stack with a prefixed (named) role is created with ``CAPABILITY_NAMED_IAM``."""
 
 from __future__ import annotations
 
-import io
 import json
 import shutil
 import subprocess
 import sys
-import zipfile
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -28,7 +26,7 @@ from scaffold.project import Project
 from tests.support.moto import moto_server
 
 from .moto_subset import moto_subset
-from .support import artifact_for, make_project
+from .support import artifact_for, lambda_code_zip, make_project
 
 LAYER_BOUNDARY = "arn:aws:iam::123456789012:policy/AcmeBoundary"
 ENVIRONMENTS = """\
@@ -159,7 +157,7 @@ def test_a_stack_with_named_roles_is_created_with_named_iam_and_the_roles_have_t
         iam.create_policy(PolicyName="AcmeBoundary", PolicyDocument=_BOUNDARY_POLICY)
         s3 = boto3.client("s3", endpoint_url=url, region_name="us-east-1")
         s3.create_bucket(Bucket="code")
-        s3.put_object(Bucket="code", Key=body["Parameters"]["CodeKey"]["Default"], Body=_zip())
+        s3.put_object(Bucket="code", Key=body["Parameters"]["CodeKey"]["Default"], Body=lambda_code_zip())
         result = stack.deploy_stack(client, "demo-agent-prod", body, {"CodeBucket": "code"}, poll_seconds=0)
         assert result.outcome == "created", result
         role = iam.get_role(RoleName="acme-demo-agent-prod-lambda-FunctionRole")["Role"]
@@ -175,15 +173,6 @@ def test_a_template_without_named_roles_keeps_capability_iam() -> None:
     body = build_template(make_project(), "lambda", artifact_for("lambda")).body()
     assert not names_roles(body)
     assert stack.CAPABILITIES == ("CAPABILITY_IAM",)
-
-
-def _zip() -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr(
-            "demo_agent/entrypoints/lambda_handler.py", "def handler(event, context):\n    return {}\n"
-        )
-    return buffer.getvalue()
 
 
 _BOUNDARY_POLICY = json.dumps(

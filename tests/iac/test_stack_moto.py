@@ -19,8 +19,6 @@ the gap is stated here (and a moto that closes it fails the assertion):
 from __future__ import annotations
 
 import ast
-import io
-import zipfile
 from collections.abc import Iterator
 from typing import Any
 
@@ -33,7 +31,7 @@ from scaffold.iac.stack import StackFailed, deploy_stack
 from tests.support.moto import moto_server
 
 from .moto_subset import moto_subset
-from .support import ANSWER_SETS, SHA, artifact_for, make_project
+from .support import ANSWER_SETS, SHA, artifact_for, lambda_code_zip, make_project
 
 REGION = "us-east-1"
 CODE_BUCKET = "pipeline-artifacts"
@@ -61,15 +59,6 @@ def aws(endpoint: str) -> Any:
 
     client("s3").create_bucket(Bucket=CODE_BUCKET)
     return client
-
-
-def _zip() -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr(
-            "demo_agent/entrypoints/lambda_handler.py", "def handler(event, context):\n    return {}\n"
-        )
-    return buffer.getvalue()
 
 
 def all_parameters(template: dict[str, Any], given: dict[str, str]) -> dict[str, str]:
@@ -103,7 +92,7 @@ def test_lambda_template_deploys_then_reports_no_change_then_updates(aws: Any, a
     assert subset.dependents == ["FunctionUrlPermission", "FunctionUrlInvokePermission"]
     assert subset.outputs == ["FunctionUrl", "AliasArn"]
     parameters = all_parameters(template, {"CodeBucket": CODE_BUCKET})
-    aws("s3").put_object(Bucket=CODE_BUCKET, Key=parameters["CodeKey"], Body=_zip())
+    aws("s3").put_object(Bucket=CODE_BUCKET, Key=parameters["CodeKey"], Body=lambda_code_zip())
     cloudformation = aws("cloudformation")
     stack_name = f"lambda-{answer_set}"
 

@@ -13,6 +13,7 @@ from botocore.stub import ANY, Stubber
 
 from scaffold.errors import ExitCode, WaitTimeout
 from scaffold.iac.stack import MAX_TEMPLATE_BODY_BYTES, StackFailed, deploy_stack
+from tests.support.clock import FakeClock
 
 NAME = "demo"
 STACK_ID = "arn:aws:cloudformation:us-east-1:123456789012:stack/demo/0f0e0d0c-1111-2222-3333-444455556666"
@@ -21,19 +22,6 @@ CHANGE_SET_ID = (
 )
 TEMPLATE: dict[str, Any] = {"Resources": {"LogGroup": {"Type": "AWS::Logs::LogGroup"}}}
 NOW = "2026-01-01T00:00:00Z"
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 0.0
-        self.sleeps: list[float] = []
-
-    def __call__(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
 
 
 @pytest.fixture

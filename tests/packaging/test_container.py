@@ -22,6 +22,7 @@ from scaffold.packaging.dockerfiles import health_probe, render
 from scaffold.packaging.image_build import CodeBuildOptions
 from scaffold.packaging.progress import Steps
 from scaffold.project import Project
+from tests.support.moto import codebuild_project
 
 from .conftest import SECRETS
 
@@ -167,14 +168,7 @@ def test_codebuild_gets_the_context_and_a_buildspec_for_the_image_platform(tmp_p
         entrypoint="uvicorn x:app", image="demo:abab",
     )  # fmt: skip
     session = boto3.Session(region_name="us-east-1")
-    session.client("s3").create_bucket(Bucket="contexts")
-    session.client("codebuild").create_project(
-        name="images",
-        source={"type": "S3", "location": "contexts/placeholder.zip"},
-        artifacts={"type": "NO_ARTIFACTS"},
-        environment={"type": "ARM_CONTAINER", "image": "img", "computeType": "BUILD_GENERAL1_SMALL"},
-        serviceRole="arn:aws:iam::123456789012:role/codebuild",
-    )
+    codebuild_project(session.client, name="images", bucket="contexts")
     options = CodeBuildOptions("images", "contexts", "123456789012.dkr.ecr.us-east-1.amazonaws.com/demo")
     image = build_with_codebuild(context, options, Steps(None), session=session, poll_seconds=0)
     assert image == f"123456789012.dkr.ecr.us-east-1.amazonaws.com/demo:{'ab' * 8}"  # tag: sha256[:16]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from moto.server import ThreadedMotoServer
@@ -29,3 +30,16 @@ def moto_server(region: str = "us-east-1") -> Iterator[str]:
             yield f"http://{host}:{port}"
         finally:
             server.stop()
+
+
+def codebuild_project(client: Any, *, name: str, bucket: str, account: str = "123456789012") -> None:
+    """A CodeBuild project building from S3 contexts in ``bucket`` (made here too), as an image build
+    expects; ``client(service)`` makes a boto3 client on the moto server."""
+    client("s3").create_bucket(Bucket=bucket)
+    client("codebuild").create_project(
+        name=name,
+        source={"type": "S3", "location": f"{bucket}/placeholder.zip"},
+        artifacts={"type": "NO_ARTIFACTS"},
+        environment={"type": "ARM_CONTAINER", "image": "img", "computeType": "BUILD_GENERAL1_SMALL"},
+        serviceRole=f"arn:aws:iam::{account}:role/codebuild",
+    )

@@ -13,6 +13,7 @@ from typing import Any
 
 import httpx
 
+from scaffold.loadtest.server import uvicorn_args
 from tests.support.servers import free_port
 
 REPO_ROOT = Path(__file__).resolve().parent.parent.parent
@@ -54,18 +55,7 @@ def wait_for_ok(url: str, process: subprocess.Popen[Any], timeout: float = 60) -
 
 def uvicorn_argv(app: str, port: int) -> list[str]:
     """``python -m uvicorn APP`` on 127.0.0.1:``port`` with this interpreter, quiet but for warnings."""
-    return [
-        sys.executable,
-        "-m",
-        "uvicorn",
-        app,
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        "--log-level",
-        "warning",
-    ]
+    return [sys.executable, "-m", "uvicorn", *uvicorn_args(app, port)]
 
 
 @contextlib.contextmanager

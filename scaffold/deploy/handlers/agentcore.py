@@ -31,7 +31,7 @@ class RuntimeHandler(Handler[AgentRuntime]):
         if found is None:
             return None
         owned = bool(record and record.get("id") == found["agentRuntimeId"]) or ctx.names.owns(
-            _tags(found["agentRuntimeArn"], ctx)
+            control_plane_tags(found["agentRuntimeArn"], ctx)
         )
         actual = {name: found.get(name) for name in res.spec}
         actual["status"] = found.get("status")
@@ -75,19 +75,13 @@ class RuntimeHandler(Handler[AgentRuntime]):
         return Observed(record=record, actual=found, detail=str(found.get("status")))
 
     def _wait(self, res: AgentRuntime, runtime_id: str, ctx: DeployContext) -> Record:
-        latest: dict[str, Any] = {}
-
-        def status() -> str:
-            latest.update(_get(runtime_id, ctx) or {"status": "MISSING"})
-            return str(latest.get("status"))
-
-        ctx.wait_for(
+        latest = ctx.wait_described(
             f"runtime {res.name}",
-            status,
+            lambda: _get(runtime_id, ctx),
             ready=READY,
-            failed=FAILED | {"MISSING"},
+            failed=FAILED,
             timeout_s=res.ready_timeout_s,
-            reason=lambda: str(latest.get("failureReason") or latest.get("statusReasons") or ""),
+            reasons=("failureReason", "statusReasons"),
         )
         return _record(latest)
 
@@ -156,19 +150,13 @@ class EndpointHandler(Handler[RuntimeEndpoint]):
         return Observed(record=record, actual=actual, detail=str(found.get("status")))
 
     def _wait(self, res: RuntimeEndpoint, runtime_id: str, version: str, ctx: DeployContext) -> Record:
-        latest: dict[str, Any] = {}
-
-        def status() -> str:
-            latest.update(_get_endpoint(runtime_id, res.name, ctx) or {"status": "MISSING"})
-            return str(latest.get("status"))
-
-        ctx.wait_for(
+        latest = ctx.wait_described(
             f"endpoint {res.name}",
-            status,
+            lambda: _get_endpoint(runtime_id, res.name, ctx),
             ready=READY,
-            failed=FAILED | {"MISSING"},
+            failed=FAILED,
             timeout_s=res.ready_timeout_s,
-            reason=lambda: str(latest.get("failureReason") or ""),
+            reasons=("failureReason",),
         )
         return _endpoint_record(runtime_id, latest, version)
 
@@ -191,7 +179,8 @@ def _list_runtimes(ctx: DeployContext) -> Iterator[dict[str, Any]]:
     return every(ctx.client("bedrock-agentcore-control"), "list_agent_runtimes", "agentRuntimes")
 
 
-def _tags(arn: str, ctx: DeployContext) -> dict[str, str]:
+def control_plane_tags(arn: str, ctx: DeployContext) -> dict[str, str]:
+    """The tags of an AgentCore control-plane resource (a runtime, a memory); ``{}`` when it is gone."""
     found = if_found(ctx.client("bedrock-agentcore-control").list_tags_for_resource, resourceArn=arn)
     tags: dict[str, str] = (found or {}).get("tags", {})
     return tags

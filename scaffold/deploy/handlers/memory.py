@@ -14,6 +14,7 @@ from ...aws_idioms import deleted, every, if_found
 from ..context import DeployContext
 from ..models import AgentCoreMemory
 from ..state import Record
+from .agentcore import control_plane_tags
 from .base import Handler, Observed, register
 
 _ACTIVE = frozenset({"ACTIVE"})
@@ -29,7 +30,7 @@ class MemoryHandler(Handler[AgentCoreMemory]):
             found = _find_by_name(res.name, ctx)
         if found is None:
             return None
-        owned = recorded or ctx.names.owns(_tags(found["arn"], ctx))
+        owned = recorded or ctx.names.owns(control_plane_tags(found["arn"], ctx))
         return Observed(
             record=_record(found),
             actual={"event_expiry_days": found.get("eventExpiryDuration")},
@@ -70,19 +71,13 @@ class MemoryHandler(Handler[AgentCoreMemory]):
         return Observed(record=record, actual=actual, detail=str(found.get("status")))
 
     def _wait(self, name: str, memory_id: str, ctx: DeployContext) -> Record:
-        latest: dict[str, Any] = {}
-
-        def status() -> str:
-            latest.update(_get(memory_id, ctx) or {"status": "MISSING"})
-            return str(latest.get("status"))
-
-        ctx.wait_for(
+        latest = ctx.wait_described(
             f"memory {name}",
-            status,
+            lambda: _get(memory_id, ctx),
             ready=_ACTIVE,
-            failed=_FAILED | {"MISSING"},
+            failed=_FAILED,
             timeout_s=600,
-            reason=lambda: str(latest.get("failureReason") or ""),
+            reasons=("failureReason",),
         )
         return _record(latest)
 
@@ -105,12 +100,6 @@ def _find_by_name(name: str, ctx: DeployContext) -> dict[str, Any] | None:
 
 def _list(ctx: DeployContext) -> Iterator[dict[str, Any]]:
     return every(ctx.client("bedrock-agentcore-control"), "list_memories", "memories")
-
-
-def _tags(arn: str, ctx: DeployContext) -> dict[str, str]:
-    found = if_found(ctx.client("bedrock-agentcore-control").list_tags_for_resource, resourceArn=arn)
-    tags: dict[str, str] = (found or {}).get("tags", {})
-    return tags
 
 
 def _record(found: dict[str, Any]) -> Record:

@@ -35,12 +35,20 @@ from ..naming import ALIAS, Names
 from ..policies import Scope, execution_policy, trust_policy
 from ..role_guardrails import guard_role
 from ..state import DeployState
-from .base import ArtifactOptions, DeployedInvoke, Target
+from .base import ArtifactOptions, DeployedInvoke, Target, recorded_log_group, shown_outputs
 
 if TYPE_CHECKING:
     from ...invoke_client import InvokeResult
     from ..aws import AwsContext
 
+# outputs shown after a deploy and in status: name -> (resource key, attribute of its record)
+_OUTPUTS = {
+    "runtime_arn": ("runtime", "arn"),
+    "runtime_id": ("runtime", "id"),
+    "endpoint": ("endpoint", "name"),
+    "version": ("endpoint", "version"),
+    "memory_id": ("memory", "id"),
+}
 POLICY_NAME = "agent-scaffold-execution"
 _ECR_URI = re.compile(
     r"^(?P<account>\d{12})\.dkr\.ecr\.(?P<region>[a-z0-9-]+)\.amazonaws\.com(\.cn)?/(?P<repo>[^:@]+)"
@@ -216,19 +224,10 @@ class AgentCoreDeployer:
         }
 
     def outputs(self, state: DeployState) -> dict[str, str]:
-        found = state.resources
-        shown = {
-            "runtime_arn": found.get("runtime", {}).get("arn"),
-            "runtime_id": found.get("runtime", {}).get("id"),
-            "endpoint": found.get("endpoint", {}).get("name"),
-            "version": found.get("endpoint", {}).get("version"),
-            "memory_id": found.get("memory", {}).get("id"),
-            "log_group": found.get("log_group", {}).get("name"),
-        }
-        return {name: str(value) for name, value in shown.items() if value}
+        return shown_outputs(state, _OUTPUTS)
 
     def log_group(self, state: DeployState) -> str | None:
-        return state.resources.get("log_group", {}).get("name")
+        return recorded_log_group(state)
 
     def invoke(
         self, state: DeployState, aws: AwsContext, call: DeployedInvoke, on_text: Callable[[str], None]

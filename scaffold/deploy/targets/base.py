@@ -80,3 +80,25 @@ class TargetDeployer(Protocol):
     def invoke(
         self, state: DeployState, aws: AwsContext, call: DeployedInvoke, on_text: Callable[[str], None]
     ) -> InvokeResult: ...
+
+
+def recorded(state: DeployState, resource: str, attr: str) -> Any:
+    """One attribute of one resource's record in the state file; ``None`` when either is not recorded."""
+    return state.resources.get(resource, {}).get(attr)
+
+
+def recorded_log_group(state: DeployState) -> str | None:
+    """The log group every target records under ``log_group``: where ``scaffold logs`` reads."""
+    name = recorded(state, "log_group", "name")
+    return None if name is None else str(name)
+
+
+def shown_outputs(
+    state: DeployState, recorded_as: Mapping[str, tuple[str, str]], **computed: object
+) -> dict[str, str]:
+    """A target's ``outputs``: each ``name -> (resource, attr)`` read from the state, the ``computed`` ones
+    first, then the log group; only those that have a value, as strings."""
+    shown: dict[str, object] = dict(computed)
+    shown.update({name: recorded(state, *where) for name, where in recorded_as.items()})
+    shown["log_group"] = recorded_log_group(state)
+    return {name: str(value) for name, value in shown.items() if value}

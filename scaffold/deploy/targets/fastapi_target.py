@@ -53,7 +53,7 @@ from ..models import CloudFormationStack, ContainerImage, ImageBuild, LogGroup, 
 from ..naming import Names
 from ..policies import Scope
 from ..state import DeployState
-from .base import ArtifactOptions, DeployedInvoke, Target
+from .base import ArtifactOptions, DeployedInvoke, Target, recorded, recorded_log_group, shown_outputs
 
 if TYPE_CHECKING:
     from ...invoke_client import InvokeResult
@@ -191,19 +191,16 @@ class FastApiDeployer:
         ]
 
     def outputs(self, state: DeployState) -> dict[str, str]:
-        stack = state.resources.get("stack", {})
         domain = state.deployment.get("domain")  # environments.toml: the name callers use (your DNS record)
-        shown = {
-            "domain_url": f"https://{domain}/" if domain else None,
-            "url": stack.get("outputs", {}).get("URL"),
-            "stack": stack.get("name"),
-            "image": state.resources.get("image", {}).get("uri"),
-            "log_group": state.resources.get("log_group", {}).get("name"),
-        }
-        return {name: str(value) for name, value in shown.items() if value}
+        return shown_outputs(
+            state,
+            {"stack": ("stack", "name"), "image": ("image", "uri")},
+            domain_url=f"https://{domain}/" if domain else None,
+            url=(recorded(state, "stack", "outputs") or {}).get("URL"),
+        )
 
     def log_group(self, state: DeployState) -> str | None:
-        return state.resources.get("log_group", {}).get("name")
+        return recorded_log_group(state)
 
     def invoke(
         self, state: DeployState, aws: AwsContext, call: DeployedInvoke, on_text: Callable[[str], None]

@@ -30,13 +30,15 @@ from ..naming import ALIAS
 from ..policies import execution_policy, trust_policy
 from ..role_guardrails import guard_role
 from ..state import DeployState
-from .base import ArtifactOptions, DeployedInvoke, Target
+from .base import ArtifactOptions, DeployedInvoke, Target, recorded, recorded_log_group, shown_outputs
 from .lambda_frontends import DISCOVERY_SUFFIX, FRONTENDS
 
 if TYPE_CHECKING:
     from ...invoke_client import InvokeResult
     from ..aws import AwsContext
 
+# outputs shown after a deploy and in status: name -> (resource key, attribute of its record)
+_OUTPUTS = {"function": ("function", "arn"), "alias": ("alias", "arn"), "version": ("alias", "version")}
 ARCHITECTURES = ("arm64", "x86_64")
 _HANDLER = re.compile(r"^[A-Za-z_]\w*(\.[A-Za-z_]\w*)+$")  # module.path.function
 POLICY_NAME = "agent-scaffold-execution"
@@ -171,18 +173,15 @@ class LambdaDeployer:
 
     def outputs(self, state: DeployState) -> dict[str, str]:
         found = state.resources
-        shown = {
-            "function_url": found.get("function_url", {}).get("url"),
-            "api_url": f"{found['http_api']['endpoint']}/invocations" if "http_api" in found else None,
-            "function": found.get("function", {}).get("arn"),
-            "alias": found.get("alias", {}).get("arn"),
-            "version": found.get("alias", {}).get("version"),
-            "log_group": found.get("log_group", {}).get("name"),
-        }
-        return {name: str(value) for name, value in shown.items() if value}
+        return shown_outputs(
+            state,
+            _OUTPUTS,
+            function_url=recorded(state, "function_url", "url"),
+            api_url=f"{found['http_api']['endpoint']}/invocations" if "http_api" in found else None,
+        )
 
     def log_group(self, state: DeployState) -> str | None:
-        return state.resources.get("log_group", {}).get("name")
+        return recorded_log_group(state)
 
     def invoke(
         self, state: DeployState, aws: AwsContext, call: DeployedInvoke, on_text: Callable[[str], None]
