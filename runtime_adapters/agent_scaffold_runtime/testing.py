@@ -1,5 +1,5 @@
-"""Test helpers for projects: call any target's entrypoint in-process, serve an app on a real loopback
-socket, and collect the request log and the spans.
+"""Test helpers for projects: an offline environment for every test, call any target's entrypoint
+in-process, serve an app on a real loopback socket, and collect the request log and the spans.
 
 A generated project's ``tests/conftest.py`` wraps these in fixtures (``invoke``, ``request_log``), so its
 tests say what they check, not how an HTTP request, a Lambda event or a command line is put together.
@@ -22,9 +22,39 @@ from types import ModuleType, SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    import pytest
     from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
 REQUEST_LOGGER = "agent_scaffold_runtime.requests"
+
+
+def offline_environment(
+    monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory, *, guardrails: str = "none"
+) -> None:
+    """Set the environment for one offline test, whatever the shell exports and whatever the project's
+    production answers are: what a project's autouse fixture in ``tests/conftest.py`` calls.
+
+    The deterministic offline model (``offline_model``; no model id or system prompt from the shell),
+    sessions and the command line's log in temporary directories (a test run writes nothing into the
+    project), anonymous callers, nothing exported, no prompt logging, and ``guardrails`` (``local`` for a
+    project with the local policy, else ``none``). Local test servers (a JWKS, an OTLP collector) are
+    never reached through a proxy. Tests of a feature (auth, memory, guardrails, telemetry) set their own
+    ``AGENT_*`` variables on top.
+    """
+    for name, value in {
+        "AGENT_MODEL_PROVIDER": "offline",
+        "AGENT_MEMORY": "file",
+        "AGENT_SESSION_DIR": str(tmp_path_factory.mktemp("sessions")),
+        "AGENT_LOG_FILE": str(tmp_path_factory.mktemp("logs") / "local.log"),
+        "AGENT_AUTH": "none",
+        "AGENT_GUARDRAILS": guardrails,
+        "AGENT_TELEMETRY": "none",
+        "NO_PROXY": "127.0.0.1,localhost",
+        "no_proxy": "127.0.0.1,localhost",
+    }.items():
+        monkeypatch.setenv(name, value)
+    for name in ("AGENT_MODEL_ID", "AGENT_SYSTEM_PROMPT", "AGENT_LOG_PROMPTS", "AGENT_TELEMETRY_HASH_USER_ID"):
+        monkeypatch.delenv(name, raising=False)
 
 
 @dataclass(frozen=True)
