@@ -75,31 +75,35 @@ class AgentLoadUser(FastHttpUser):
             headers = sign(f"{self.host}{self.path}", body, headers, self.sigv4)
         post = self.client.post(self.path, data=body, headers=headers, name=self.path, catch_response=True)
         with post as response:
-            problem = check_reply(response, self.session_id, expected if self.exact else None)
+            problem, text = check_reply(response, self.session_id, expected if self.exact else None)
             if problem:
                 response.failure(problem)
                 return None
             response.success()
             TURNS[self.session_id] += 1
-            return str(response.json()["text"])
+            return text
 
 
-def check_reply(response: Any, session_id: str, expected: str | None = None) -> str | None:
-    """Why the answer is wrong (the error kind in the report), or None when it is right: a 200 with a JSON
-    object whose ``text`` is not empty, for the user's own session, and exactly ``expected`` if given."""
+def check_reply(response: Any, session_id: str, expected: str | None = None) -> tuple[str | None, str]:
+    """Why the answer is wrong (the error kind in the report, None when it is right) and the reply's text.
+
+    Right is a 200 with a JSON object whose ``text`` is not empty, for the user's own session, and exactly
+    ``expected`` if given. The body is parsed once: at a few hundred requests/s, Locust's one core is the
+    limit (the toolkit measures it: docs/benchmarks.md, "Load generator capacity").
+    """
     if response.status_code != 200:
-        return f"HTTP {response.status_code}"
+        return f"HTTP {response.status_code}", ""
     try:
         reply = response.json()
     except ValueError:
-        return "reply is not JSON"
+        return "reply is not JSON", ""
     if not isinstance(reply, dict) or not isinstance(reply.get("text"), str) or not reply["text"]:
-        return "reply has no text"
+        return "reply has no text", ""
     if reply.get("session_id") != session_id:
-        return "reply is for another session"
+        return "reply is for another session", reply["text"]
     if expected is not None and reply["text"] != expected:
-        return "wrong answer"
-    return None
+        return "wrong answer", reply["text"]
+    return None, reply["text"]
 
 
 def sign(url: str, body: str, headers: dict[str, str], sigv4: str) -> dict[str, str]:

@@ -53,7 +53,8 @@ def offline_environment(
         "no_proxy": "127.0.0.1,localhost",
     }.items():
         monkeypatch.setenv(name, value)
-    for name in ("AGENT_MODEL_ID", "AGENT_SYSTEM_PROMPT", "AGENT_LOG_PROMPTS", "AGENT_TELEMETRY_HASH_USER_ID"):
+    unset = ("AGENT_MODEL_ID", "AGENT_SYSTEM_PROMPT", "AGENT_LOG_PROMPTS", "AGENT_TELEMETRY_HASH_USER_ID")
+    for name in unset:
         monkeypatch.delenv(name, raising=False)
 
 
