@@ -13,10 +13,12 @@ from .reply import AgentReply
 
 AgentStream = AsyncIterator["str | AgentReply"]
 T = TypeVar("T")
+R_co = TypeVar("R_co", covariant=True)
 
 
-class StreamAgent(Protocol):
-    """The core's one implementation (``stream_agent`` in a generated ``agent.py``).
+class AgentEntry(Protocol[R_co]):
+    """One of the core's two entry points, the same arguments for both: ``StreamAgent`` (``stream_agent`` in a
+    generated ``agent.py``) returns the stream, ``CallAgent`` (``call_agent``) the whole reply.
 
     ``principal`` is the verified caller (adapters always pass it; direct callers may leave it out) and
     ``target`` names the compute target for traces.
@@ -31,20 +33,11 @@ class StreamAgent(Protocol):
         context: dict[str, Any] | None = None,
         principal: Principal | None = None,
         target: str | None = None,
-    ) -> AgentStream: ...
+    ) -> R_co: ...
 
 
-class CallAgent(Protocol):
-    def __call__(
-        self,
-        user_id: str,
-        prompt: str,
-        *,
-        session_id: str | None = None,
-        context: dict[str, Any] | None = None,
-        principal: Principal | None = None,
-        target: str | None = None,
-    ) -> AgentReply: ...
+StreamAgent = AgentEntry[AgentStream]
+CallAgent = AgentEntry[AgentReply]
 
 
 class AgentSource(Protocol):
