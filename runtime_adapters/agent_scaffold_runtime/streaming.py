@@ -13,12 +13,10 @@ from .reply import AgentReply
 
 AgentStream = AsyncIterator["str | AgentReply"]
 T = TypeVar("T")
-R_co = TypeVar("R_co", covariant=True)
 
 
-class AgentEntry(Protocol[R_co]):
-    """One of the core's two entry points, the same arguments for both: ``StreamAgent`` (``stream_agent`` in a
-    generated ``agent.py``) returns the stream, ``CallAgent`` (``call_agent``) the whole reply.
+class StreamAgent(Protocol):
+    """The core's one implementation (``stream_agent`` in a generated ``agent.py``).
 
     ``principal`` is the verified caller (adapters always pass it; direct callers may leave it out) and
     ``target`` names the compute target for traces.
@@ -33,11 +31,20 @@ class AgentEntry(Protocol[R_co]):
         context: dict[str, Any] | None = None,
         principal: Principal | None = None,
         target: str | None = None,
-    ) -> R_co: ...
+    ) -> AgentStream: ...
 
 
-StreamAgent = AgentEntry[AgentStream]
-CallAgent = AgentEntry[AgentReply]
+class CallAgent(Protocol):
+    def __call__(
+        self,
+        user_id: str,
+        prompt: str,
+        *,
+        session_id: str | None = None,
+        context: dict[str, Any] | None = None,
+        principal: Principal | None = None,
+        target: str | None = None,
+    ) -> AgentReply: ...
 
 
 class AgentSource(Protocol):
