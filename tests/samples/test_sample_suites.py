@@ -16,7 +16,7 @@ import pytest
 from .support import NAMES, SAMPLES, sample_env
 
 #: Fewer tests than this means part of a suite stopped being collected.
-MINIMUM_TESTS = {"travel-assistant": 95, "mcp-server": 24, "research-orchestrator": 65}
+MINIMUM_TESTS = {"travel-assistant": 75, "mcp-server": 24, "research-orchestrator": 65}
 
 
 @pytest.mark.parametrize("name", NAMES)
