@@ -28,6 +28,15 @@ def fresh_python(code: str) -> str:
     return done.stdout
 
 
+def run_ok(
+    argv: list[str], *, cwd: Path | str | None = None, env: dict[str, str] | None = None, timeout: float = 300
+) -> subprocess.CompletedProcess[str]:
+    """Run ``argv`` to the end and require exit status 0; a failure shows the tail of its output."""
+    result = subprocess.run(argv, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    return result
+
+
 def project_env(project: Path, **extra: str) -> dict[str, str]:
     """The environment a developer has inside the project: its root importable, the offline model."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AGENT_", "AWS_"))}
