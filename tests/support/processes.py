@@ -7,7 +7,7 @@ import os
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -29,10 +29,18 @@ def fresh_python(code: str) -> str:
 
 
 def run_ok(
-    argv: list[str], *, cwd: Path | str | None = None, env: dict[str, str] | None = None, timeout: float = 300
+    argv: list[str],
+    *,
+    cwd: Path | str | None = None,
+    env: Mapping[str, str] | None = None,
+    input: str | None = None,
+    timeout: float = 300,
 ) -> subprocess.CompletedProcess[str]:
-    """Run ``argv`` to the end and require exit status 0; a failure shows the tail of its output."""
-    result = subprocess.run(argv, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
+    """Run ``argv`` to the end (``input`` on its stdin) and require exit status 0; a failure shows the tail
+    of its output."""
+    result = subprocess.run(
+        argv, cwd=cwd, env=env, input=input, capture_output=True, text=True, timeout=timeout
+    )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     return result
 
