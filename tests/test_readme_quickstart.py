@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.pip_env import PIP_TEST_ENV
+from tests.support.processes import run_ok
 
 ROOT = Path(__file__).parent.parent
 
@@ -58,14 +59,6 @@ def test_first_quickstart_command_creates_and_runs_a_project(tmp_path: Path) -> 
     }
     env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env['PATH']}"
     env.update(PIP_TEST_ENV)
-    result = subprocess.run(
-        ["bash", "-c", quickstart_commands()[0]],
-        cwd=tree,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=1200,
-    )
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    result = run_ok(["bash", "-c", quickstart_commands()[0]], cwd=tree, env=env, timeout=1200)
     assert result.stdout.strip().endswith("The calculator tool returned: 42")
     assert (tree / "my-agent" / "my_agent" / "agent.py").is_file()

@@ -10,7 +10,6 @@ import ast
 import json
 import re
 import shutil
-import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -22,6 +21,7 @@ import yaml
 from agent_scaffold_runtime.models import DEFAULT_MODEL_IDS
 
 from scaffold.lifecycle.validate import run_project_tests, run_ruff
+from tests.support.processes import run_ok
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -462,13 +462,7 @@ def test_entrypoints_name_the_core_lazily(rendered: Callable[[str], Path]) -> No
         assert "my_agent.agent import" not in source and "from ..agent" not in source
 
     probe = "import sys, my_agent.entrypoints.lambda_handler; print('strands' in sys.modules)"
-    out = subprocess.run(
-        [sys.executable, "-c", probe],
-        cwd=entrypoints.parent.parent,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
+    out = run_ok([sys.executable, "-c", probe], cwd=entrypoints.parent.parent)
     assert out.stdout.strip() == "False"
 
 

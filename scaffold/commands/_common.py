@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -25,6 +25,15 @@ def project_option(command: F) -> F:
         help="Use the project at (or above) DIR instead of the one around the current directory.",
     )
     return decorator(command)
+
+
+def only_target(project: Project, among: Collection[str], choose: str) -> str:
+    """The project's one target among ``among``, for a command whose ``--target`` was left out; more or none
+    is a usage error: ``Choose <choose> with --target a|b``."""
+    candidates = [name for name in project.targets if name in among]
+    if len(candidates) == 1:
+        return candidates[0]
+    raise click.UsageError(f"Choose {choose} with --target {'|'.join(candidates or among)}.")
 
 
 def require_target(project: Project, target: str) -> None:

@@ -2,22 +2,18 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import click
 
 from ..deploy.cli_options import (
     aws_options,
-    choose_target,
     confirmation,
     echo_unless_applied,
     json_option,
-    target_option,
+    located_target,
+    run_with_progress,
 )
 from ..deploy.options import AwsOptions
-from ..errors import Interrupted
-from ..project import locate_project
-from ._common import project_option
+from ..project import Project
 
 EPILOG = """\b
 Examples:
@@ -36,7 +32,7 @@ in pyproject.toml, per environment in environments.toml (docs/environments.md)."
 
 
 @click.command("deploy", epilog=EPILOG, short_help="Deploy the agent to AWS (lambda, agentcore or fastapi).")
-@target_option(help="Where to deploy.")
+@located_target(help="Where to deploy.")
 @click.option("--plan", "plan_only", is_flag=True, help="Print the plan and change nothing.")
 @click.option(
     "--offline",
@@ -51,41 +47,33 @@ in pyproject.toml, per environment in environments.toml (docs/environments.md)."
 @aws_options
 @click.option("--yes", "-y", is_flag=True, help="Apply without asking, even when the plan deletes something.")
 @json_option
-@project_option
 def deploy(
-    target: str | None,
+    project: Project,
+    target: str,
     plan_only: bool,
     offline: bool,
     image: str | None,
     aws: AwsOptions,
     yes: bool,
     as_json: bool,
-    project_dir: Path | None,
 ) -> None:
     """Deploy the project's agent to a target on AWS and record what was created."""
     from ..deploy.engine import deploy as run_deploy
-    from ..deploy.progress import Progress
 
     if offline and not plan_only:
         raise click.UsageError("--offline plans only: use it with --plan.")
-    project = locate_project(project_dir)
-    target = choose_target(project, target)
-    progress = Progress(quiet=as_json and plan_only)
-    try:
-        outcome = run_deploy(
-            project,
-            target,
-            aws,
-            plan_only=plan_only,
-            offline=offline,
-            confirm=confirmation(yes),
-            progress=progress,
-            overrides={"image": image} if image else None,
-        )
-    except KeyboardInterrupt:
-        raise Interrupted(
-            "Deploy cancelled: every completed step is recorded; run it again to resume."
-        ) from None
+    outcome = run_with_progress(
+        run_deploy,
+        project,
+        target,
+        aws,
+        plan_only=plan_only,
+        offline=offline,
+        confirm=confirmation(yes),
+        overrides={"image": image} if image else None,
+        quiet=as_json and plan_only,
+        cancelled="Deploy cancelled: every completed step is recorded; run it again to resume.",
+    )
     if outcome.notice:
         click.echo(outcome.notice, err=True)
     if echo_unless_applied(outcome, plan_only=plan_only, as_json=as_json):

@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import click
 
-from ..deploy.cli_options import aws_options, choose_target, confirmation, json_option, target_option
+from ..deploy.cli_options import aws_options, confirmation, json_option, located_target, run_with_progress
 from ..deploy.options import AwsOptions
-from ..errors import Interrupted
-from ..project import locate_project
-from ._common import project_option
+from ..project import Project
 
 EPILOG = """\b
 Examples:
@@ -26,40 +23,32 @@ bucket and a memory id you configured yourself are not scaffold's, so they stay.
 
 
 @click.command("destroy", epilog=EPILOG, short_help="Delete what scaffold deployed for a target.")
-@target_option()
+@located_target()
 @click.option("--plan", "plan_only", is_flag=True, help="Print what would be deleted; delete nothing.")
 @aws_options
 @click.option("--yes", "-y", is_flag=True, help="Delete without asking.")
 @json_option
-@project_option
 def destroy(
-    target: str | None,
+    project: Project,
+    target: str,
     plan_only: bool,
     aws: AwsOptions,
     yes: bool,
     as_json: bool,
-    project_dir: Path | None,
 ) -> None:
     """Delete every resource scaffold created for a target, then its recorded state."""
     from ..deploy.engine import destroy as run_destroy
-    from ..deploy.progress import Progress
 
-    project = locate_project(project_dir)
-    target = choose_target(project, target)
-    progress = Progress(quiet=as_json and plan_only)
-    try:
-        outcome = run_destroy(
-            project,
-            target,
-            aws,
-            plan_only=plan_only,
-            confirm=confirmation(yes, "Delete these resources?"),
-            progress=progress,
-        )
-    except KeyboardInterrupt:
-        raise Interrupted(
-            "Destroy cancelled: what was deleted is recorded; run it again to finish."
-        ) from None
+    outcome = run_with_progress(
+        run_destroy,
+        project,
+        target,
+        aws,
+        plan_only=plan_only,
+        confirm=confirmation(yes, "Delete these resources?"),
+        quiet=as_json and plan_only,
+        cancelled="Destroy cancelled: what was deleted is recorded; run it again to finish.",
+    )
     if as_json:
         click.echo(json.dumps(outcome.to_json(), indent=2))
     elif plan_only:

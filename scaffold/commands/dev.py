@@ -20,7 +20,7 @@ from ..project import Project, locate_project
 from ..project_process import launched, replace_process, run_foreground
 from ..targets import SERVER_TARGETS
 from ._common import project_option, require_target
-from .serve import DEFAULT_HOST, _only_server_target, _url_host, ensure_port_free
+from .serve import DEFAULT_HOST, _url_host, ensure_port_free, server_target
 
 REMOTE_DEFAULT_PORT = 8090
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "::1", "localhost"})
@@ -140,8 +140,7 @@ def _config(
             deployed_target=deployed_target,
             project_root=str(project.root),
         )
-    target = SERVER_TARGETS[target_name or _only_server_target(project)]
-    require_target(project, target.name)
+    target = server_target(project, target_name)
     production_memory = _setting("AGENT_MEMORY", answers.get("memory"), "none")
     return DevConfig(
         project_name=project.project_name,

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import click
 
-from ..deploy.cli_options import aws_options, choose_target, json_option, target_option
+from ..deploy.cli_options import aws_options, json_option, located_target
 from ..deploy.options import AwsOptions
-from ..project import locate_project
-from ._common import project_option
+from ..project import Project
 
 EPILOG = """\b
 Examples:
@@ -23,7 +21,7 @@ With --json, events are JSON lines: {"timestamp", "stream", "message"}."""
 
 
 @click.command("logs", epilog=EPILOG, short_help="Print the deployed target's CloudWatch logs.")
-@target_option()
+@located_target()
 @click.option(
     "--since",
     default="1h",
@@ -36,23 +34,20 @@ With --json, events are JSON lines: {"timestamp", "stream", "message"}."""
 @click.option("--follow", "-f", is_flag=True, help="Keep printing new events until Ctrl-C.")
 @aws_options
 @json_option
-@project_option
 def logs(
-    target: str | None,
+    project: Project,
+    target: str,
     since: str,
     limit: int | None,
     pattern: str | None,
     follow: bool,
     aws: AwsOptions,
     as_json: bool,
-    project_dir: Path | None,
 ) -> None:
     """Print log events of the deployed TARGET, oldest first."""
     from ..deploy import logs as log_reader
     from ..deploy.engine import log_source
 
-    project = locate_project(project_dir)
-    target = choose_target(project, target)
     start_ms = log_reader.since_ms(since)
     context, group = log_source(project, target, aws)
     events = log_reader.read_events(context, group, start_ms=start_ms, limit=limit, pattern=pattern)

@@ -16,7 +16,7 @@ from ..packaging.errors import megabytes
 from ..packaging.platforms import ARCHES, DEFAULT_ARCH
 from ..packaging.targets import CLOUDFORMATION, CONTAINER, FORMATS, PACKAGE_TARGETS, ZIP
 from ..project import Project, locate_project
-from ._common import project_option
+from ._common import only_target, project_option
 
 EPILOG = """\b
 Examples:
@@ -102,7 +102,7 @@ def package(
     from ..packaging.image_build import CodeBuildOptions, build_image
 
     project = locate_project(project_dir)
-    name = target or _only_target(project)
+    name = target or only_target(project, PACKAGE_TARGETS, "what to package")
     spec = PACKAGE_TARGETS[name]
     fmt = fmt or (ZIP if ZIP in spec.formats else CONTAINER)
     if (build or push or codebuild_project) and fmt != CONTAINER:
@@ -152,14 +152,6 @@ def _environment(project: Project, name: str | None) -> Any:
     environment = load_environment(project.root, name) if name is not None else None
     effective_guardrails(project, environment)
     return environment
-
-
-def _only_target(project: Project) -> str:
-    candidates = [name for name in project.targets if name in PACKAGE_TARGETS]
-    if len(candidates) == 1:
-        return candidates[0]
-    choices = "|".join(candidates or PACKAGE_TARGETS)
-    raise click.UsageError(f"Choose what to package with --target {choices}.")
 
 
 def _held_back_line(artifact: Any) -> str:

@@ -2,21 +2,17 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import click
 
 from ..deploy.cli_options import (
-    choose_target,
     confirmation,
     connection_options,
     echo_unless_applied,
     json_option,
-    target_option,
+    located_target,
+    run_with_progress,
 )
-from ..errors import Interrupted
-from ..project import locate_project
-from ._common import project_option
+from ..project import Project
 
 EPILOG = """\b
 Examples:
@@ -37,49 +33,41 @@ first, or pass --rebuild. Environments: environments.toml (docs/environments.md)
     "--from", "from_env", required=True, metavar="ENV", help="The environment whose artifact to take."
 )
 @click.option("--to", "to_env", required=True, metavar="ENV", help="The environment to deploy it to.")
-@target_option(help="The target to promote (default: the project's only deployable target).")
+@located_target(help="The target to promote (default: the project's only deployable target).")
 @click.option("--rebuild", is_flag=True, help="Build the project's current code instead (after a change).")
 @click.option("--plan", "plan_only", is_flag=True, help="Print the plan and change nothing.")
 @connection_options
 @click.option("--yes", "-y", is_flag=True, help="Apply without asking, even when the plan deletes something.")
 @json_option
-@project_option
 def promote(
+    project: Project,
     from_env: str,
     to_env: str,
-    target: str | None,
+    target: str,
     rebuild: bool,
     plan_only: bool,
     profile: str | None,
     endpoint_url: str | None,
     yes: bool,
     as_json: bool,
-    project_dir: Path | None,
 ) -> None:
     """Deploy the artifact environment --from runs to environment --to, unchanged."""
     from ..deploy.engine import AwsOptions
-    from ..deploy.progress import Progress
     from ..deploy.promote import promote as run_promote
 
-    project = locate_project(project_dir)
-    target = choose_target(project, target)
-    progress = Progress(quiet=as_json and plan_only)
-    try:
-        outcome = run_promote(
-            project,
-            target,
-            from_env,
-            to_env,
-            AwsOptions(profile=profile, endpoint_url=endpoint_url),
-            rebuild=rebuild,
-            plan_only=plan_only,
-            confirm=confirmation(yes),
-            progress=progress,
-        )
-    except KeyboardInterrupt:
-        raise Interrupted(
-            "Promote cancelled: every completed step is recorded; run it again to resume."
-        ) from None
+    outcome = run_with_progress(
+        run_promote,
+        project,
+        target,
+        from_env,
+        to_env,
+        AwsOptions(profile=profile, endpoint_url=endpoint_url),
+        rebuild=rebuild,
+        plan_only=plan_only,
+        confirm=confirmation(yes),
+        quiet=as_json and plan_only,
+        cancelled="Promote cancelled: every completed step is recorded; run it again to resume.",
+    )
     if echo_unless_applied(outcome, plan_only=plan_only, as_json=as_json, verb="promote to"):
         return
     digest = (outcome.plan.artifact or {}).get("sha256", "")

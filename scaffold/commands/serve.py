@@ -11,8 +11,8 @@ import click
 from ..errors import BadInput
 from ..project import Project, locate_project
 from ..project_process import launched, project_python, replace_process
-from ..targets import SERVER_TARGETS
-from ._common import project_option, require_target
+from ..targets import SERVER_TARGETS, ServerTarget
+from ._common import only_target, project_option, require_target
 
 DEFAULT_HOST = "127.0.0.1"
 _DEFAULT_PORTS = ", ".join(f"{name} {target.default_port}" for name, target in SERVER_TARGETS.items())
@@ -61,8 +61,7 @@ def serve(
 ) -> None:
     """Serve the project's agent over HTTP (the wire contract of docs/architecture.md)."""
     project = locate_project(project_dir)
-    target = SERVER_TARGETS[target_name or _only_server_target(project)]
-    require_target(project, target.name)
+    target = server_target(project, target_name)
     port = port or target.default_port
     ensure_port_free(host, port)
     args = ["--debug"] if debug else []
@@ -75,12 +74,11 @@ def serve(
     replace_process(launched(project.root, project_python(project.root), args))
 
 
-def _only_server_target(project: Project) -> str:
-    candidates = [name for name in project.targets if name in SERVER_TARGETS]
-    if len(candidates) == 1:
-        return candidates[0]
-    choices = "|".join(candidates or SERVER_TARGETS)
-    raise click.UsageError(f"Choose what to serve with --target {choices}.")
+def server_target(project: Project, name: str | None) -> ServerTarget:
+    """The app ``--target`` names, or the project's only server target; one the project lacks is an error."""
+    target = SERVER_TARGETS[name or only_target(project, SERVER_TARGETS, "what to serve")]
+    require_target(project, target.name)
+    return target
 
 
 def ensure_port_free(host: str, port: int) -> None:

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import click
 
-from ..deploy.cli_options import aws_options, choose_target, json_option, target_option
+from ..deploy.cli_options import aws_options, json_option, located_target
 from ..deploy.errors import NotDeployed
 from ..deploy.options import AwsOptions
 from ..errors import ExitCode
-from ..project import locate_project
-from ._common import project_option
+from ..project import Project
 
 EPILOG = """\b
 Examples:
@@ -28,21 +26,18 @@ nothing. Exit 11 (drift) when something recorded is missing, failed or changed o
 @click.command(
     "status", epilog=EPILOG, short_help="Show what is deployed for a target and whether it is healthy."
 )
-@target_option()
+@located_target()
 @aws_options
 @json_option
-@project_option
 def status(
-    target: str | None,
+    project: Project,
+    target: str,
     aws: AwsOptions,
     as_json: bool,
-    project_dir: Path | None,
 ) -> None:
     """Show the recorded deployment of a target and what AWS reports for each resource."""
     from ..deploy.status import status as read_status
 
-    project = locate_project(project_dir)
-    target = choose_target(project, target)
     try:
         report = read_status(project, target, aws)
     except NotDeployed:

@@ -9,11 +9,14 @@ import functools
 import json
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import click
 
-from ..project import Project
+from ..commands._common import only_target, project_option
+from ..errors import Interrupted
+from ..project import Project, locate_project
 from .options import AwsOptions
 from .targets import DEPLOYERS
 
@@ -21,6 +24,7 @@ if TYPE_CHECKING:
     from .plan import Plan
 
 F = TypeVar("F", bound=Callable[..., Any])
+T = TypeVar("T")
 
 DEPLOY_TARGETS = tuple(DEPLOYERS)
 
@@ -93,12 +97,22 @@ def json_option(command: F) -> F:
 
 def choose_target(project: Project, target: str | None) -> str:
     """``--target`` may be left out when the project has exactly one deployable target."""
-    if target:
-        return target
-    candidates = [name for name in project.targets if name in DEPLOYERS]
-    if len(candidates) == 1:
-        return candidates[0]
-    raise click.UsageError(f"Choose a target with --target {'|'.join(candidates or DEPLOY_TARGETS)}.")
+    return target or only_target(project, DEPLOY_TARGETS, "a target")
+
+
+def located_target(*, help: str = "The deployed target.") -> Callable[[F], F]:
+    """``--target`` and ``--project DIR``, resolved before the command runs, as every command on one deployed
+    target starts: it receives the located ``project`` and its ``target`` (``choose_target``)."""
+
+    def decorate(command: F) -> F:
+        @functools.wraps(command)
+        def with_project(*args: Any, target: str | None, project_dir: Path | None, **kwargs: Any) -> Any:
+            project = locate_project(project_dir)
+            return command(*args, project=project, target=choose_target(project, target), **kwargs)
+
+        return _apply(cast(F, with_project), target_option(help=help), project_option)
+
+    return decorate
 
 
 def confirmation(yes: bool, question: str = "Apply this plan?") -> Callable[[Plan], bool] | None:
@@ -113,6 +127,17 @@ def confirmation(yes: bool, question: str = "Apply this plan?") -> Callable[[Pla
         return click.confirm(question, default=False, err=True)
 
     return ask
+
+
+def run_with_progress(run: Callable[..., T], *args: Any, quiet: bool, cancelled: str, **kwargs: Any) -> T:
+    """``run(*args, progress=..., **kwargs)``: an engine operation (deploy, promote, destroy) showing its
+    steps on stderr; Ctrl-C ends it with the one line ``cancelled`` (what to do next), not a traceback."""
+    from .progress import Progress
+
+    try:
+        return run(*args, progress=Progress(quiet=quiet), **kwargs)
+    except KeyboardInterrupt:
+        raise Interrupted(cancelled) from None
 
 
 def echo_unless_applied(outcome: Any, *, plan_only: bool, as_json: bool, verb: str = "deploy") -> bool:

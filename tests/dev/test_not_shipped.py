@@ -7,7 +7,6 @@ into a project (the file backend's ``.scaffold/sessions``) is excluded from arti
 from __future__ import annotations
 
 import json
-import subprocess
 import zipfile
 from pathlib import Path
 
@@ -16,6 +15,7 @@ import pytest
 
 from scaffold.dev.server import STATIC_DIR
 from scaffold.packaging.selection import select_files
+from tests.support.processes import run_ok
 
 from .conftest import CALCULATOR_PROMPT, dev_env, generate, running_dev, scaffold_argv
 
@@ -56,15 +56,7 @@ def test_the_lambda_zip_and_the_container_context_hold_no_playground_file(tmp_pa
     env = {**dev_env(), "SCAFFOLD_CACHE_DIR": str(tmp_path / "cache")}
 
     def package(*args: str) -> dict[str, str]:
-        result = subprocess.run(
-            [*scaffold_argv(), "package", *args, "--json"],
-            cwd=project,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=900,
-        )
-        assert result.returncode == 0, result.stderr
+        result = run_ok([*scaffold_argv(), "package", *args, "--json"], cwd=project, env=env, timeout=900)
         return json.loads(result.stdout)
 
     with zipfile.ZipFile(package("-t", "lambda")["path"]) as archive:

@@ -5,12 +5,13 @@ anchor, a link to a file outside ``docs/``, and a page left out of the navigatio
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 
 import yaml
+
+from tests.support.processes import run_ok
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 DOCS = ROOT / "docs"
@@ -50,16 +51,12 @@ def config() -> dict[str, Any]:
 
 def test_the_site_builds_strictly(tmp_path: Path) -> None:
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    result = subprocess.run(
+    result = run_ok(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(tmp_path / "site")],
         cwd=ROOT,
         env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
     )
 
-    assert result.returncode == 0, result.stdout + result.stderr
     assert "WARNING" not in result.stderr, result.stderr
     for page in REQUIRED:
         built = page.removesuffix(".md")

@@ -10,7 +10,6 @@ caller without the scope and runs for one with it.
 from __future__ import annotations
 
 import json
-import subprocess
 import sys
 import uuid
 from pathlib import Path
@@ -18,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from tests.support.processes import project_env
+from tests.support.processes import project_env, run_ok
 
 from .conftest import ADMIN_SCOPE, ADMIN_TOOL, PACKAGE, Users
 from .harness import ADAPTERS, Deployment, bearer, pool_token
@@ -92,15 +91,12 @@ def test_admin_tool_runs_for_a_caller_with_the_scope(
 
 
 def forced_call(project: Path, target: str, scopes: str, tmp_path: Path) -> dict[str, Any]:
-    result = subprocess.run(
+    result = run_ok(
         [sys.executable, "-c", FORCED_CALL, target, scopes],
         cwd=project,
         env=project_env(project, AGENT_SESSION_DIR=str(tmp_path / "sessions"), AGENT_TELEMETRY="none"),
-        capture_output=True,
-        text=True,
         timeout=120,
     )
-    assert result.returncode == 0, result.stderr
     found: dict[str, Any] = json.loads(result.stdout.strip().splitlines()[-1])
     return found
 

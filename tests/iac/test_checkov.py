@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -23,6 +22,7 @@ from cfnlint.config import ManualArgs
 
 from scaffold.iac.cloudformation import BUILDERS, export
 from scaffold.lifecycle.combinations import COMBINATIONS
+from tests.support.processes import run_ok
 
 from .support import ANSWER_SETS, artifact_for, exportable, make_project, prod_environment
 
@@ -82,7 +82,7 @@ def _checkov() -> list[str]:
 
 @pytest.fixture(scope="module")
 def checkov_report(exported: list[Path]) -> dict[str, Any]:
-    result = subprocess.run(
+    result = run_ok(
         [
             *_checkov(),
             "--directory",
@@ -95,11 +95,8 @@ def checkov_report(exported: list[Path]) -> dict[str, Any]:
             "--output",
             "json",
         ],
-        capture_output=True,
-        text=True,
         timeout=600,
     )
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     report = json.loads(result.stdout)
     assert isinstance(report, dict) and report["check_type"] == "cloudformation", result.stdout[:500]
     return report

@@ -14,6 +14,7 @@ import yaml
 from scaffold import __version__
 from scaffold.lifecycle import builtin, snapshot
 from scaffold.lifecycle.cache import scaffold_urls
+from tests.support.processes import run_ok
 
 from .helpers import copy_template, git, is_clean, new_project, scaffold
 
@@ -186,14 +187,10 @@ def test_plain_copier_updates_once_git_knows_the_scaffold_urls(tmp_path):
     import sys
 
     copier_cli = Path(sys.executable).parent / "copier"
-    result = subprocess.run(
+    run_ok(
         [str(copier_cli), "update", "--defaults", "--quiet", "-d", "memory=s3", "-d", "session_bucket=b"],
         cwd=project,
         env={**os.environ, **env, "GIT_CONFIG_COUNT": "0"},
-        capture_output=True,
-        text=True,
-        check=False,
     )
 
-    assert result.returncode == 0, result.stderr
     assert answers(project)["memory"] == "s3"

@@ -23,6 +23,7 @@ from scaffold.packaging.image_build import CodeBuildOptions
 from scaffold.packaging.progress import Steps
 from scaffold.project import Project
 from tests.support.moto import codebuild_project
+from tests.support.processes import run_ok
 
 from .conftest import SECRETS
 
@@ -228,15 +229,12 @@ def test_checkov_passes_the_generated_dockerfiles(tmp_path: Path) -> None:
         (tmp_path / target / "Dockerfile").write_text(render(project("otlp"), target, "3.12", "linux/arm64"))
     checkov = shutil.which("checkov", path=str(Path(sys.executable).parent)) or shutil.which("checkov")
     assert checkov, "checkov is a test dependency: pip install -e '.[test]'"
-    result = subprocess.run(
+    result = run_ok(
         [checkov, "-d", str(tmp_path), "--framework", "dockerfile", "--quiet", "--compact", "--skip-download",
          "-o", "json"],
-        capture_output=True,
-        text=True,
         timeout=600,
     )  # fmt: skip
 
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     report = json.loads(result.stdout)
     assert report["results"].get("failed_checks", []) == []
     assert report["summary"]["resource_count"] == 3 and report["summary"]["passed"] > 0

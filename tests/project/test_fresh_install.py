@@ -20,6 +20,7 @@ import pytest
 from scaffold import __version__
 from tests.project.conftest import TEMPLATE
 from tests.support.pip_env import PIP_TEST_ENV
+from tests.support.processes import run_ok
 
 PRODUCTION = {  # every production answer switched on that installs offline-testable SDKs
     "auth": "jwt",
@@ -61,7 +62,7 @@ def test_generated_project_installs_and_passes_its_own_tests(tmp_path: Path, ans
     summary = result.stdout.strip().splitlines()[-1]
     assert re.search(r"\d+ passed", summary) and "failed" not in summary and "skipped" not in summary, summary
     # The fresh environment really is separate: the runtime was installed into it, from the wheelhouse.
-    probe = subprocess.run(
+    probe = run_ok(
         [
             str(project / ".venv" / "bin" / "python"),
             "-c",
@@ -69,9 +70,6 @@ def test_generated_project_installs_and_passes_its_own_tests(tmp_path: Path, ans
             "print(m.version('agent-scaffold-runtime'))",
         ],
         cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        check=True,
     )
     location, version = probe.stdout.strip().split("\n", 1)
     assert Path(location).is_relative_to(project / ".venv")

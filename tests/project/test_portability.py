@@ -8,7 +8,6 @@ AgentCore and FastAPI apps under uvicorn on real sockets, and the Lambda handler
 from __future__ import annotations
 
 import json
-import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,7 +17,7 @@ import httpx
 import pytest
 from agent_scaffold_runtime import sse
 
-from tests.support.processes import project_env, running_server
+from tests.support.processes import project_env, run_ok, running_server
 
 PROMPTS = ["use calculator expression=6*7", "Plan a trip to Lisbon"]
 EVENTS = Path(__file__).parent.parent / "events"
@@ -26,17 +25,9 @@ EVENTS = Path(__file__).parent.parent / "events"
 
 def python_in(project: Path, *args: str, stdin: str | None = None) -> str:
     """``python ARGS`` in a fresh process inside the project (as its developer runs it); its stdout."""
-    result = subprocess.run(
-        [sys.executable, *args],
-        input=stdin,
-        cwd=project,
-        env=project_env(project),
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    )
-    return result.stdout
+    return run_ok(
+        [sys.executable, *args], input=stdin, cwd=project, env=project_env(project), timeout=120
+    ).stdout
 
 
 def local_reply(project: Path, prompt: str) -> dict[str, Any]:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import platform
-import subprocess
 import sys
 import zipfile
 from pathlib import Path
@@ -18,6 +17,8 @@ from typing import Any
 
 import pytest
 from agent_scaffold_runtime.testing_oidc import local_issuer
+
+from tests.support.processes import run_ok
 
 from .support import copy_sample, sample_env
 
@@ -63,15 +64,12 @@ def test_the_packaged_zip_serves_mcp_with_jwt_auth(tmp_path: Path) -> None:
     project = copy_sample("mcp-server", tmp_path)
     arch = "arm64" if platform.machine() in ("aarch64", "arm64") else "x86_64"
     version = f"{sys.version_info.major}.{sys.version_info.minor}"
-    packaged = subprocess.run(
+    packaged = run_ok(
         ["scaffold", "package", "-t", "lambda", "--arch", arch, "--python-version", version, "--json"],
         cwd=project,
         env=sample_env(),
-        capture_output=True,
-        text=True,
         timeout=900,
     )
-    assert packaged.returncode == 0, packaged.stderr[-3000:]
     artifact = json.loads(packaged.stdout)
     assert artifact["entrypoint"] == "mcp_server.entrypoints.lambda_handler.handler"
     unzipped = tmp_path / "function"
@@ -87,7 +85,7 @@ def test_the_packaged_zip_serves_mcp_with_jwt_auth(tmp_path: Path) -> None:
             event(call("book_travel", {"option_id": "FL-101", "date": "2026-06-08"}), token=alice),
             event(call("list_bookings", {}), token=alice),
         ]
-        ran = subprocess.run(
+        ran = run_ok(
             [sys.executable, "-I", "-c", RUNNER, str(unzipped)],
             input="\n".join(events) + "\n",
             cwd=tmp_path,
@@ -99,11 +97,8 @@ def test_the_packaged_zip_serves_mcp_with_jwt_auth(tmp_path: Path) -> None:
                 TRAVEL_BOOKINGS_DIR=str(tmp_path / "bookings"),
                 AWS_LAMBDA_FUNCTION_NAME="mcp-server",
             ),
-            capture_output=True,
-            text=True,
             timeout=120,
         )
-    assert ran.returncode == 0, ran.stderr[-3000:]
     *responses, loaded = [json.loads(line) for line in ran.stdout.splitlines()]
     ping, anonymous, booked, listed = responses
 

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
 from pathlib import Path
+
+from tests.support.processes import run_ok
 
 from .support import code_blocks, copy_sample, readme_section, sample_env
 
@@ -18,16 +19,7 @@ from .support import code_blocks, copy_sample, readme_section, sample_env
 def run_try_it(name: str, tmp_path: Path) -> str:
     [block] = code_blocks(readme_section(name, "Try it"), "sh")
     project = copy_sample(name, tmp_path)
-    result = subprocess.run(
-        ["bash", "-euo", "pipefail", "-c", block],
-        cwd=project,
-        env=sample_env(),
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    return result.stdout
+    return run_ok(["bash", "-euo", "pipefail", "-c", block], cwd=project, env=sample_env()).stdout
 
 
 def test_travel_assistant_books_lists_and_refuses(tmp_path: Path) -> None:

@@ -6,7 +6,6 @@ byte for byte, and every sample passes the project's own lint settings.
 from __future__ import annotations
 
 import shlex
-import subprocess
 import sys
 from pathlib import Path
 
@@ -21,6 +20,7 @@ from click.testing import CliRunner
 from packaging.requirements import Requirement
 
 from scaffold.cli import cli
+from tests.support.processes import run_ok
 
 from .support import NAMES, SAMPLES, code_blocks, readme_section
 
@@ -87,11 +87,4 @@ def test_the_mcp_server_serves_the_travel_assistants_travel_desk() -> None:
 @pytest.mark.parametrize("name", NAMES)
 def test_the_sample_passes_its_lint_settings(name: str) -> None:
     for command in (["check"], ["format", "--check"]):
-        result = subprocess.run(
-            [sys.executable, "-m", "ruff", *command, "--no-cache", "."],
-            cwd=SAMPLES / name,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        assert result.returncode == 0, result.stdout + result.stderr
+        run_ok([sys.executable, "-m", "ruff", *command, "--no-cache", "."], cwd=SAMPLES / name)

@@ -7,7 +7,7 @@ import os
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +26,23 @@ def fresh_python(code: str) -> str:
         [sys.executable, "-c", code], cwd=REPO_ROOT, capture_output=True, text=True, check=True
     )
     return done.stdout
+
+
+def run_ok(
+    argv: list[str],
+    *,
+    cwd: Path | str | None = None,
+    env: Mapping[str, str] | None = None,
+    input: str | None = None,
+    timeout: float = 300,
+) -> subprocess.CompletedProcess[str]:
+    """Run ``argv`` to the end (``input`` on its stdin) and require exit status 0; a failure shows the tail
+    of its output."""
+    result = subprocess.run(
+        argv, cwd=cwd, env=env, input=input, capture_output=True, text=True, timeout=timeout
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    return result
 
 
 def project_env(project: Path, **extra: str) -> dict[str, str]:

@@ -16,6 +16,8 @@ from typing import Any
 import pytest
 from agent_scaffold_runtime.telemetry import TelemetryConfig
 
+from tests.support.processes import run_ok
+
 REPO = Path(__file__).resolve().parents[2]
 
 RUN_AGENT = """
@@ -34,16 +36,8 @@ def run_python(*parts: str, **env: str) -> subprocess.CompletedProcess[str]:
     """Run the code ``parts`` (each dedented) in a fresh interpreter without our or OTel's variables."""
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("OTEL_", "AGENT_"))}
     clean.update(env)
-    completed = subprocess.run(
-        [sys.executable, "-c", "\n".join(textwrap.dedent(part) for part in parts)],
-        cwd=REPO,
-        env=clean,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert completed.returncode == 0, completed.stderr
-    return completed
+    code = "\n".join(textwrap.dedent(part) for part in parts)
+    return run_ok([sys.executable, "-c", code], cwd=REPO, env=clean, timeout=120)
 
 
 def last_json(stdout: str) -> Any:

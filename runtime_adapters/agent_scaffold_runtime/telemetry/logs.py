@@ -57,43 +57,6 @@ class RequestMetrics:
     prompt: str | None = None
     answer: str | None = None
 
-    @classmethod
-    def build(
-        cls,
-        *,
-        target: str,
-        principal: Principal | None,
-        session_id: str | None,
-        reply: AgentReply | None,
-        status: int,
-        error_code: str | None,
-        started: float,
-        prompt: str | None,
-        config: TelemetryConfig,
-        trace_id: str | None = None,
-    ) -> RequestMetrics:
-        usage = reply.usage if reply is not None else None
-        return cls(
-            target=target,
-            status=status,
-            session_id=reply.session_id if reply is not None else session_id,
-            user=user_ref(principal.user_id, hash_user_id=config.hash_user_id) if principal else None,
-            auth_method=principal.auth_method if principal else None,
-            duration_ms=_elapsed_ms(started),
-            usage={
-                "input_tokens": usage.input_tokens if usage else 0,
-                "output_tokens": usage.output_tokens if usage else 0,
-                "total_tokens": usage.total_tokens if usage else 0,
-            },
-            cycles=reply.cycles if reply is not None else 0,
-            tool_calls=dict(reply.tool_calls) if reply is not None else {},
-            stop_reason=reply.stop_reason if reply is not None else None,
-            error_code=error_code,
-            trace_id=trace_id or current_trace_id(),
-            prompt=scrub(prompt) if config.log_prompts and prompt is not None else None,
-            answer=scrub(reply.text) if config.log_prompts and reply is not None else None,
-        )
-
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {
             "event": EVENT,
@@ -138,10 +101,27 @@ def log_request(
     Never raises: a broken log line must not turn a served request into a failed one.
     """
     try:
-        metrics = RequestMetrics.build(
-            target=target, principal=principal, session_id=session_id, reply=reply, status=status,
-            error_code=error_code, started=started, prompt=prompt, config=config, trace_id=trace_id,
-        )  # fmt: skip
+        usage = reply.usage if reply is not None else None
+        metrics = RequestMetrics(
+            target=target,
+            status=status,
+            session_id=reply.session_id if reply is not None else session_id,
+            user=user_ref(principal.user_id, hash_user_id=config.hash_user_id) if principal else None,
+            auth_method=principal.auth_method if principal else None,
+            duration_ms=_elapsed_ms(started),
+            usage={
+                "input_tokens": usage.input_tokens if usage else 0,
+                "output_tokens": usage.output_tokens if usage else 0,
+                "total_tokens": usage.total_tokens if usage else 0,
+            },
+            cycles=reply.cycles if reply is not None else 0,
+            tool_calls=dict(reply.tool_calls) if reply is not None else {},
+            stop_reason=reply.stop_reason if reply is not None else None,
+            error_code=error_code,
+            trace_id=trace_id or current_trace_id(),
+            prompt=scrub(prompt) if config.log_prompts and prompt is not None else None,
+            answer=scrub(reply.text) if config.log_prompts and reply is not None else None,
+        )
         level = logging.ERROR if status >= 500 else logging.WARNING if status >= 400 else logging.INFO
         (logger_or_none or logging.getLogger(REQUEST_LOGGER)).log(level, JsonLine(metrics.to_dict()))
         return metrics

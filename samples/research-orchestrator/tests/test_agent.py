@@ -1,23 +1,14 @@
 """Tests of the agent core, its settings and its tools; offline (see conftest.py), no server involved."""
 
 import asyncio
-import datetime as dt
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import pytest
 
 from research_orchestrator.agent import AgentReply, call_agent, stream_agent
 from research_orchestrator.settings import Settings
 from research_orchestrator.specialists import SPECIALISTS
-from research_orchestrator.tools import (
-    MATH_TOOLS,
-    RESEARCH_TOOLS,
-    TOOLS,
-    calculator,
-    current_time,
-    word_count,
-)
+from research_orchestrator.tools import MATH_TOOLS, RESEARCH_TOOLS, TOOLS
 
 
 def collect(prompt: str, *, context: dict[str, Any] | None = None) -> list[str | AgentReply]:
@@ -105,46 +96,3 @@ def test_tools_are_exported() -> None:
     assert [t.tool_name for t in SPECIALISTS] == ["research_specialist", "math_specialist"]
     assert [t.tool_name for t in RESEARCH_TOOLS] == ["search_notes", "word_count"]
     assert [t.tool_name for t in MATH_TOOLS] == ["calculator"]
-
-
-@pytest.mark.parametrize(
-    ("expression", "expected"),
-    [("6*7", "42"), ("(2 + 3) * 4", "20"), ("7 / 2", "3.5"), ("2 ** 10", "1024"), ("-(7 // 2) % 5", "2")],
-)
-def test_calculator(expression: str, expected: str) -> None:
-    assert calculator(expression) == expected
-
-
-@pytest.mark.parametrize(
-    "expression",
-    ["__import__('os')", "open('/etc/passwd')", "x + 1", "(1).__class__", "9 ** 9 ** 9", "1 / 0", ""],
-)
-def test_calculator_refuses_anything_but_arithmetic(expression: str) -> None:
-    assert calculator(expression).startswith("Error:")
-
-
-def test_word_count() -> None:
-    assert word_count("the quick  brown\nfox") == 4
-    assert word_count("") == 0
-
-
-def test_current_time_in_utc() -> None:
-    now = dt.datetime.fromisoformat(current_time())
-
-    assert now.utcoffset() == dt.timedelta(0)
-    assert abs(now - dt.datetime.now(dt.timezone.utc)) < dt.timedelta(minutes=1)
-
-
-def test_current_time_in_a_named_zone() -> None:
-    answer = current_time("Europe/Paris")
-
-    try:
-        ZoneInfo("Europe/Paris")
-    except ZoneInfoNotFoundError:  # no time zone database on this machine (pip install tzdata)
-        assert answer.startswith("Error: unknown time zone 'Europe/Paris'")
-    else:
-        assert dt.datetime.fromisoformat(answer).tzinfo is not None
-
-
-def test_current_time_refuses_an_unknown_zone() -> None:
-    assert current_time("Not/AZone").startswith("Error: unknown time zone 'Not/AZone'")
