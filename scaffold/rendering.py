@@ -80,19 +80,9 @@ def refuse_occupied(destination: Path) -> None:
 def _render(
     template: str, staging: Path, data: Mapping[str, Any], *, use_defaults: bool, vcs_ref: str | None = None
 ) -> None:
-    from copier import run_copy
+    from .copier_worker import render_new_project
 
-    run_copy(
-        template,
-        staging,
-        data=dict(data),
-        vcs_ref=vcs_ref,
-        defaults=use_defaults,
-        quiet=True,
-        unsafe=False,
-        overwrite=True,  # the staging directory starts empty; never stop to ask about conflicts
-        cleanup_on_error=False,  # scaffold removes the staging directory itself
-    )
+    render_new_project(template, staging, data, defaults=use_defaults, vcs_ref=vcs_ref)
 
 
 @contextlib.contextmanager
