@@ -7,6 +7,9 @@ buy nothing there.
   destination's git index (``Worker._sync_git_index_executable_bit``). That only ever does something for a
   file already tracked by git, and nothing in a new staging directory is: it is a no-op there that costs a
   git process per file (about a quarter of copier's rendering time for the built-in template);
+- copier asks git whether a template directory is a repository or a bundle (``git rev-parse``, then
+  ``git init`` and ``git bundle verify`` in a temporary repository it deletes again). For the plain export
+  of a template version scaffold made itself (``plain_directory``), the answer is known: neither;
 - copier compiles every Jinja string it renders (question defaults, validators, ``when`` conditions, path
   names) again each time it meets it, about 500 compilations of fewer than 200 distinct strings. The
   compiled code of a string does not depend on the values it is rendered with, so it is kept for the
@@ -28,9 +31,18 @@ from jinja2 import Environment
 
 
 def render_new_project(
-    template: str, destination: Path, data: Mapping[str, Any], *, defaults: bool, vcs_ref: str | None
+    template: str,
+    destination: Path,
+    data: Mapping[str, Any],
+    *,
+    defaults: bool,
+    vcs_ref: str | None,
+    plain_directory: bool = False,
 ) -> None:
     """``copier.run_copy`` with the settings ``rendering`` always used, through ``NewProjectWorker``.
+
+    ``plain_directory``: ``template`` is a plain export scaffold made (``snapshot.exported``), not a git
+    repository or bundle, so copier need not ask git.
 
     ``Worker`` is copier's engine but not its public API: should a copier release move it, this falls back
     to ``copier.run_copy`` (slower, same result) rather than failing.
@@ -44,7 +56,7 @@ def render_new_project(
         "overwrite": True,  # the staging directory starts empty; never stop to ask about conflicts
         "cleanup_on_error": False,  # scaffold removes the staging directory itself
     }
-    worker_class = new_project_worker()
+    worker_class = new_project_worker(plain_directory)
     if worker_class is None:
         from copier import run_copy
 
@@ -55,7 +67,7 @@ def render_new_project(
 
 
 @cache
-def new_project_worker() -> type[Any] | None:
+def new_project_worker(plain_directory: bool = False) -> type[Any] | None:
     """``NewProjectWorker``, a subclass of copier's ``Worker`` (see the module docstring), or ``None``."""
     try:
         from copier._main import Worker
@@ -73,7 +85,17 @@ def new_project_worker() -> type[Any] | None:
                 memoize_string_compiles(env)
             return env
 
-    return NewProjectWorker
+    if not plain_directory:
+        return NewProjectWorker
+
+    class PlainDirectoryWorker(NewProjectWorker):
+        @cached_property
+        def template(self) -> Any:  # copier's Template
+            template = super().template
+            template.__dict__["vcs"] = None  # Template.vcs (a cached_property): not a repository or bundle
+            return template
+
+    return PlainDirectoryWorker
 
 
 def memoize_string_compiles(env: Environment) -> None:

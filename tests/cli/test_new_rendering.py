@@ -4,7 +4,11 @@ and copier's ``yield`` path names, which keep state between compilations, still 
 
 from __future__ import annotations
 
+import os
+import shlex
+import shutil
 import stat
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -98,3 +102,34 @@ def test_the_worker_is_copiers_own() -> None:
 
     worker_class = new_project_worker()
     assert worker_class is not None and issubclass(worker_class, Worker)
+
+
+@pytest.fixture
+def git_calls(tmp_path: Path) -> Iterator[Path]:
+    """A ``git`` first on copier's PATH that logs its arguments, then runs the real one."""
+    from plumbum import local
+
+    real = shutil.which("git")
+    spy_dir = tmp_path / "spy"
+    spy_dir.mkdir()
+    log = tmp_path / "git-calls.log"
+    log.touch()
+    spy = spy_dir / "git"
+    spy.write_text(f'#!/bin/sh\necho "$*" >> {shlex.quote(str(log))}\nexec {shlex.quote(str(real))} "$@"\n')
+    spy.chmod(0o755)
+    with local.env(PATH=f"{spy_dir}{os.pathsep}{local.env['PATH']}"):
+        yield log
+
+
+@pytest.mark.parametrize("plain_directory", [False, True], ids=["any-directory", "plain-export"])
+def test_a_plain_export_is_not_probed_for_git(tmp_path: Path, git_calls: Path, plain_directory: bool) -> None:
+    export = tmp_path / "export"
+    shutil.copytree(TEMPLATE, export)
+    data = {"project_name": "same-agent"}
+
+    create_project(str(export), tmp_path / "ours", data, use_defaults=True, plain_directory=plain_directory)
+
+    probes = git_calls.read_text().splitlines()
+    assert bool(probes) is not plain_directory  # copier asks git about other directories (rev-parse, bundle)
+    copier.run_copy(str(export), tmp_path / "copier", data=data, defaults=True, quiet=True, unsafe=False)
+    assert snapshot(tmp_path / "ours") == snapshot(tmp_path / "copier")
