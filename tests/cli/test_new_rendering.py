@@ -4,6 +4,7 @@ and copier's ``yield`` path names, which keep state between compilations, still 
 
 from __future__ import annotations
 
+import gc
 import os
 import shlex
 import shutil
@@ -16,7 +17,9 @@ import copier
 import pytest
 from jinja2.sandbox import SandboxedEnvironment
 
+from scaffold import copier_worker
 from scaffold.copier_worker import memoize_string_compiles, new_project_worker
+from scaffold.errors import ScaffoldError
 from scaffold.rendering import create_project
 
 TEMPLATE = Path(__file__).resolve().parents[2] / "templates" / "agent"
@@ -133,3 +136,27 @@ def test_a_plain_export_is_not_probed_for_git(tmp_path: Path, git_calls: Path, p
     assert bool(probes) is not plain_directory  # copier asks git about other directories (rev-parse, bundle)
     copier.run_copy(str(export), tmp_path / "copier", data=data, defaults=True, quiet=True, unsafe=False)
     assert snapshot(tmp_path / "ours") == snapshot(tmp_path / "copier")
+
+
+def test_collector_thresholds_are_raised_only_while_copier_works(tmp_path: Path) -> None:
+    before = gc.get_threshold()
+    seen: list[tuple[int, int, int]] = []
+    template = tmp_path / "template"
+    template.mkdir()
+    (template / "copier.yml").write_text("name:\n  type: str\n  default: x\n")
+    (template / "seen.txt.jinja").write_text("{{ name }}\n")
+    original = copier_worker.new_project_worker
+
+    def spying(plain_directory: bool = False) -> Any:
+        seen.append(gc.get_threshold())
+        return original(plain_directory)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(copier_worker, "new_project_worker", spying)
+        create_project(str(template), tmp_path / "ok", {}, use_defaults=True)
+        with pytest.raises(ScaffoldError):
+            create_project(str(tmp_path / "missing"), tmp_path / "failed", {}, use_defaults=True)
+
+    assert (tmp_path / "ok" / "seen.txt").read_text() == "x\n"
+    assert [threshold[0] for threshold in seen] == [50_000, 50_000] and before[0] < 50_000
+    assert gc.get_threshold() == before
