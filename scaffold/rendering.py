@@ -33,12 +33,14 @@ def create_project(
     vcs_ref: str | None = None,
     display: str | None = None,
     finalize: Callable[[Path], None] | None = None,
+    plain_directory: bool = False,
 ) -> None:
     """Render ``template`` into ``destination`` (absent or an empty directory), or raise leaving no trace.
 
     ``vcs_ref`` picks the template version; ``display`` names the template in errors; ``finalize`` runs on the
     complete staging directory before it is moved into place (``scaffold new`` makes the first git commit
-    there), so a failure in it leaves nothing behind either.
+    there), so a failure in it leaves nothing behind either. ``plain_directory``: ``template`` is a plain
+    export scaffold made of a template version (not a git repository), which copier then need not probe.
     """
     refuse_occupied(destination)
     created_parents = _make_parents(destination.parent)
@@ -49,7 +51,14 @@ def create_project(
         raise
     try:
         with _terminate_as_exit():
-            _render(template, staging, data, use_defaults=use_defaults, vcs_ref=vcs_ref)
+            _render(
+                template,
+                staging,
+                data,
+                use_defaults=use_defaults,
+                vcs_ref=vcs_ref,
+                plain_directory=plain_directory,
+            )
             _apply_umask(staging)
             if finalize is not None:
                 finalize(staging)
@@ -78,20 +87,18 @@ def refuse_occupied(destination: Path) -> None:
 
 
 def _render(
-    template: str, staging: Path, data: Mapping[str, Any], *, use_defaults: bool, vcs_ref: str | None = None
+    template: str,
+    staging: Path,
+    data: Mapping[str, Any],
+    *,
+    use_defaults: bool,
+    vcs_ref: str | None = None,
+    plain_directory: bool = False,
 ) -> None:
-    from copier import run_copy
+    from .copier_worker import render_new_project
 
-    run_copy(
-        template,
-        staging,
-        data=dict(data),
-        vcs_ref=vcs_ref,
-        defaults=use_defaults,
-        quiet=True,
-        unsafe=False,
-        overwrite=True,  # the staging directory starts empty; never stop to ask about conflicts
-        cleanup_on_error=False,  # scaffold removes the staging directory itself
+    render_new_project(
+        template, staging, data, defaults=use_defaults, vcs_ref=vcs_ref, plain_directory=plain_directory
     )
 
 

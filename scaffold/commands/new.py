@@ -119,6 +119,7 @@ def new(
             vcs_ref=None if template.plain_copy else template.vcs_ref,
             display=template.display,
             finalize=finalize,
+            plain_directory=template.plain_copy is not None,
         )
     project = load_project(destination)
     for note in unset_settings(project.answers):

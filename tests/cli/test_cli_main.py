@@ -40,3 +40,26 @@ def test_importing_the_cli_does_not_import_copier_or_httpx():
     imported = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
 
     assert imported.strip() == "[]"
+
+
+def test_commands_are_imported_when_used_so_new_does_not_pay_for_deploy():
+    code = (
+        "import sys; from click import Context; from scaffold.cli import cli; "
+        "before = 'scaffold.commands.new' in sys.modules; cli.get_command(Context(cli), 'new'); "
+        "print(before, 'scaffold.commands.new' in sys.modules, 'scaffold.commands.deploy' in sys.modules, "
+        "'pydantic' in sys.modules, cli.get_command(Context(cli), 'deploy').name)"
+    )
+
+    printed = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+
+    assert printed.split() == ["False", "True", "False", "False", "deploy"]
+
+
+def test_every_listed_command_loads_under_its_own_name(cli_in_process):
+    from click import Context
+
+    from scaffold.cli import cli
+
+    names = cli.list_commands(Context(cli))
+    assert names[:4] == ["new", "run", "serve", "dev"]
+    assert [cli.get_command(Context(cli), name).name for name in names] == names
