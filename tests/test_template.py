@@ -331,7 +331,11 @@ def test_toml_parses_with_the_right_dependencies(rendered: Callable[[str], Path]
         if (answer in data[question] if question == "targets" else data[question] == answer)
     ]
     runtime = "agent-scaffold-runtime" + (f"[{','.join(extras)}]" if extras else "")
-    assert meta["dependencies"] == [strands, f"{runtime}>={RUNTIME_FLOOR},<{RUNTIME_CEILING}"]
+    assert meta["dependencies"] == [
+        strands,
+        f"{runtime}>={RUNTIME_FLOOR},<{RUNTIME_CEILING}",
+        "typing-extensions>=4.13",
+    ]
     assert meta["name"] == data["project_name"]
     assert meta["description"] == data["description"]
     assert meta["requires-python"] == ">=3.10"

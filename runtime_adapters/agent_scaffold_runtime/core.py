@@ -34,6 +34,7 @@ from typing import Any, Generic, Protocol, TypeVar
 
 from strands import Agent
 from strands.models import Model
+from typing_extensions import Unpack
 
 from .guardrails import (
     Guardrail,
@@ -47,9 +48,11 @@ from .memory import MemoryConfig, session_lock, session_manager_for
 from .models import build_model
 from .reply import AgentReply, new_session_id
 from .run_limits import RunLimits
-from .streaming import closing, run_to_reply
+from .streaming import RequestOptions, closing, run_to_reply
 from .telemetry import TelemetryConfig, trace_attributes
 from .tool_auth import ToolAuthorizer
+
+__all__ = ["AgentCore", "CoreConfig", "CoreSettings", "RequestOptions"]
 
 _WATCHED_PREFIXES = ("AGENT_", "AWS_", "OTEL_")
 
@@ -176,26 +179,20 @@ class AgentCore(Generic[S]):
     # --- the request flow -----------------------------------------------------------------------------
 
     async def stream(
-        self,
-        user_id: str,
-        prompt: str,
-        *,
-        session_id: str | None = None,
-        context: dict[str, Any] | None = None,
-        principal: Principal | None = None,
-        target: str | None = None,
+        self, user_id: str, prompt: str, **options: Unpack[RequestOptions]
     ) -> AsyncGenerator[str | AgentReply, None]:
         """Answer ``prompt``: the reply's text chunks as they arrive, then one final ``AgentReply``.
 
-        ``principal`` is the caller as the adapter verified it; left out (a direct call), the caller is
-        the trusted local user ``user_id``. It keys the session and reaches tools through Strands'
+        ``options`` are ``streaming.RequestOptions``. The principal (the verified caller, or the trusted
+        local user ``user_id`` for a direct call) keys the session and reaches tools through Strands'
         ``invocation_state["principal"]``, never through the prompt. A fresh ``Agent`` is built per
         request from the session's stored history, so nothing leaks between callers.
         """
         config = self.config()
-        principal = principal or local_principal(user_id)
-        session_id = session_id or new_session_id()
-        target = target or "local"
+        principal = options.get("principal") or local_principal(user_id)
+        session_id = options.get("session_id") or new_session_id()
+        target = options.get("target") or "local"
+        context = options.get("context")
         extra = {"prompt": prompt} if self._takes_prompt else {}
         async with session_lock(principal, session_id):
             agent = await asyncio.to_thread(
@@ -229,22 +226,9 @@ class AgentCore(Generic[S]):
                 # Closes what the agent's tool providers hold open (an MCP client's connection).
                 await asyncio.to_thread(agent.cleanup)
 
-    def call(
-        self,
-        user_id: str,
-        prompt: str,
-        *,
-        session_id: str | None = None,
-        context: dict[str, Any] | None = None,
-        principal: Principal | None = None,
-        target: str | None = None,
-    ) -> AgentReply:
+    def call(self, user_id: str, prompt: str, **options: Unpack[RequestOptions]) -> AgentReply:
         """The stream drained: same agent, same answer; safe inside a running event loop."""
-        return run_to_reply(
-            self.stream(
-                user_id, prompt, session_id=session_id, context=context, principal=principal, target=target
-            )
-        )
+        return run_to_reply(self.stream(user_id, prompt, **options))
 
 
 async def _events_to_reply(

@@ -17,7 +17,7 @@ logger = logging.getLogger(__name__)
 
 
 class AgentRef:
-    """The core module ``module`` must define ``stream_agent``; ``call_agent`` is used when present."""
+    """The core module ``module`` must define ``stream_agent``; adapters drain it for a whole answer."""
 
     def __init__(self, module: str) -> None:
         self.module_name = module

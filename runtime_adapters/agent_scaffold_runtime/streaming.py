@@ -8,6 +8,8 @@ import contextlib
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any, Protocol, TypeVar
 
+from typing_extensions import TypedDict, Unpack  # typing's own from Python 3.11
+
 from .identity import Principal
 from .reply import AgentReply
 
@@ -15,36 +17,26 @@ AgentStream = AsyncIterator["str | AgentReply"]
 T = TypeVar("T")
 
 
-class StreamAgent(Protocol):
-    """The core's one implementation (``stream_agent`` in a generated ``agent.py``).
+class RequestOptions(TypedDict, total=False):
+    """The keyword options of one request, after ``user_id`` and ``prompt``, in every form of the core.
 
-    ``principal`` is the verified caller (adapters always pass it; direct callers may leave it out) and
-    ``target`` names the compute target for traces.
+    ``session_id`` continues a conversation (a new one when left out); ``context`` is request metadata
+    for tools; ``principal`` is the caller as the adapter verified it (left out by a direct call, the
+    caller is the trusted local user ``user_id``); ``target`` names the compute target in traces. Kept in
+    one place so a new option reaches every project with a runtime upgrade, not an edit of each
+    ``agent.py``.
     """
 
-    def __call__(
-        self,
-        user_id: str,
-        prompt: str,
-        *,
-        session_id: str | None = None,
-        context: dict[str, Any] | None = None,
-        principal: Principal | None = None,
-        target: str | None = None,
-    ) -> AgentStream: ...
+    session_id: str | None
+    context: dict[str, Any] | None
+    principal: Principal | None
+    target: str | None
 
 
-class CallAgent(Protocol):
-    def __call__(
-        self,
-        user_id: str,
-        prompt: str,
-        *,
-        session_id: str | None = None,
-        context: dict[str, Any] | None = None,
-        principal: Principal | None = None,
-        target: str | None = None,
-    ) -> AgentReply: ...
+class StreamAgent(Protocol):
+    """The core's one implementation (``stream_agent`` in a generated ``agent.py``)."""
+
+    def __call__(self, user_id: str, prompt: str, **options: Unpack[RequestOptions]) -> AgentStream: ...
 
 
 class AgentSource(Protocol):
@@ -52,9 +44,6 @@ class AgentSource(Protocol):
 
     @property
     def stream(self) -> StreamAgent: ...
-
-    @property
-    def call(self) -> CallAgent: ...
 
 
 async def collect_reply(stream: AgentStream) -> AgentReply:

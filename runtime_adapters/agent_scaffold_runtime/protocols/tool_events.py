@@ -77,10 +77,6 @@ class with_tool_events:
         return getattr(self.agent, name)
 
     @property
-    def call(self) -> Any:
-        return self.agent.call
-
-    @property
     def stream(self) -> StreamAgent:
         inner: Callable[..., AgentStream] = self.agent.stream
 

@@ -12,13 +12,13 @@ belongs here, in ``build_agent``. The target reaches the specialists through the
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator
-from typing import Any
 
-from agent_scaffold_runtime.core import AgentCore
+from agent_scaffold_runtime.core import AgentCore, RequestOptions
 from agent_scaffold_runtime.identity import Principal
 from agent_scaffold_runtime.reply import AgentReply
 from agent_scaffold_runtime.tool_auth import allowed_tools
 from strands import Agent
+from typing_extensions import Unpack  # typing's own from Python 3.11
 
 from .settings import ORCHESTRATOR, RUNTIME_DEFAULTS, Settings
 from .specialists import SPECIALISTS, DelegationLimit, agent_attributes
@@ -57,35 +57,17 @@ core = AgentCore(build_agent, Settings.from_env, RUNTIME_DEFAULTS, watch=("ORCHE
 
 
 def stream_agent(
-    user_id: str,
-    prompt: str,
-    *,
-    session_id: str | None = None,
-    context: dict[str, Any] | None = None,
-    principal: Principal | None = None,
-    target: str | None = None,
+    user_id: str, prompt: str, **options: Unpack[RequestOptions]
 ) -> AsyncGenerator[str | AgentReply, None]:
     """Answer ``prompt``: yield the reply's text chunks as they arrive, then one final ``AgentReply``.
 
-    ``principal`` is the caller as the adapter verified it; left out (a direct call), the caller is the
-    trusted local user ``user_id``. ``context`` is request metadata for tools; ``target`` names the
-    compute target in traces.
+    ``options``: ``session_id`` (a new session when left out), ``context`` (request metadata for tools),
+    ``principal`` (the caller as the adapter verified it; a direct call is the trusted local user
+    ``user_id``) and ``target`` (the compute target, for traces).
     """
-    return core.stream(
-        user_id, prompt, session_id=session_id, context=context, principal=principal, target=target
-    )
+    return core.stream(user_id, prompt, **options)
 
 
-def call_agent(
-    user_id: str,
-    prompt: str,
-    *,
-    session_id: str | None = None,
-    context: dict[str, Any] | None = None,
-    principal: Principal | None = None,
-    target: str | None = None,
-) -> AgentReply:
+def call_agent(user_id: str, prompt: str, **options: Unpack[RequestOptions]) -> AgentReply:
     """Synchronous form of ``stream_agent``: same agent, same answer; safe inside a running event loop."""
-    return core.call(
-        user_id, prompt, session_id=session_id, context=context, principal=principal, target=target
-    )
+    return core.call(user_id, prompt, **options)
