@@ -76,3 +76,23 @@ def test_generated_project_installs_and_passes_its_own_tests(tmp_path: Path, ans
     assert version == __version__
     wheelhouse = tmp_path / "scaffold-cache" / "wheelhouse"
     assert (wheelhouse / f"agent_scaffold_runtime-{__version__}-py3-none-any.whl").is_file()
+    # The runtime ships its types (py.typed): the owner's code type-checks against the installed distribution
+    # at the 3.10 floor, including agent.py's **options: Unpack[RequestOptions].
+    typed = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "mypy",
+            "--python-executable",
+            str(project / ".venv" / "bin" / "python"),
+            "--python-version",
+            "3.10",
+            "--cache-dir",
+            str(tmp_path / "mypy-cache"),
+            "fresh_agent",
+        ],
+        cwd=project,
+        capture_output=True,
+        text=True,
+    )
+    assert typed.returncode == 0, typed.stdout + typed.stderr
