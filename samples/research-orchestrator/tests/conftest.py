@@ -28,7 +28,8 @@ def offline(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFa
     orchestrator's own settings: the default delegation limit, no scripted turns.
 
     The offline model's rules: a prompt that names a tool calls it (``math_specialist: 6*7``), then the
-    answer is ``The math_specialist tool returned: ...``; any other prompt is echoed as ``You said: <prompt>``.
+    answer is ``The math_specialist tool returned: ...``; any other prompt is echoed as
+    ``You said: <prompt>``.
     """
     offline_environment(monkeypatch, tmp_path_factory)
     for name in ("ORCHESTRATOR_MAX_DELEGATIONS", "ORCHESTRATOR_OFFLINE_SCRIPT"):
