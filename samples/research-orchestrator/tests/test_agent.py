@@ -3,11 +3,13 @@
 import asyncio
 
 import pytest
+from agent_scaffold_runtime.identity import Principal, local_principal
+from agent_scaffold_runtime.tool_auth import allowed_tools
 
 from research_orchestrator.agent import AgentReply, call_agent, stream_agent
 from research_orchestrator.settings import Settings
 from research_orchestrator.specialists import SPECIALISTS
-from research_orchestrator.tools import MATH_TOOLS, RESEARCH_TOOLS, TOOLS
+from research_orchestrator.tools import MATH_TOOLS, RESEARCH_TOOLS, TOOLS, WHOAMI_SCOPE
 
 
 def collect(prompt: str) -> list[str | AgentReply]:
@@ -30,6 +32,7 @@ def test_call_agent_delegates_to_a_specialist() -> None:
 
 
 def test_stream_and_call_give_the_same_answer() -> None:
+    """The specialist is an agent too: its own output reaches the stream only as the tool's result."""
     *_, streamed = collect("math_specialist: 6*7")
     called = call_agent("test-user", "math_specialist: 6*7")
 
@@ -58,6 +61,10 @@ def test_settings_refuse_an_unknown_provider(monkeypatch: pytest.MonkeyPatch) ->
 
 def test_tools_are_exported() -> None:
     assert [t.tool_name for t in TOOLS] == ["current_time", "whoami"]
+    # whoami needs its scope (how a protected tool is offered and refused: the runtime's tool_auth tests)
+    profile = Principal(user_id="ada", auth_method="jwt", scopes=frozenset({WHOAMI_SCOPE}))
+    assert [t.tool_name for t in allowed_tools(TOOLS, profile)] == ["current_time", "whoami"]
+    assert [t.tool_name for t in allowed_tools(TOOLS, local_principal("developer"))] == ["current_time"]
     assert [t.tool_name for t in SPECIALISTS] == ["research_specialist", "math_specialist"]
     assert [t.tool_name for t in RESEARCH_TOOLS] == ["search_notes", "word_count"]
     assert [t.tool_name for t in MATH_TOOLS] == ["calculator"]
