@@ -33,11 +33,12 @@ def test_call_agent_delegates_to_a_specialist() -> None:
 
 def test_stream_and_call_give_the_same_answer() -> None:
     """The specialist is an agent too: its own output reaches the stream only as the tool's result."""
-    *_, streamed = collect("math_specialist: 6*7")
+    *chunks, streamed = collect("math_specialist: 6*7")
     called = call_agent("test-user", "math_specialist: 6*7")
 
     assert isinstance(streamed, AgentReply)
     assert streamed.text == called.text == "The math_specialist tool returned: You said: 6*7"
+    assert "".join(str(chunk) for chunk in chunks) == streamed.text
 
 
 def test_settings_read_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
