@@ -2,10 +2,8 @@
 callers, nothing exported), whatever the project's production answers are. Tests of a feature (auth,
 memory, telemetry, the delegation limit) set their own variables on top.
 
-The runtime's pytest plugin ``agent_scaffold_runtime.pytest_fixtures`` gives the tests their fixtures:
-``entrypoint(target)`` (the target's entrypoint module, imported afresh once the test's environment is set),
-``invoke(target, prompt, ...)`` (one request to that target) and ``request_log``; ``agent_package`` below
-tells it which package is the project's.
+The fixtures ``entrypoint(target)``, ``invoke(target, prompt)`` and ``request_log`` come from the
+runtime's pytest plugin ``agent_scaffold_runtime.pytest_fixtures``; ``agent_package`` names the package.
 """
 
 from __future__ import annotations

@@ -2,10 +2,8 @@
 anonymous callers, nothing exported), whatever the project's production answers are. Tests of a feature (auth,
 memory, telemetry, the travel desk) set their own variables on top.
 
-The runtime's pytest plugin ``agent_scaffold_runtime.pytest_fixtures`` gives the tests their fixtures:
-``entrypoint(target)`` (the target's entrypoint module, imported afresh once the test's environment is set),
-``invoke(target, prompt, ...)`` (one request to that target), ``request_log`` and ``issuer`` (a local
-OpenID issuer); ``agent_package`` below tells it which package is the project's.
+The fixtures ``entrypoint(target)``, ``invoke(target, prompt)``, ``request_log`` and ``issuer`` come from
+the runtime's pytest plugin ``agent_scaffold_runtime.pytest_fixtures``; ``agent_package`` names the package.
 """
 
 from __future__ import annotations
