@@ -1,8 +1,9 @@
 """Test helpers for projects: an offline environment for every test, call any target's entrypoint
 in-process, serve an app on a real loopback socket, and collect the request log and the spans.
 
-A generated project's ``tests/conftest.py`` wraps these in fixtures (``invoke``, ``request_log``), so its
-tests say what they check, not how an HTTP request, a Lambda event or a command line is put together.
+The runtime's pytest plugin (``pytest_fixtures``, which a project's ``tests/conftest.py`` loads) wraps these
+in fixtures (``entrypoint``, ``invoke``, ``request_log``), so a project's tests say what they check, not how
+an HTTP request, a Lambda event or a command line is put together.
 Nothing here is used in production; Starlette (for the HTTP targets) and uvicorn are imported only when
 called.
 """
@@ -10,6 +11,7 @@ called.
 from __future__ import annotations
 
 import contextlib
+import importlib
 import io
 import json
 import logging
@@ -26,6 +28,14 @@ if TYPE_CHECKING:
     from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
 REQUEST_LOGGER = "agent_scaffold_runtime.requests"
+
+#: The entrypoint module of each target, under ``<package>.entrypoints`` (the template generates them).
+ENTRYPOINT_MODULES = {
+    "agentcore": "agentcore_app",
+    "lambda": "lambda_handler",
+    "fastapi": "http_app",
+    "local": "local",
+}
 
 
 def offline_environment(
@@ -56,6 +66,15 @@ def offline_environment(
     unset = ("AGENT_MODEL_ID", "AGENT_SYSTEM_PROMPT", "AGENT_LOG_PROMPTS", "AGENT_TELEMETRY_HASH_USER_ID")
     for name in unset:
         monkeypatch.delenv(name, raising=False)
+
+
+def load_entrypoint(package: str, target: str) -> ModuleType:
+    """``package``'s entrypoint module for ``target``, imported afresh (``importlib.reload``) so that the app
+    or handler it creates at import reads the current environment, not the one of an earlier test."""
+    if target not in ENTRYPOINT_MODULES:
+        raise ValueError(f"unknown target {target!r}: choose one of {', '.join(ENTRYPOINT_MODULES)}")
+    module = importlib.import_module(f"{package}.entrypoints.{ENTRYPOINT_MODULES[target]}")
+    return importlib.reload(module)
 
 
 @dataclass(frozen=True)

@@ -8,12 +8,6 @@ import pytest
 from travel_assistant.entrypoints.local import main
 
 
-def test_prompt_is_answered_on_stdout(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["Hello"]) == 0
-
-    assert capsys.readouterr().out == "You said: Hello\n"
-
-
 def test_json_output(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--json", "--session-id", "cli-session-1", "get_policies"]) == 0
 
