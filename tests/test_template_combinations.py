@@ -127,7 +127,9 @@ def test_dependencies_follow_the_features(projects: dict[str, Path], name: str) 
     assert ("fastapi" in extras) == ("fastapi" in recorded["targets"] or streaming)
     assert ("memory-agentcore" in extras) == (recorded["memory"] == "agentcore")
     assert ("otlp" in extras) == (recorded["telemetry"] == "otlp")
-    assert len(pyproject["project"]["dependencies"]) == 2  # Strands and the runtime
+    # Strands, the runtime, and typing-extensions (agent.py types its options with Unpack)
+    assert len(pyproject["project"]["dependencies"]) == 3
+    assert "typing-extensions>=4.13" in pyproject["project"]["dependencies"]
     assert pyproject["project"]["optional-dependencies"]["test"] == [
         "pytest>=8",
         "httpx>=0.27",
