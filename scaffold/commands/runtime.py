@@ -14,7 +14,7 @@ Examples:
 
 WHEELHOUSE_EPILOG = """\b
 Examples:
-  python -m venv .venv
+  python -m venv --upgrade-deps .venv          # a current pip (before 26 it may fail to resolve)
   .venv/bin/pip install --find-links "$(scaffold runtime wheelhouse)" -e '.[test]'
   scaffold runtime wheelhouse --json
 
