@@ -1,6 +1,7 @@
-"""Typed values from environment variables, read one way by every feature's settings: booleans and
-positive whole numbers. A value that cannot be read is a ``ValueError`` naming the variable, so a typo in a
-deployment's settings stops the process with a clear line instead of being taken as the default.
+"""Typed values from environment variables, read one way by every feature's settings (and a project's
+own): text, booleans and positive whole numbers. An empty or blank variable counts as unset. A value that
+cannot be read is a ``ValueError`` naming the variable, so a typo in a deployment's settings stops the
+process with a clear line instead of being taken as the default.
 
 ``source`` is the environment (any mapping) or a function of the variable's name, for settings that fall
 back to the project's answers.
@@ -14,6 +15,11 @@ TRUE = frozenset({"1", "true", "yes", "on"})
 FALSE = frozenset({"0", "false", "no", "off"})
 
 Source = Mapping[str, str] | Callable[[str], "str | None"]
+
+
+def text(source: Source, name: str, default: str = "") -> str:
+    """``name`` with surrounding white space removed; unset or blank: ``default``."""
+    return _read(source, name) or default
 
 
 def flag(source: Source, name: str, *, default: bool) -> bool:

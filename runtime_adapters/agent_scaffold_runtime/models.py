@@ -6,7 +6,9 @@ One factory per provider in a table, not an ``if provider ==`` chain, so adding 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict
+
+from .env_values import Source, text
 
 if TYPE_CHECKING:  # importing Strands costs ~0.4 s: settings modules read PROVIDERS at cold start
     from strands.models.model import Model
@@ -21,6 +23,37 @@ DEFAULT_MODEL_IDS: dict[str, str] = {
     "ollama": "llama3.1",
     "litellm": "openai/gpt-4o",
 }
+
+
+class ModelSettings(TypedDict):
+    """The model fields of a project's ``Settings``: ``Settings(**model_settings(env, ...), ...)``."""
+
+    model_provider: str
+    model_id: str
+    aws_region: str
+
+
+def model_settings(env: Source, *, provider: str, model_id: str, aws_region: str) -> ModelSettings:
+    """Which model this process uses: ``AGENT_MODEL_PROVIDER``, ``AGENT_MODEL_ID`` and ``AWS_REGION`` (or
+    ``AWS_DEFAULT_REGION``) from ``env``, over the project's own ``provider``, ``model_id``, ``aws_region``.
+
+    Switching to another provider without naming a model gives that provider's usual model
+    (``DEFAULT_MODEL_IDS``), not the project's model id, which the other provider would not know. An unknown
+    provider is a ``ValueError`` naming the variable, raised when the settings are read, not on the first
+    request.
+    """
+    chosen = text(env, "AGENT_MODEL_PROVIDER").lower() or provider
+    if chosen not in PROVIDERS:
+        raise ValueError(
+            f"Unknown model provider {chosen!r} (set AGENT_MODEL_PROVIDER); "
+            f"choose one of: {', '.join(PROVIDERS)}."
+        )
+    usual_model = model_id if chosen == provider else DEFAULT_MODEL_IDS[chosen]
+    return ModelSettings(
+        model_provider=chosen,
+        model_id=text(env, "AGENT_MODEL_ID") or usual_model,
+        aws_region=text(env, "AWS_REGION") or text(env, "AWS_DEFAULT_REGION") or aws_region,
+    )
 
 
 def _offline(model_id: str, options: dict[str, Any]) -> Model:

@@ -1,9 +1,10 @@
-"""Typed settings from environment variables: one reading of booleans and positive numbers for all."""
+"""Typed settings from environment variables: one reading of text, booleans, numbers and the model for all."""
 
 from __future__ import annotations
 
 import pytest
-from agent_scaffold_runtime.env_values import flag, positive_int
+from agent_scaffold_runtime.env_values import flag, positive_int, text
+from agent_scaffold_runtime.models import DEFAULT_MODEL_IDS, model_settings
 
 
 @pytest.mark.parametrize(
@@ -37,3 +38,43 @@ def test_unset_or_blank_is_the_default_and_a_function_can_be_the_source() -> Non
 def test_a_value_it_cannot_read_names_the_variable(read: object, message: str) -> None:
     with pytest.raises(ValueError, match=message):
         read()  # type: ignore[operator]
+
+
+def test_text_is_stripped_and_blank_counts_as_unset() -> None:
+    assert text({"AGENT_X": "  value "}, "AGENT_X") == "value"
+    assert text({"AGENT_X": "   "}, "AGENT_X", "fallback") == "fallback"
+    assert text({}, "AGENT_X") == ""
+
+
+PROJECT = {"provider": "bedrock", "model_id": "project-model", "aws_region": "eu-west-1"}
+
+
+def test_model_settings_default_to_the_project_answers() -> None:
+    assert model_settings({}, **PROJECT) == {
+        "model_provider": "bedrock",
+        "model_id": "project-model",
+        "aws_region": "eu-west-1",
+    }
+
+
+def test_model_settings_read_the_environment_region_first() -> None:
+    env = {"AGENT_MODEL_ID": " my-model ", "AWS_REGION": "us-west-2", "AWS_DEFAULT_REGION": "ap-south-1"}
+    assert model_settings(env, **PROJECT) == {
+        "model_provider": "bedrock",
+        "model_id": "my-model",
+        "aws_region": "us-west-2",
+    }
+    assert model_settings({"AWS_DEFAULT_REGION": "ap-south-1"}, **PROJECT)["aws_region"] == "ap-south-1"
+
+
+def test_another_provider_without_a_model_id_gets_its_usual_model_not_the_projects() -> None:
+    switched = model_settings({"AGENT_MODEL_PROVIDER": " OFFLINE "}, **PROJECT)
+    assert (switched["model_provider"], switched["model_id"]) == ("offline", DEFAULT_MODEL_IDS["offline"])
+    named = model_settings({"AGENT_MODEL_PROVIDER": "openai", "AGENT_MODEL_ID": "gpt-x"}, **PROJECT)
+    assert (named["model_provider"], named["model_id"]) == ("openai", "gpt-x")
+
+
+def test_an_unknown_provider_names_the_variable_and_the_choices() -> None:
+    expected = r"Unknown model provider 'gpt' \(set AGENT_MODEL_PROVIDER\); choose one of: offline, bedrock"
+    with pytest.raises(ValueError, match=expected):
+        model_settings({"AGENT_MODEL_PROVIDER": "gpt"}, **PROJECT)
