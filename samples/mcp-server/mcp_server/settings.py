@@ -31,6 +31,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from agent_scaffold_runtime.env_values import text
+
 from .travel import DEFAULT_BOOKINGS_DIR, bookings_dir_from_env, today_from_env
 
 LOOPBACK_HOSTS = ("127.0.0.1:*", "localhost:*", "[::1]:*")
@@ -70,13 +72,13 @@ class Settings:
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
         """Read the settings from ``environ`` (default: ``os.environ``); see the module docstring."""
         env = os.environ if environ is None else environ
-        resource_url = _get(env, "MCP_RESOURCE_URL")
+        resource_url = text(env, "MCP_RESOURCE_URL")
         hosts = [*LOOPBACK_HOSTS]
         if resource_url:
             hosts.append(urlsplit(resource_url).netloc)
-        hosts += [host.strip() for host in _get(env, "MCP_ALLOWED_HOSTS").split(",") if host.strip()]
+        hosts += [host.strip() for host in text(env, "MCP_ALLOWED_HOSTS").split(",") if host.strip()]
         return cls(
-            auth=(_get(env, "AGENT_AUTH") or RUNTIME_DEFAULTS["auth"]).lower(),
+            auth=text(env, "AGENT_AUTH", RUNTIME_DEFAULTS["auth"]).lower(),
             resource_url=resource_url,
             allowed_hosts=tuple(dict.fromkeys(hosts)),
             bookings_dir=bookings_dir_from_env(env),
@@ -87,7 +89,3 @@ class Settings:
     def host_check(self) -> bool:
         """False when ``MCP_ALLOWED_HOSTS`` has ``*``: every ``Host`` is accepted."""
         return "*" not in self.allowed_hosts
-
-
-def _get(env: Mapping[str, str], name: str) -> str:
-    return (env.get(name) or "").strip()

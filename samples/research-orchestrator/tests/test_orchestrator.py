@@ -299,5 +299,5 @@ def test_a_bad_limit_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
 
     monkeypatch.setenv("ORCHESTRATOR_MAX_DELEGATIONS", "0")
 
-    with pytest.raises(ValueError, match="ORCHESTRATOR_MAX_DELEGATIONS must be a whole number"):
+    with pytest.raises(ValueError, match="ORCHESTRATOR_MAX_DELEGATIONS must be positive; got 0"):
         Settings.from_env()

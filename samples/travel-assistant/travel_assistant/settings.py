@@ -26,23 +26,14 @@ The travel desk (added to the generated settings):
     A JSON file of scripted offline-model turns per prompt (``scripts/offline.json``); only read when the
     model provider is ``offline``. See the README ("Scripted offline runs").
 
-Production wiring (defaults in ``RUNTIME_DEFAULTS`` below, from the template answers):
+Production wiring: ``AGENT_AUTH``, ``AGENT_MEMORY``, ``AGENT_GUARDRAILS``, ``AGENT_TELEMETRY``, the runaway
+limits (``AGENT_MAX_CYCLES``, ``AGENT_REQUEST_TIMEOUT_SECONDS``, ...) and their details are read by the
+runtime library (``agent_scaffold_runtime.auth``, ``.memory``, ``.guardrails``, ``.telemetry``,
+``.run_limits``), with ``RUNTIME_DEFAULTS`` below (the template answers) as defaults.
 
-``AGENT_AUTH`` (``none``/``jwt``/``iam``) and ``AGENT_JWT_*``
-    Who may call the agent; see ``agent_scaffold_runtime/auth``.
-``AGENT_MEMORY`` (``none``/``file``/``s3``/``agentcore``), ``AGENT_SESSION_DIR``, ``AGENT_SESSION_BUCKET``,
-``AGENT_MEMORY_ID``
-    Where conversations are kept, per verified user; see ``agent_scaffold_runtime/memory``.
-``AGENT_GUARDRAILS`` (``none``/``bedrock``/``local``), ``AGENT_GUARDRAIL_ID``, ``AGENT_POLICY_*``
-    Input and output checks; see ``agent_scaffold_runtime/guardrails``.
-``AGENT_TELEMETRY`` (``none``/``console``/``otlp``), ``AGENT_LOG_PROMPTS``, ``OTEL_*``
-    Traces and the request log line; see ``agent_scaffold_runtime/telemetry``.
-``AGENT_MAX_CYCLES``, ``AGENT_TOOL_TIMEOUT_SECONDS``, ``AGENT_REQUEST_TIMEOUT_SECONDS``,
-``AGENT_MODEL_MAX_RETRIES``
-    Runaway limits; see ``agent_scaffold_runtime/run_limits.py``.
-
-When ``AGENT_MODEL_PROVIDER`` names another provider than the project's and ``AGENT_MODEL_ID`` is unset,
-that provider's usual model is used (``agent_scaffold_runtime.models.DEFAULT_MODEL_IDS``).
+The model's variables are read by ``agent_scaffold_runtime.models.model_settings``: when
+``AGENT_MODEL_PROVIDER`` names another provider than the project's and ``AGENT_MODEL_ID`` is unset, that
+provider's usual model is used (``DEFAULT_MODEL_IDS``).
 """
 
 from __future__ import annotations
@@ -53,7 +44,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from agent_scaffold_runtime.models import DEFAULT_MODEL_IDS, PROVIDERS
+from agent_scaffold_runtime.env_values import text
+from agent_scaffold_runtime.models import model_settings
 
 from .travel import DEFAULT_BOOKINGS_DIR, bookings_dir_from_env, policy_text, today_from_env
 
@@ -91,31 +83,19 @@ class Settings:
     tools_url: str = ""
     offline_script: str = ""
 
-    def __post_init__(self) -> None:
-        if self.model_provider not in PROVIDERS:
-            raise ValueError(
-                f"Unknown model provider {self.model_provider!r} (set AGENT_MODEL_PROVIDER); "
-                f"choose one of: {', '.join(PROVIDERS)}."
-            )
-
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
         """Read the settings from ``environ`` (default: ``os.environ``); see the module docstring."""
         env = os.environ if environ is None else environ
-        provider = _get(env, "AGENT_MODEL_PROVIDER").lower() or DEFAULT_MODEL_PROVIDER
-        if provider == DEFAULT_MODEL_PROVIDER:
-            fallback_model_id = DEFAULT_MODEL_ID
-        else:
-            fallback_model_id = DEFAULT_MODEL_IDS.get(provider, "")
         return cls(
-            model_provider=provider,
-            model_id=_get(env, "AGENT_MODEL_ID") or fallback_model_id,
-            system_prompt=_get(env, "AGENT_SYSTEM_PROMPT") or system_prompt_for(policy_text()),
-            aws_region=_get(env, "AWS_REGION") or _get(env, "AWS_DEFAULT_REGION") or DEFAULT_AWS_REGION,
+            **model_settings(
+                env, provider=DEFAULT_MODEL_PROVIDER, model_id=DEFAULT_MODEL_ID, aws_region=DEFAULT_AWS_REGION
+            ),
+            system_prompt=text(env, "AGENT_SYSTEM_PROMPT") or system_prompt_for(policy_text()),
             bookings_dir=bookings_dir_from_env(env),
             today=today_from_env(env),
-            tools_url=_get(env, "TRAVEL_TOOLS_URL"),
-            offline_script=_get(env, "TRAVEL_OFFLINE_SCRIPT"),
+            tools_url=text(env, "TRAVEL_TOOLS_URL"),
+            offline_script=text(env, "TRAVEL_OFFLINE_SCRIPT"),
         )
 
     def scripted_turns(self, prompt: str) -> list[dict[str, Any]] | None:
@@ -141,7 +121,3 @@ def system_prompt_for(policy: str) -> str:
         "refuses anything outside it, so explain the rule instead of retrying. Never ask who the user is: "
         "bookings are made for the signed-in employee.\n\n" + policy
     )
-
-
-def _get(env: Mapping[str, str], name: str) -> str:
-    return (env.get(name) or "").strip()
