@@ -1,8 +1,9 @@
 """The tools of the orchestrator and its specialists: deterministic, side-effect free, safe for a model.
 
-The orchestrator's own tools are ``TOOLS`` (plus the two specialists, ``specialists.py``); the research
-specialist gets ``RESEARCH_TOOLS`` (``search_notes`` over ``data/notes.json``, ``word_count``) and the math
-specialist ``MATH_TOOLS`` (``calculator``). The generated example tools are kept and shared out.
+The orchestrator's tools are the two specialists (``specialists.py``) and ``TOOLS``, none yet: it only
+delegates. The research specialist gets ``RESEARCH_TOOLS`` (``search_notes`` over ``data/notes.json``,
+``word_count``) and the math specialist ``MATH_TOOLS`` (``calculator``): of the generated example tools, the
+specialists took these two, and ``current_time`` and ``whoami`` went.
 
 A tool is a plain function decorated with Strands' ``@tool``: the model sees its name, its docstring and
 the ``Args:`` section, so write them for the model. Add a tool here (or in a new module) and list it in
@@ -18,23 +19,19 @@ model writes those, and anyone can write anything in a prompt.
 
 Protected tools: ``@requires(scopes=...)`` / ``@requires(groups=...)`` from the runtime's ``tool_auth``
 (on top of ``@tool``) keeps a tool away from callers whose principal lacks them: the model is not even
-offered it. ``whoami`` below is the example; it needs the ``profile`` scope.
+offered it (the generated ``whoami`` is the example; the travel assistant sample keeps it).
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import re
 from functools import cache
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from agent_scaffold_runtime.arithmetic import evaluate as evaluate_arithmetic
-from agent_scaffold_runtime.identity import Principal
-from agent_scaffold_runtime.tool_auth import requires
-from strands import ToolContext, tool
+from strands import tool
 from strands.types.tools import AgentTool
 
 
@@ -58,42 +55,6 @@ def word_count(text: str) -> int:
         text: The text to count the words of.
     """
     return len(text.split())
-
-
-@tool
-def current_time(timezone: str = "UTC") -> str:
-    """Return the current date and time in ISO 8601 format.
-
-    Args:
-        timezone: An IANA time zone name such as "UTC", "Europe/Paris" or "America/New_York".
-    """
-    name = timezone.strip() or "UTC"
-    if name.upper() in ("UTC", "Z", "ETC/UTC"):
-        # Needs no time zone database, so it works even on minimal images without tzdata.
-        return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
-    try:
-        zone = ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return f"Error: unknown time zone {timezone!r}; use an IANA name such as 'Europe/Paris' or 'UTC'."
-    return dt.datetime.now(zone).isoformat(timespec="seconds")
-
-
-#: The scope a caller's token must carry to use ``whoami`` (a standard OpenID Connect scope; Cognito app
-#: clients can grant it). Callers without it, including the anonymous and local ones, are never offered it.
-WHOAMI_SCOPE = "profile"
-
-
-@requires(scopes={WHOAMI_SCOPE})
-@tool(context=True)
-def whoami(tool_context: ToolContext) -> str:
-    """Tell the caller who they are signed in as: their user id and how they were authenticated.
-
-    Takes no arguments.
-    """
-    principal = tool_context.invocation_state.get("principal")
-    if not isinstance(principal, Principal):
-        return "Error: the caller is not known."
-    return f"{principal.user_id} (signed in with {principal.auth_method})"
 
 
 NOTES = Path(__file__).parent / "data" / "notes.json"
@@ -130,7 +91,7 @@ def search_notes(query: str) -> str:
 
 
 #: The orchestrator's own tools (it also gets the specialists, see ``specialists.SPECIALISTS``).
-TOOLS: list[AgentTool] = [current_time, whoami]
+TOOLS: list[AgentTool] = []
 #: The research specialist's tools.
 RESEARCH_TOOLS: list[AgentTool] = [search_notes, word_count]
 #: The math specialist's tools.

@@ -3,13 +3,11 @@
 import asyncio
 
 import pytest
-from agent_scaffold_runtime.identity import Principal, local_principal
-from agent_scaffold_runtime.tool_auth import allowed_tools
 
 from research_orchestrator.agent import AgentReply, call_agent, stream_agent
 from research_orchestrator.settings import Settings
 from research_orchestrator.specialists import SPECIALISTS
-from research_orchestrator.tools import MATH_TOOLS, RESEARCH_TOOLS, TOOLS, WHOAMI_SCOPE
+from research_orchestrator.tools import MATH_TOOLS, RESEARCH_TOOLS, TOOLS
 
 
 def collect(prompt: str) -> list[str | AgentReply]:
@@ -61,11 +59,7 @@ def test_settings_refuse_an_unknown_provider(monkeypatch: pytest.MonkeyPatch) ->
 
 
 def test_tools_are_exported() -> None:
-    assert [t.tool_name for t in TOOLS] == ["current_time", "whoami"]
-    # whoami needs its scope (how a protected tool is offered and refused: the runtime's tool_auth tests)
-    profile = Principal(user_id="ada", auth_method="jwt", scopes=frozenset({WHOAMI_SCOPE}))
-    assert [t.tool_name for t in allowed_tools(TOOLS, profile)] == ["current_time", "whoami"]
-    assert [t.tool_name for t in allowed_tools(TOOLS, local_principal("developer"))] == ["current_time"]
+    assert TOOLS == []  # the orchestrator only delegates
     assert [t.tool_name for t in SPECIALISTS] == ["research_specialist", "math_specialist"]
     assert [t.tool_name for t in RESEARCH_TOOLS] == ["search_notes", "word_count"]
     assert [t.tool_name for t in MATH_TOOLS] == ["calculator"]
