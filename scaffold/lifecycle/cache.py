@@ -21,19 +21,10 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
-CACHE_ENV = "SCAFFOLD_CACHE_DIR"
+from ..cache_dir import cache_root
+
 BUILTIN_PREFIX = "scaffold://builtin/"
 LAYER_PREFIX = "scaffold://layer/"
-
-
-def cache_root() -> Path:
-    """``$SCAFFOLD_CACHE_DIR``, else ``$XDG_CACHE_HOME/agent-scaffold``, else ``~/.cache/agent-scaffold``."""
-    override = os.environ.get(CACHE_ENV)
-    if override:
-        return Path(override).expanduser().resolve()
-    xdg = os.environ.get("XDG_CACHE_HOME")
-    base = Path(xdg).expanduser() if xdg else Path.home() / ".cache"
-    return (base / "agent-scaffold").resolve()
 
 
 def builtin_dir() -> Path:

@@ -25,24 +25,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..cache_dir import cache_root
 from .bytecode import Interpreter, compile_tree
 from .lock import Lock
 from .progress import Steps
 from .uvtool import run_uv
 from .wheelhouse import DISTRIBUTION, ensure_runtime_wheel, target_wheel_args
 
-CACHE_ENV = "SCAFFOLD_CACHE_DIR"
 LAYOUT_VERSION = 2  # bumped: layers from before --refresh-package may hold a stale runtime
 _DIST_INFO_DROPS = {"RECORD", "INSTALLER", "REQUESTED", "direct_url.json"}
-
-
-def cache_root() -> Path:
-    """``$SCAFFOLD_CACHE_DIR``, else ``$XDG_CACHE_HOME/agent-scaffold``, else ``~/.cache/agent-scaffold``."""
-    explicit = os.environ.get(CACHE_ENV)
-    if explicit:
-        return Path(explicit)
-    xdg = os.environ.get("XDG_CACHE_HOME")
-    return (Path(xdg) if xdg else Path.home() / ".cache") / "agent-scaffold"
 
 
 def normalize(name: str) -> str:

@@ -30,7 +30,7 @@ from pathlib import Path
 
 import pathspec
 
-from .deps import cache_root
+from ..cache_dir import cache_root
 
 NAME_RULES = (
     # environment files, keys and keystores

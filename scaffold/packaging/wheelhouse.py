@@ -26,6 +26,7 @@ from email.parser import Parser
 from importlib import metadata
 from pathlib import Path
 
+from ..cache_dir import cache_root
 from .errors import PackagingError
 
 DISTRIBUTION = "agent-scaffold-runtime"
@@ -53,8 +54,6 @@ class RuntimeWheel:
 
 
 def wheelhouse_dir() -> Path:
-    from .deps import cache_root  # deps installs from the wheelhouse: imported here, not at the top
-
     return cache_root() / "wheelhouse"
 
 
