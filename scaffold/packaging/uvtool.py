@@ -48,6 +48,10 @@ def run_uv(args: Sequence[str], what: str, cwd: Path | None = None, timeout: flo
     argv = [find_uv(), *args]
     env = dict(os.environ)
     env.setdefault("UV_NO_PROGRESS", "1")
+    # Resolving for the target's Python (``--python-version``) needs no interpreter of that version, but
+    # uv looks for one and, when this machine lacks it, downloads a managed CPython (tens of MB) first;
+    # offline, it retries for about 10 s before going on without. Neither helps a package.
+    env.setdefault("UV_PYTHON_DOWNLOADS", "never")
     try:
         done = subprocess.run(
             argv, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout, check=False
