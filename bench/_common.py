@@ -137,6 +137,14 @@ def print_targets(targets: Mapping[str, Mapping[str, Any]], unit: str = "") -> N
 # --- statistics ----------------------------------------------------------------------------------------
 
 
+def alternating(names: Sequence[str], rounds: int) -> Iterator[tuple[int, str]]:
+    """``(round, name)`` for every round, the names in order in even rounds and reversed in odd ones, so
+    no command always runs first (against a colder page cache, or a warmer download cache)."""
+    for round_index in range(rounds):
+        for name in names if round_index % 2 == 0 else list(reversed(names)):
+            yield round_index, name
+
+
 def median(values: Sequence[float]) -> float:
     return statistics.median(values) if values else float("nan")
 

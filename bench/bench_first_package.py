@@ -87,12 +87,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     with c.temp_dir("bench-first-package-") as work:
         for tool, first_package in TOOLS.items():  # warm-up: fills pip's and uv's download caches
             first_package(work / f"warmup-{tool.split()[0]}")
-        for round_index in range(rounds):
-            order = list(TOOLS) if round_index % 2 == 0 else list(reversed(TOOLS))
-            for tool in order:
-                folder = work / f"{round_index}-{tool.split()[0]}"
-                times[tool].append(TOOLS[tool](folder))
-                shutil.rmtree(folder, ignore_errors=True)
+        for round_index, tool in c.alternating(list(TOOLS), rounds):
+            folder = work / f"{round_index}-{tool.split()[0]}"
+            times[tool].append(TOOLS[tool](folder))
+            shutil.rmtree(folder, ignore_errors=True)
 
     scaffold_s = c.median(times["scaffold package"])
     ratio = scaffold_s / c.median(times["agentcore package"]) if AGENTCORE else None

@@ -88,12 +88,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         python_files = [p for p in project.rglob("*.py") if ".git" not in p.parts]
         python_lines = sum(len(p.read_bytes().splitlines()) for p in python_files)
         same_files = outputs["scaffold new"] == outputs["copier copy"]
-        for round_index in range(rounds):
-            order = list(TOOLS) if round_index % 2 == 0 else list(reversed(TOOLS))
-            for tool in order:
-                parent = work / f"{round_index}-{tool.split()[0]}"
-                times[tool].append(timed_run(TOOLS[tool](parent)))
-                shutil.rmtree(parent, ignore_errors=True)
+        for round_index, tool in c.alternating(list(TOOLS), rounds):
+            parent = work / f"{round_index}-{tool.split()[0]}"
+            times[tool].append(timed_run(TOOLS[tool](parent)))
+            shutil.rmtree(parent, ignore_errors=True)
 
     scaffold_s = c.median(times["scaffold new"])
     copier_s = c.median(times["copier copy"])
