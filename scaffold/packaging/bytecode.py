@@ -12,6 +12,7 @@ skips precompiling (with a notice) rather than shipping bytecode no runtime woul
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -45,7 +46,8 @@ class Interpreter:
 
 @cache
 def find_interpreter(version: str) -> Interpreter | None:
-    """A working ``python<version>``: this one, one on PATH, or one uv installed (never downloaded).
+    """A working ``python<version>``: this one, one on PATH, one pyenv installed, or one uv installed
+    (never downloaded).
 
     Tried in that order and lazily, so the common case (this interpreter) costs no subprocess."""
     if f"{sys.version_info[0]}.{sys.version_info[1]}" == version and sys.implementation.cache_tag:
@@ -61,6 +63,7 @@ def _candidates(version: str) -> Iterator[str]:
     on_path = shutil.which(f"python{version}")
     if on_path:
         yield on_path
+    yield from pyenv_interpreters(version)
     try:
         found = subprocess.run(
             [find_uv(), "python", "find", "--no-python-downloads", "--managed-python", version],
@@ -73,6 +76,23 @@ def _candidates(version: str) -> Iterator[str]:
         return
     if found.returncode == 0 and found.stdout.strip():
         yield found.stdout.strip()
+
+
+def pyenv_interpreters(version: str) -> Iterator[str]:
+    """pyenv's ``python<version>`` binaries, newest patch release first. Its shim on PATH answers only
+    for the versions a shell has selected, so an installed 3.12 is found here, not through PATH."""
+    versions = Path(os.environ.get("PYENV_ROOT") or Path.home() / ".pyenv") / "versions"
+    installed = [folder for folder in versions.glob(f"{version}.*") if _patch(folder.name, version) >= 0]
+    for folder in sorted(installed, key=lambda folder: _patch(folder.name, version), reverse=True):
+        binary = folder / "bin" / f"python{version}"
+        if binary.is_file():
+            yield str(binary)
+
+
+def _patch(name: str, version: str) -> int:
+    """``3.12.10`` -> 10 for version ``3.12``; -1 for anything else (``3.12-dev``, ``3.12.0a1``)."""
+    patch = name[len(version) + 1 :]
+    return int(patch) if patch.isdigit() else -1
 
 
 def _probe(path: str) -> Interpreter | None:
