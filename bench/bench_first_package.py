@@ -62,6 +62,10 @@ def _run(argv: Sequence[str], cwd: Path | None = None, extra: dict[str, str] | N
     return elapsed
 
 
+def _slug(tool: str) -> str:
+    return "-".join(word.strip("-") for word in tool.split())
+
+
 def scaffold_first_package(work: Path, *options: str) -> float:
     _run([c.SCAFFOLD, "new", NAME, "--defaults", "--output", str(work)])
     return _run(
@@ -98,9 +102,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     times: dict[str, list[float]] = {tool: [] for tool in TOOLS}
     with c.temp_dir("bench-first-package-") as work:
         for tool, first_package in TOOLS.items():  # warm-up: fills pip's and uv's download caches
-            first_package(work / f"warmup-{tool.split()[0]}")
+            first_package(work / f"warmup-{_slug(tool)}")
         for round_index, tool in c.alternating(list(TOOLS), rounds):
-            folder = work / f"{round_index}-{tool.split()[0]}"
+            folder = work / f"{round_index}-{_slug(tool)}"
             times[tool].append(TOOLS[tool](folder))
             shutil.rmtree(folder, ignore_errors=True)
 
