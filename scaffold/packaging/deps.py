@@ -27,6 +27,7 @@ from pathlib import Path
 
 from ..cache_dir import cache_root
 from .bytecode import Interpreter, compile_tree
+from .errors import PackagingError
 from .lock import Lock
 from .progress import Steps
 from .uvtool import run_uv
@@ -80,23 +81,7 @@ def ensure_layer(lock: Lock, uv_platform: str, python: str, steps: Steps) -> Dep
     try:
         if lock.pins:
             with steps.step(f"Installing {len(lock.pins)} packages for {uv_platform}, Python {python}"):
-                run_uv(
-                    [
-                        "pip",
-                        "install",
-                        "-r",
-                        str(lock.path),
-                        "--target",
-                        str(site),
-                        *target_wheel_args(uv_platform, python),
-                        "--no-deps",
-                        # The wheelhouse's runtime keeps its file name when its content changes (an edited
-                        # checkout): uv must read it again, not install its cached copy of that name.
-                        "--refresh-package",
-                        DISTRIBUTION,
-                    ],
-                    what=f"Installing the dependencies for {uv_platform}, Python {python}",
-                )
+                _install(lock, site, uv_platform, python)
         site.mkdir(parents=True, exist_ok=True)
         layer = _index(key, site)
         _write_manifest(staging, layer)
@@ -111,6 +96,29 @@ def ensure_layer(lock: Lock, uv_platform: str, python: str, steps: Steps) -> Dep
     layer = _load(key, home)
     layer.installed_now = True
     return layer
+
+
+def _install(lock: Lock, site: Path, uv_platform: str, python: str) -> None:
+    try:
+        run_uv(
+            [
+                "pip",
+                "install",
+                "-r",
+                str(lock.path),
+                "--target",
+                str(site),
+                *target_wheel_args(uv_platform, python),
+                "--no-deps",
+                # The wheelhouse's runtime keeps its file name when its content changes (an edited
+                # checkout): uv must read it again, not install its cached copy of that name.
+                "--refresh-package",
+                DISTRIBUTION,
+            ],
+            what=f"Installing the dependencies for {uv_platform}, Python {python}",
+        )
+    except PackagingError as failure:
+        raise lock.install_failed(failure) from None
 
 
 def runtime_pinned(lock: Lock) -> bool:

@@ -36,6 +36,20 @@ class Lock:
     def sha256(self) -> str:
         return hashlib.sha256("\n".join(self.pins).encode()).hexdigest()
 
+    def install_failed(self, failure: PackagingError) -> PackagingError:
+        """The error for an install from this lock that failed, leaving nothing a rerun would trip on.
+
+        The index can change between resolving and installing (a release withdrawn, a mirror mid-sync), so a
+        lock written by this run is removed and the rerun resolves again; an earlier one is kept, and the
+        message names ``--upgrade``, which resolves it again."""
+        name = (LOCK_DIR / self.path.name).as_posix()
+        if self.reused:
+            advice = f"The pins come from {name}, resolved before: --upgrade resolves them again."
+        else:
+            self.path.unlink(missing_ok=True)
+            advice = f"{name} was removed: run the command again to resolve afresh."
+        return PackagingError(f"{failure.message} {advice}")
+
 
 def project_dependencies(project: Project) -> list[str]:
     """``[project].dependencies`` of the project's pyproject.toml, as written."""
