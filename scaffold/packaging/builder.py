@@ -20,7 +20,7 @@ from .artifact import Artifact
 from .bytecode import Interpreter, compile_tree, find_interpreter
 from .deps import DepsLayer, ensure_bytecode, ensure_layer
 from .errors import PackagingError, megabytes
-from .lock import resolve
+from .lock import Lock, resolve
 from .progress import Progress, Steps
 from .selection import Selection, select_files
 from .sizes import check_unzipped, check_zipped
@@ -55,8 +55,7 @@ def build_artifact(
     selection = select_files(project.root)
     launcher = spec.launcher(project) if spec.launcher else None
     requirements = target_dependencies(project, target)
-    lock = resolve(project, requirements, platform.uv_platform, python, steps, target=target, upgrade=upgrade)
-    layer = ensure_layer(lock, platform.uv_platform, python, steps)
+    lock, layer = _locked_layer(project, target, requirements, platform.uv_platform, python, steps, upgrade)
     if not layer.installed_now:
         steps.note(f"Dependencies: cached layer {layer.key[:12]} (no install)")
     notices: list[str] = []
@@ -141,6 +140,28 @@ def build_artifact(
 def _recorded_notices(record: dict[str, object]) -> tuple[str, ...]:
     notices = record.get("notices")
     return tuple(str(notice) for notice in notices) if isinstance(notices, list) else ()
+
+
+def _locked_layer(
+    project: Project,
+    target: str,
+    requirements: list[str],
+    uv_platform: str,
+    python: str,
+    steps: Steps,
+    upgrade: bool,
+) -> tuple[Lock, DepsLayer]:
+    """The project's lock (resolved, reused or seeded) and the dependency layer installed from it."""
+    lock = resolve(project, requirements, uv_platform, python, steps, target=target, upgrade=upgrade)
+    try:
+        return lock, ensure_layer(lock, uv_platform, python, steps)
+    except PackagingError:
+        if not lock.seeded:
+            raise
+    # The shipped pins no longer install from this index (a release withdrawn): resolve after all.
+    steps.note("The shipped pins did not install from this package index; resolving instead")
+    lock = resolve(project, requirements, uv_platform, python, steps, target=target, upgrade=True)
+    return lock, ensure_layer(lock, uv_platform, python, steps)
 
 
 def project_python(project: Project, requested: str | None) -> str:

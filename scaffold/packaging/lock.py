@@ -4,7 +4,8 @@ Resolving asks the package index (seconds, and the answer drifts as new releases
 result is written to ``<project>/.scaffold/locks/`` (one file per target, platform and Python version)
 under a key of its inputs: the dependency list, the platform and the Python version. While those are
 unchanged the lock is reused, offline, which is what makes a re-package fast and its output byte-identical;
-``upgrade=True`` (``--upgrade``) resolves again.
+``upgrade=True`` (``--upgrade``) resolves again. A first package whose inputs are a ``--defaults``
+project's starts from the lock this toolkit version ships for them (``seeds.py``) instead of resolving.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from .. import __version__
 from ..project import Project
 from .errors import PackagingError
 from .progress import Steps
@@ -22,7 +24,9 @@ from .uvtool import run_uv
 from .wheelhouse import target_wheel_args
 
 LOCK_DIR = Path(".scaffold", "locks")
-_KEY_PREFIX = "# scaffold-inputs: "
+#: The seed locks this toolkit version ships, made by ``python -m scaffold.packaging.seeds``.
+SEED_DIR = Path(__file__).parent / "seed_locks"
+KEY_PREFIX = "# scaffold-inputs: "
 
 
 @dataclass(frozen=True)
@@ -31,6 +35,7 @@ class Lock:
     pins: tuple[str, ...]  # the "name==version" lines alone: what the dependency layer is keyed by
     path: Path
     reused: bool
+    seeded: bool = False  # copied from the toolkit's seed locks by this run, not resolved
 
     @property
     def sha256(self) -> str:
@@ -78,26 +83,53 @@ def resolve(
     target: str,
     upgrade: bool = False,
 ) -> Lock:
-    inputs = json.dumps({"requirements": requirements, "platform": uv_platform, "python": python})
-    key = hashlib.sha256(inputs.encode()).hexdigest()
-    path = project.root / LOCK_DIR / f"{target}-{uv_platform}-py{python}.txt"
+    key = inputs_key(requirements, uv_platform, python)
+    path = project.root / LOCK_DIR / lock_name(target, uv_platform, python)
     if not upgrade and path.is_file():
         text = path.read_text(encoding="utf-8")
-        if text.startswith(_KEY_PREFIX + key + "\n"):
+        if text.startswith(KEY_PREFIX + key + "\n"):
             return Lock(text, _pins(text), path, reused=True)
+    seed = None if upgrade else seed_text(key, target, uv_platform, python)
+    if seed is not None:
+        steps.note(f"Dependencies: the pins agent-scaffold {__version__} ships (--upgrade resolves instead)")
+        _write(path, seed)
+        return Lock(seed, _pins(seed), path, reused=False, seeded=True)
     body = ""
     if requirements:
         with steps.step(f"Resolving {len(requirements)} dependencies for {uv_platform}, Python {python}"):
-            body = _compile(project, requirements, uv_platform, python)
-    text = f"{_KEY_PREFIX}{key}\n# resolved by scaffold package for {uv_platform}, Python {python}\n{body}"
+            body = compile_requirements(project, requirements, uv_platform, python)
+    text = f"{KEY_PREFIX}{key}\n# resolved by scaffold package for {uv_platform}, Python {python}\n{body}"
+    _write(path, text)
+    return Lock(text, _pins(text), path, reused=False)
+
+
+def inputs_key(requirements: list[str], uv_platform: str, python: str) -> str:
+    """What a lock was resolved from: the dependency list as written, the platform and the Python version."""
+    inputs = json.dumps({"requirements": requirements, "platform": uv_platform, "python": python})
+    return hashlib.sha256(inputs.encode()).hexdigest()
+
+
+def lock_name(target: str, uv_platform: str, python: str) -> str:
+    return f"{target}-{uv_platform}-py{python}.txt"
+
+
+def seed_text(key: str, target: str, uv_platform: str, python: str) -> str | None:
+    """The shipped lock for these inputs, or None when there is none or it was made for other inputs."""
+    try:
+        text = (SEED_DIR / lock_name(target, uv_platform, python)).read_text(encoding="utf-8")
+    except OSError:
+        return None
+    return text if text.startswith(f"{KEY_PREFIX}{key}\n") else None
+
+
+def _write(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_suffix(f".{os.getpid()}.tmp")
     temporary.write_text(text, encoding="utf-8")
     os.replace(temporary, path)
-    return Lock(text, _pins(text), path, reused=False)
 
 
-def _compile(project: Project, requirements: list[str], uv_platform: str, python: str) -> str:
+def compile_requirements(project: Project, requirements: list[str], uv_platform: str, python: str) -> str:
     source = project.root / LOCK_DIR / f"requirements-{os.getpid()}.in"
     source.parent.mkdir(parents=True, exist_ok=True)
     source.write_text("\n".join(requirements) + "\n", encoding="utf-8")
