@@ -18,7 +18,8 @@ import json
 import logging
 import re
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from types import MappingProxyType
 from typing import Any
 
@@ -68,37 +69,22 @@ class JwtVerifier:
         self, headers: Mapping[str, str], request_context: Mapping[str, Any] | None = None
     ) -> Principal:
         """``authenticate`` for an event loop: a key fetch is awaited, never run on the loop's thread."""
-        try:
+        with rejections_logged():
             token = bearer_token(headers, self.config.max_token_bytes)
             alg, kid = self._checked_header(token)
             jwk = await self.keys.key_async(kid)
             return self._principal(self._claims_with(token, alg, kid, jwk))
-        except AuthError as error:
-            logger.info("JWT rejected (%s): %s", error.status, error.message)
-            raise
 
     def verify(self, token: str) -> Principal:
         """The principal for a valid token; ``AuthError`` (401/403) otherwise."""
-        try:
+        with rejections_logged():
             alg, kid = self._checked_header(token)
-            principal = self._principal(self._claims_with(token, alg, kid, self.keys.key(kid)))
-        except AuthError as error:
-            logger.info("JWT rejected (%s): %s", error.status, error.message)
-            raise
-        return principal
+            return self._principal(self._claims_with(token, alg, kid, self.keys.key(kid)))
 
     def _checked_header(self, token: str) -> tuple[str, str]:
-        """Structural checks that need no key: size, shape, an allowed algorithm, a key id."""
-        if len(token) > self.config.max_token_bytes:
-            raise AuthError.invalid_token("The token is too large.")
-        if not token.isascii() or not _JWT_SHAPE.fullmatch(token):
-            raise AuthError.invalid_token(MALFORMED)
-        header = _header(token)
-        alg, kid = header.get("alg"), header.get("kid")
-        if not isinstance(alg, str) or alg not in self.config.algorithms:
-            raise AuthError.invalid_token("The token's signing algorithm is not allowed.")
-        if "crit" in header:
-            raise AuthError.invalid_token("The token uses an unsupported critical header.")
+        """``checked_header``, and a key id to look the signing key up by."""
+        header = checked_header(token, self.config)
+        alg, kid = header["alg"], header.get("kid")
         if not isinstance(kid, str) or not kid or len(kid) > 256:
             raise AuthError.invalid_token("The token does not name a signing key.")
         return alg, kid
@@ -190,24 +176,56 @@ def bearer_token(headers: Mapping[str, str], max_bytes: int) -> str:
     return token
 
 
-def check_numeric_dates(claims: Mapping[str, Any]) -> None:
-    """``exp``, ``nbf`` and ``iat`` are JSON numbers (RFC 7519 NumericDate); PyJWT also accepts numeric
-    strings (it calls ``int()``), which no conforming issuer sends: refuse them."""
-    for name in ("exp", "nbf", "iat"):
-        value = claims.get(name)
-        if value is not None and (not isinstance(value, (int, float)) or isinstance(value, bool)):
-            raise AuthError.invalid_token("The token has a malformed claim.")
-
-
-def _header(token: str) -> dict[str, Any]:
-    segment = token.split(".", 1)[0]
+@contextmanager
+def rejections_logged() -> Iterator[None]:
+    """Log a refused token's reason (never the token) and let the ``AuthError`` go on to the adapter."""
     try:
-        header = json.loads(base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4)))
+        yield
+    except AuthError as error:
+        logger.info("JWT rejected (%s): %s", error.status, error.message)
+        raise
+
+
+def checked_header(token: str, config: JwtConfig) -> dict[str, Any]:
+    """The token's header after the checks that need no key: size, shape, an allowed algorithm, no ``crit``.
+
+    Both modes run them, ``JwtVerifier`` before the key lookup and ``RuntimeAuthorizedJwt`` instead of it.
+    """
+    if len(token) > config.max_token_bytes:
+        raise AuthError.invalid_token("The token is too large.")
+    if not token.isascii() or not _JWT_SHAPE.fullmatch(token):
+        raise AuthError.invalid_token(MALFORMED)
+    header = json_segment(token.split(".", 1)[0])
+    alg = header.get("alg")
+    if not isinstance(alg, str) or alg not in config.algorithms:
+        raise AuthError.invalid_token("The token's signing algorithm is not allowed.")
+    if "crit" in header:
+        raise AuthError.invalid_token("The token uses an unsupported critical header.")
+    return header
+
+
+def json_segment(segment: str) -> dict[str, Any]:
+    """One base64url segment of a JWT decoded as a JSON object, or the fixed "not well-formed" 401."""
+    try:
+        value = json.loads(base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4)))
     except (binascii.Error, ValueError):
         raise AuthError.invalid_token(MALFORMED) from None
-    if not isinstance(header, dict):
+    if not isinstance(value, dict):
         raise AuthError.invalid_token(MALFORMED)
-    return header
+    return value
+
+
+def numeric_date(value: Any) -> bool:
+    """A JSON number (RFC 7519 NumericDate); PyJWT also takes numeric strings, which issuers never send."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def check_numeric_dates(claims: Mapping[str, Any]) -> None:
+    """``exp``, ``nbf`` and ``iat``, where present, are ``numeric_date``s."""
+    for name in ("exp", "nbf", "iat"):
+        value = claims.get(name)
+        if value is not None and not numeric_date(value):
+            raise AuthError.invalid_token("The token has a malformed claim.")
 
 
 def _describe(error: Exception) -> str:

@@ -27,11 +27,6 @@ are the same fixed messages, and the token is never logged.
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
-import logging
-import re
 import time
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -40,16 +35,19 @@ from ..env_values import flag
 from ..identity import Principal
 from .config import JwtConfig
 from .errors import AuthConfigError, AuthError
-from .jwt_verifier import MALFORMED, JwtVerifier, bearer_token
-
-logger = logging.getLogger("agent_scaffold_runtime.auth")
+from .jwt_verifier import (
+    JwtVerifier,
+    bearer_token,
+    checked_header,
+    json_segment,
+    numeric_date,
+    rejections_logged,
+)
 
 RUNTIME_ENV = "AGENT_RUNTIME"
 VERIFY_ENV = "AGENT_JWT_VERIFY"
 AGENTCORE = "agentcore"
 DISCOVERY_SUFFIX = "/.well-known/openid-configuration"
-
-_JWT_SHAPE = re.compile(r"[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+")
 
 
 def running_on_agentcore(env: Mapping[str, str]) -> bool:
@@ -115,26 +113,12 @@ class RuntimeAuthorizedJwt:
 
     def verify(self, token: str) -> Principal:
         """The principal for a token the runtime accepted; ``AuthError`` (401/403) if its claims are not."""
-        try:
-            principal = self._policy._principal(self._claims(token))
-        except AuthError as error:
-            logger.info("JWT rejected (%s): %s", error.status, error.message)
-            raise
-        return principal
+        with rejections_logged():
+            return self._policy._principal(self._claims(token))
 
     def _claims(self, token: str) -> dict[str, Any]:
-        if len(token) > self.config.max_token_bytes:
-            raise AuthError.invalid_token("The token is too large.")
-        if not token.isascii() or not _JWT_SHAPE.fullmatch(token):
-            raise AuthError.invalid_token(MALFORMED)
-        header_segment, payload_segment, _signature = token.split(".")
-        header = _json_segment(header_segment)
-        alg = header.get("alg")
-        if not isinstance(alg, str) or alg not in self.config.algorithms:
-            raise AuthError.invalid_token("The token's signing algorithm is not allowed.")
-        if "crit" in header:
-            raise AuthError.invalid_token("The token uses an unsupported critical header.")
-        claims = _json_segment(payload_segment)
+        checked_header(token, self.config)
+        claims = json_segment(token.split(".")[1])
         issuer = _normal_issuer(claims.get("iss"))
         if issuer is None:
             raise AuthError.invalid_token("The token lacks a required claim.")
@@ -149,7 +133,7 @@ class RuntimeAuthorizedJwt:
         exp = claims.get("exp")
         if exp is None:
             raise AuthError.invalid_token("The token lacks a required claim.")
-        if not _number(exp):
+        if not numeric_date(exp):
             raise AuthError.invalid_token("The token has a malformed claim.")
         if exp + leeway <= now:
             raise AuthError.invalid_token("The token has expired.")
@@ -157,7 +141,7 @@ class RuntimeAuthorizedJwt:
             value = claims.get(name)
             if value is None:
                 continue
-            if not _number(value):
+            if not numeric_date(value):
                 raise AuthError.invalid_token("The token has a malformed claim.")
             if value - leeway > now:
                 raise AuthError.invalid_token("The token is not yet valid.")
@@ -173,17 +157,3 @@ def _issuer_from_discovery(discovery_url: str) -> str | None:
 def _normal_issuer(value: Any) -> str | None:
     """Issuers differ in a trailing slash only (Auth0 adds one); anything else must match exactly."""
     return value.rstrip("/") if isinstance(value, str) else None
-
-
-def _json_segment(segment: str) -> dict[str, Any]:
-    try:
-        value = json.loads(base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4)))
-    except (binascii.Error, ValueError):
-        raise AuthError.invalid_token(MALFORMED) from None
-    if not isinstance(value, dict):
-        raise AuthError.invalid_token(MALFORMED)
-    return value
-
-
-def _number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
