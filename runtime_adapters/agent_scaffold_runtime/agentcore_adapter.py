@@ -29,7 +29,7 @@ from starlette.websockets import WebSocket
 from . import access_log
 from .asgi_limits import BodySizeLimit
 from .errors import AdapterError
-from .health import INVOCATIONS_PATH, CountInFlight, Health
+from .health import CountInFlight, Health, is_invocation
 from .protocol import SESSION_HEADER, Limits, parse_body, wants_stream
 from .protocols.websocket import serve_websocket
 from .service import AgentService, Call
@@ -96,7 +96,7 @@ class InvocationGate:
         self.service = service
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope.get("path") != INVOCATIONS_PATH or scope.get("method") != "POST":
+        if not is_invocation(scope):
             await self.app(scope, receive, send)
             return
         started = time.monotonic()

@@ -51,6 +51,11 @@ class Health:
                 self._changed_at = int(time.time())
 
 
+def is_invocation(scope: Scope) -> bool:
+    """Whether an ASGI scope is ``POST /invocations``, the one request the middlewares here act on."""
+    return scope["type"] == "http" and scope.get("path") == INVOCATIONS_PATH and scope.get("method") == "POST"
+
+
 class CountInFlight:
     """Counts ``POST /invocations`` requests in ``health`` for as long as the app is handling them."""
 
@@ -59,7 +64,7 @@ class CountInFlight:
         self.health = health
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope.get("path") != INVOCATIONS_PATH or scope.get("method") != "POST":
+        if not is_invocation(scope):
             await self.app(scope, receive, send)
             return
         self.health.started()
