@@ -71,6 +71,22 @@ cases:
             "case 'a', key 'expect.outptu': unknown key; expected one of: judge, limits, output, tools.",
         ),
         (
+            "cases:\n  - {name: a, input: hi, expect: [output]}",
+            "case 'a', key 'expect': expected a mapping (output, tools, limits, judge).",
+        ),
+        (
+            "cases:\n  - {name: a, input: hi, expect: {output: yes}}",
+            "case 'a', key 'expect.output': expected a mapping (equals, contains, not_contains, regex, json)",
+        ),
+        (
+            "cases:\n  - {name: a, input: hi, expect: {tools: calculator}}",
+            "key 'expect.tools': expected a list of calls or a mapping (calls, order, exact, status).",
+        ),
+        (
+            "cases:\n  - {name: a, input: hi, expect: {limits: {tokens: 5, turns: 2}}}",
+            "case 'a', key 'expect.limits.turns': unknown key; expected one of: cycles, latency_ms, tokens.",
+        ),
+        (
             "cases:\n  - {name: a, input: hi, faults: {calculator: explode}}",
             "case 'a', key 'faults.calculator': expected one of error, timeout, got 'explode'.",
         ),

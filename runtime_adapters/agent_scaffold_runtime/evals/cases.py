@@ -35,11 +35,11 @@ class EvalSetError(ValueError):
 
 EVALS_DIR = "evals"
 FAULT_KINDS = ("error", "timeout")
-_CASE_KEYS = {"name", "input", "turns", "expect", "faults", "description"}
-_EXPECT_KEYS = {"output", "tools", "limits", "judge"}
-_OUTPUT_KEYS = {"equals", "contains", "not_contains", "regex", "json"}
-_TOOLS_KEYS = {"calls", "order", "exact", "status"}
-_LIMIT_KEYS = {"latency_ms", "tokens", "cycles"}
+_CASE_KEYS = ("name", "input", "turns", "expect", "faults", "description")
+_EXPECT_KEYS = ("output", "tools", "limits", "judge")
+_OUTPUT_KEYS = ("equals", "contains", "not_contains", "regex", "json")
+_TOOLS_KEYS = ("calls", "order", "exact", "status")
+_LIMIT_KEYS = ("latency_ms", "tokens", "cycles")
 
 
 @dataclass(frozen=True)
@@ -148,10 +148,7 @@ def _case(path: Path, set_name: str, index: int, raw: Any) -> EvalCase:
         raise where.fail("name", "every case needs a name (a non-empty string).")
     _no_unknown(where, "", raw, _CASE_KEYS)
     turns = _turns(where, raw)
-    expect = raw.get("expect") or {}
-    if not isinstance(expect, dict):
-        raise where.fail("expect", "expected a mapping (output, tools, limits, judge).")
-    _no_unknown(where, "expect.", expect, _EXPECT_KEYS)
+    expect = _section(where, "expect", raw.get("expect") or {}, _EXPECT_KEYS)
     return EvalCase(
         set_name=set_name,
         name=name.strip(),
@@ -164,7 +161,17 @@ def _case(path: Path, set_name: str, index: int, raw: Any) -> EvalCase:
     )
 
 
-def _no_unknown(where: _Where, prefix: str, mapping: dict[str, Any], allowed: set[str]) -> None:
+def _section(
+    where: _Where, key: str, raw: Any, allowed: tuple[str, ...], shape: str = "a mapping"
+) -> dict[str, Any]:
+    """``raw`` as the mapping at ``key``, holding only ``allowed`` keys; anything else fails naming them."""
+    if not isinstance(raw, dict):
+        raise where.fail(key, f"expected {shape} ({', '.join(allowed)}).")
+    _no_unknown(where, f"{key}.", raw, allowed)
+    return raw
+
+
+def _no_unknown(where: _Where, prefix: str, mapping: dict[str, Any], allowed: tuple[str, ...]) -> None:
     for key in mapping:
         if key not in allowed:
             raise where.fail(f"{prefix}{key}", f"unknown key; expected one of: {', '.join(sorted(allowed))}.")
@@ -187,9 +194,7 @@ def _turns(where: _Where, raw: dict[str, Any]) -> tuple[str, ...]:
 def _output(where: _Where, raw: Any) -> dict[str, Any]:
     if raw is None:
         return {}
-    if not isinstance(raw, dict):
-        raise where.fail("expect.output", "expected a mapping (equals, contains, not_contains, regex, json).")
-    _no_unknown(where, "expect.output.", raw, _OUTPUT_KEYS)
+    raw = _section(where, "expect.output", raw, _OUTPUT_KEYS)
     checks: dict[str, Any] = {}
     if "equals" in raw:
         if not isinstance(raw["equals"], str):
@@ -228,11 +233,7 @@ def _json_schema(where: _Where, schema: Any) -> dict[str, Any]:
 def _tools(where: _Where, raw: Any) -> ToolsExpectation:
     if isinstance(raw, list):
         raw = {"calls": raw}
-    if not isinstance(raw, dict):
-        raise where.fail(
-            "expect.tools", "expected a list of calls or a mapping (calls, order, exact, status)."
-        )
-    _no_unknown(where, "expect.tools.", raw, _TOOLS_KEYS)
+    raw = _section(where, "expect.tools", raw, _TOOLS_KEYS, shape="a list of calls or a mapping")
     calls = raw.get("calls", [])
     if not isinstance(calls, list):
         raise where.fail("expect.tools.calls", "expected a list of tool names or {name, input} mappings.")
@@ -254,7 +255,7 @@ def _call(where: _Where, index: int, raw: Any) -> ToolCallExpectation:
         return ToolCallExpectation(raw.strip())
     if not isinstance(raw, dict) or not isinstance(raw.get("name"), str):
         raise where.fail(key, "expected a tool name or a mapping with 'name' (and optional 'input').")
-    _no_unknown(where, f"{key}.", raw, {"name", "input"})
+    _no_unknown(where, f"{key}.", raw, ("name", "input"))
     arguments = raw.get("input")
     if arguments is not None and not isinstance(arguments, dict):
         raise where.fail(f"{key}.input", "expected a mapping of argument names to values.")
@@ -264,9 +265,7 @@ def _call(where: _Where, index: int, raw: Any) -> ToolCallExpectation:
 def _limits(where: _Where, raw: Any) -> dict[str, float]:
     if raw is None:
         return {}
-    if not isinstance(raw, dict):
-        raise where.fail("expect.limits", "expected a mapping (latency_ms, tokens, cycles).")
-    _no_unknown(where, "expect.limits.", raw, _LIMIT_KEYS)
+    raw = _section(where, "expect.limits", raw, _LIMIT_KEYS)
     limits: dict[str, float] = {}
     for key, value in raw.items():
         if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
