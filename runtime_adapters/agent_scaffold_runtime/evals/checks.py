@@ -11,7 +11,7 @@ from __future__ import annotations
 import difflib
 import json
 import re
-from typing import Any
+from typing import Any, ClassVar
 
 from strands_evals.evaluators import Contains, Equals, Evaluator, OutputEvaluator
 from strands_evals.types.evaluation import NOT_APPLICABLE, EvaluationData, EvaluationOutput
@@ -43,6 +43,29 @@ def _verdict(passed: bool, reason: str) -> EvaluationOutput:
 
 
 class _Deterministic(Evaluator[Any, Any]):
+    """A check computed from the replies alone: "not applicable" when its case expects nothing of it.
+
+    A subclass names itself (``check``), picks its expectation from the case (``expected``; empty or
+    ``None`` when the case sets none) and judges the replies against it (``judge``).
+    """
+
+    check: ClassVar[str]
+
+    def __init__(self) -> None:
+        super().__init__(name=self.check)
+
+    def expected(self, case: EvalCase) -> Any:
+        raise NotImplementedError
+
+    def judge(self, expected: Any, evaluation_case: EvaluationData[Any, Any]) -> list[EvaluationOutput]:
+        raise NotImplementedError
+
+    def evaluate(self, evaluation_case: EvaluationData[Any, Any]) -> list[EvaluationOutput]:
+        expected = self.expected(case_of(evaluation_case))
+        if not expected:
+            return _not_applicable(self.check)
+        return self.judge(expected, evaluation_case)
+
     async def evaluate_async(self, evaluation_case: EvaluationData[Any, Any]) -> list[EvaluationOutput]:
         return self.evaluate(evaluation_case)
 
@@ -50,13 +73,14 @@ class _Deterministic(Evaluator[Any, Any]):
 class OutputChecks(_Deterministic):
     """equals / contains / not_contains / regex / json on the last reply's text."""
 
-    def __init__(self) -> None:
-        super().__init__(name="output")
+    check = "output"
 
-    def evaluate(self, evaluation_case: EvaluationData[Any, Any]) -> list[EvaluationOutput]:
-        checks = case_of(evaluation_case).output
-        if not checks:
-            return _not_applicable("output")
+    def expected(self, case: EvalCase) -> dict[str, Any]:
+        return case.output
+
+    def judge(
+        self, checks: dict[str, Any], evaluation_case: EvaluationData[Any, Any]
+    ) -> list[EvaluationOutput]:
         actual = str(evaluation_case.actual_output or "")
         outputs: list[EvaluationOutput] = []
         if "equals" in checks:
@@ -117,15 +141,15 @@ def _json_check(schema: dict[str, Any], actual: str) -> EvaluationOutput:
 class TrajectoryCheck(_Deterministic):
     """Which tools were called, in which order, with which arguments (from the replies' tool trajectory)."""
 
-    def __init__(self) -> None:
-        super().__init__(name="trajectory")
+    check = "trajectory"
 
-    def evaluate(self, evaluation_case: EvaluationData[Any, Any]) -> list[EvaluationOutput]:
-        expectation = case_of(evaluation_case).tools
-        if expectation is None:
-            return _not_applicable("trajectory")
-        actual = list(evaluation_case.actual_trajectory or [])
-        return [check_trajectory(expectation, actual)]
+    def expected(self, case: EvalCase) -> ToolsExpectation | None:
+        return case.tools  # an expectation of no calls at all is still one: only None is "none expected"
+
+    def judge(
+        self, expectation: ToolsExpectation, evaluation_case: EvaluationData[Any, Any]
+    ) -> list[EvaluationOutput]:
+        return [check_trajectory(expectation, list(evaluation_case.actual_trajectory or []))]
 
 
 def check_trajectory(expectation: ToolsExpectation, actual: list[dict[str, Any]]) -> EvaluationOutput:
@@ -187,13 +211,14 @@ def _describe_expected(call: ToolCallExpectation) -> str:
 class LimitsCheck(_Deterministic):
     """Latency per turn, tokens over all turns, cycles per turn: each at most its limit."""
 
-    def __init__(self) -> None:
-        super().__init__(name="limits")
+    check = "limits"
 
-    def evaluate(self, evaluation_case: EvaluationData[Any, Any]) -> list[EvaluationOutput]:
-        limits = case_of(evaluation_case).limits
-        if not limits:
-            return _not_applicable("limits")
+    def expected(self, case: EvalCase) -> dict[str, float]:
+        return case.limits
+
+    def judge(
+        self, limits: dict[str, float], evaluation_case: EvaluationData[Any, Any]
+    ) -> list[EvaluationOutput]:
         measured = metrics_of(evaluation_case)
         actual = {
             "latency_ms": measured.get("max_latency_ms", 0.0),
