@@ -119,7 +119,7 @@ def test_config_from_env_and_project_defaults() -> None:
         "AWS_REGION": "eu-west-1",
         "AGENT_GUARDRAILS": "",  # empty counts as unset: the project default applies
     }
-    config = GuardrailConfig.from_env(env, defaults={"AGENT_GUARDRAILS": "bedrock"})
+    config = GuardrailConfig.from_env(env, defaults={"guardrails": "bedrock"})
     assert config.mode == "bedrock"
     assert (config.guardrail_id, config.guardrail_version, config.trace) == ("gr-123", "3", "disabled")
     assert (config.redact_input, config.redact_output, config.mask_pii) == (False, True, False)
@@ -128,7 +128,7 @@ def test_config_from_env_and_project_defaults() -> None:
     assert (config.aws_region, config.aws_endpoint_url) == ("eu-west-1", "http://127.0.0.1:9")
     assert config.stream_mode == "reply"
     assert GuardrailConfig.from_env(
-        {"AGENT_GUARDRAILS": "local"}, defaults={"AGENT_GUARDRAILS": "bedrock"}
+        {"AGENT_GUARDRAILS": "local"}, defaults={"guardrails": "bedrock"}
     ).mode == ("local")
 
 

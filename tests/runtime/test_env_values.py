@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from agent_scaffold_runtime.env_values import flag, positive_int, text
+from agent_scaffold_runtime.env_values import answered, flag, positive_int, text
 from agent_scaffold_runtime.models import DEFAULT_MODEL_IDS, model_settings
 
 
@@ -78,3 +78,17 @@ def test_an_unknown_provider_names_the_variable_and_the_choices() -> None:
     expected = r"Unknown model provider 'gpt' \(set AGENT_MODEL_PROVIDER\); choose one of: offline, bedrock"
     with pytest.raises(ValueError, match=expected):
         model_settings({"AGENT_MODEL_PROVIDER": "gpt"}, **PROJECT)
+
+
+def test_answered_reads_the_environment_then_the_projects_answer(monkeypatch: pytest.MonkeyPatch) -> None:
+    answers = {"guardrail_id": "gr-answer", "memory": "s3"}
+    source = answered({"AGENT_GUARDRAIL_ID": "gr-env", "AGENT_MEMORY": "  "}, answers)
+
+    assert text(source, "AGENT_GUARDRAIL_ID") == "gr-env"  # a deployment's setting wins
+    assert text(source, "AGENT_MEMORY") == "s3"  # blank counts as unset: the answer applies
+    assert text(source, "AGENT_SESSION_BUCKET", "none") == "none"  # neither: the caller's default
+
+    monkeypatch.setenv("AGENT_MEMORY", "agentcore")
+    assert text(answered(None, answers), "AGENT_MEMORY") == "agentcore"  # None: this process's environment
+    with pytest.raises(ValueError, match="AGENT_MEMORY_LONG_TERM"):
+        flag(answered({}, {"memory_long_term": "perhaps"}), "AGENT_MEMORY_LONG_TERM", default=False)

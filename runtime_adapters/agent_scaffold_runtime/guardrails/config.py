@@ -21,12 +21,12 @@ time: the environment overrides them, they override the built-in defaults. Redac
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import partial
 from typing import Literal, cast
 
-from ..env_values import flag, positive_int
+from ..env_values import answered, flag, positive_int, text
 from .base import DEFAULT_BLOCKED_MESSAGE, StreamMode
 from .local import DEFAULT_DENIED_TOPICS, compile_topics
 
@@ -72,25 +72,19 @@ class GuardrailConfig:
     def from_env(
         cls, env: Mapping[str, str] | None = None, defaults: Mapping[str, str] | None = None
     ) -> GuardrailConfig:
-        source = os.environ if env is None else env
-        fallback = defaults or {}
-
-        def get(name: str) -> str:
-            """The environment wins; defaults use answer names (``AGENT_GUARDRAIL_ID`` → ``guardrail_id``)."""
-            answer = fallback.get(name.removeprefix("AGENT_").lower()) or fallback.get(name)
-            return (source.get(name) or "").strip() or (answer or "").strip()
-
+        source = answered(env, defaults)
+        get = partial(text, source)
         mode = get("AGENT_GUARDRAILS").lower() or "none"
         return cls(
             mode=cast(Mode, mode),
             guardrail_id=get("AGENT_GUARDRAIL_ID"),
             guardrail_version=get("AGENT_GUARDRAIL_VERSION") or "DRAFT",
             trace=cast(Trace, get("AGENT_GUARDRAIL_TRACE").lower() or "enabled"),
-            redact_input=flag(get, "AGENT_GUARDRAIL_REDACT_INPUT", default=True),
-            redact_output=flag(get, "AGENT_GUARDRAIL_REDACT_OUTPUT", default=False),
+            redact_input=flag(source, "AGENT_GUARDRAIL_REDACT_INPUT", default=True),
+            redact_output=flag(source, "AGENT_GUARDRAIL_REDACT_OUTPUT", default=False),
             denied_topics=_topics(get("AGENT_POLICY_DENIED_TOPICS")),
-            mask_pii=flag(get, "AGENT_POLICY_MASK_PII", default=True),
-            max_prompt_chars=positive_int(get, "AGENT_POLICY_MAX_PROMPT_CHARS", default=0)
+            mask_pii=flag(source, "AGENT_POLICY_MASK_PII", default=True),
+            max_prompt_chars=positive_int(source, "AGENT_POLICY_MAX_PROMPT_CHARS", default=0)
             or None,  # 0: no limit
             blocked_message=get("AGENT_POLICY_BLOCKED_MESSAGE") or DEFAULT_BLOCKED_MESSAGE,
             aws_region=get("AWS_REGION") or get("AWS_DEFAULT_REGION") or None,

@@ -26,13 +26,12 @@ naming the variable to set, instead of deep inside boto3.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, cast, get_args
 
-from ..env_values import flag
+from ..env_values import Source, answered, flag, text
 
 Backend = Literal["none", "file", "s3", "agentcore"]
 BACKENDS: tuple[str, ...] = get_args(Backend)
@@ -80,31 +79,21 @@ class MemoryConfig:
         cls, env: Mapping[str, str] | None = None, defaults: Mapping[str, Any] | None = None
     ) -> MemoryConfig:
         """Read the config from ``env`` (default ``os.environ``); ``defaults`` are the project's choices."""
-        env = os.environ if env is None else env
-        answers = defaults or {}
-
-        def answer(key: str) -> str:
-            return str(answers.get(key) or "").strip()
-
-        backend = _get(env, "AGENT_MEMORY").lower() or answer("memory") or DEFAULT_BACKEND
+        source = answered(env, defaults)
         return cls(
-            backend=cast(Backend, backend),
-            session_dir=_session_dir(env),
-            bucket=_get(env, "AGENT_SESSION_BUCKET") or answer("session_bucket") or None,
-            prefix=_get(env, "AGENT_SESSION_PREFIX") or DEFAULT_SESSION_PREFIX,
-            region=_get(env, "AWS_REGION") or _get(env, "AWS_DEFAULT_REGION") or None,
-            endpoint_url=_get(env, "AGENT_AWS_ENDPOINT_URL") or None,
-            memory_id=_get(env, "AGENT_MEMORY_ID") or answer("memory_id") or None,
-            long_term=flag(env, "AGENT_MEMORY_LONG_TERM", default=False),
+            backend=cast(Backend, text(source, "AGENT_MEMORY", DEFAULT_BACKEND).lower()),
+            session_dir=_session_dir(source),
+            bucket=text(source, "AGENT_SESSION_BUCKET") or None,
+            prefix=text(source, "AGENT_SESSION_PREFIX", DEFAULT_SESSION_PREFIX),
+            region=text(source, "AWS_REGION") or text(source, "AWS_DEFAULT_REGION") or None,
+            endpoint_url=text(source, "AGENT_AWS_ENDPOINT_URL") or None,
+            memory_id=text(source, "AGENT_MEMORY_ID") or None,
+            long_term=flag(source, "AGENT_MEMORY_LONG_TERM", default=False),
         )
 
 
-def _session_dir(env: Mapping[str, str]) -> Path:
-    path = Path(_get(env, "AGENT_SESSION_DIR") or DEFAULT_SESSION_DIR)
-    if not path.is_absolute() and _get(env, "AWS_LAMBDA_FUNCTION_NAME"):
+def _session_dir(source: Source) -> Path:
+    path = Path(text(source, "AGENT_SESSION_DIR", DEFAULT_SESSION_DIR))
+    if not path.is_absolute() and text(source, "AWS_LAMBDA_FUNCTION_NAME"):
         return Path(LAMBDA_WRITABLE_DIR) / path
     return path
-
-
-def _get(env: Mapping[str, str], name: str) -> str:
-    return (env.get(name) or "").strip()

@@ -8,12 +8,11 @@ OpenTelemetry SDK itself, so the same settings work with ADOT, collectors and ev
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal, cast
 
-from ..env_values import flag
+from ..env_values import answered, flag, text
 
 TelemetryMode = Literal["none", "console", "otlp"]
 MODES: tuple[TelemetryMode, ...] = ("none", "console", "otlp")
@@ -46,23 +45,16 @@ class TelemetryConfig:
         the environment wins over them. A value we cannot read is an error, not a silent default: a typo in
         ``AGENT_LOG_PROMPTS`` must not quietly change what ends up in logs.
         """
-        env = os.environ if env is None else env
-        defaults = defaults or {}
-        mode = (_get(env, "AGENT_TELEMETRY") or str(defaults.get("telemetry") or "none")).strip().lower()
+        source = answered(env, defaults)
+        mode = text(source, "AGENT_TELEMETRY", "none").lower()
         if mode not in MODES:
             raise ValueError(f"AGENT_TELEMETRY must be one of {', '.join(MODES)}; got {mode!r}.")
-        service_name = (
-            _get(env, "OTEL_SERVICE_NAME")
-            or _get(env, "AGENT_SERVICE_NAME")
-            or str(defaults.get("service_name") or DEFAULT_SERVICE_NAME)
+        service_name = text(source, "OTEL_SERVICE_NAME") or text(
+            source, "AGENT_SERVICE_NAME", DEFAULT_SERVICE_NAME
         )
         return cls(
             mode=cast(TelemetryMode, mode),
-            hash_user_id=flag(env, "AGENT_TELEMETRY_HASH_USER_ID", default=True),
-            log_prompts=flag(env, "AGENT_LOG_PROMPTS", default=False),
+            hash_user_id=flag(source, "AGENT_TELEMETRY_HASH_USER_ID", default=True),
+            log_prompts=flag(source, "AGENT_LOG_PROMPTS", default=False),
             service_name=service_name.strip(),
         )
-
-
-def _get(env: Mapping[str, str], name: str) -> str:
-    return (env.get(name) or "").strip()

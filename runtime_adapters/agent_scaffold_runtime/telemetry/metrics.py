@@ -32,13 +32,13 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import sys
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import IO, Any, Literal, cast
 
+from ..env_values import answered, text
 from ..reply import AgentReply
 from .config import DEFAULT_SERVICE_NAME
 from .logs import RequestMetrics
@@ -71,15 +71,12 @@ class MetricsConfig:
     ) -> MetricsConfig:
         """Read ``AGENT_METRICS``, ``AGENT_SERVICE_NAME`` and ``AGENT_ENVIRONMENT``; an unknown mode is an
         error naming the variable, not a silent ``none``."""
-        env = os.environ if env is None else env
-        defaults = defaults or {}
-        mode = (env.get("AGENT_METRICS") or "none").strip().lower()
+        source = answered(env, defaults)
+        mode = text(source, "AGENT_METRICS", "none").lower()
         if mode not in MODES:
             raise ValueError(f"AGENT_METRICS must be one of {', '.join(MODES)}; got {mode!r}.")
-        service = (env.get("AGENT_SERVICE_NAME") or "").strip() or str(
-            defaults.get("service_name") or DEFAULT_SERVICE_NAME
-        )
-        environment = (env.get("AGENT_ENVIRONMENT") or "").strip() or DEFAULT_ENVIRONMENT
+        service = text(source, "AGENT_SERVICE_NAME", DEFAULT_SERVICE_NAME)
+        environment = text(source, "AGENT_ENVIRONMENT", DEFAULT_ENVIRONMENT)
         return cls(mode=cast(MetricsMode, mode), service=service, environment=environment)
 
 
