@@ -11,7 +11,8 @@ from __future__ import annotations
 import difflib
 import json
 import re
-from typing import Any, ClassVar
+from collections.abc import Callable
+from typing import Any
 
 from strands_evals.evaluators import Contains, Equals, Evaluator, OutputEvaluator
 from strands_evals.types.evaluation import NOT_APPLICABLE, EvaluationData, EvaluationOutput
@@ -42,67 +43,54 @@ def _verdict(passed: bool, reason: str) -> EvaluationOutput:
     return EvaluationOutput(score=1.0 if passed else 0.0, test_pass=passed, reason=reason)
 
 
-class _Deterministic(Evaluator[Any, Any]):
-    """A check computed from the replies alone: "not applicable" when its case expects nothing of it.
+Verdicts = Callable[[Any, EvaluationData[Any, Any]], list[EvaluationOutput]]
 
-    A subclass names itself (``check``), picks its expectation from the case (``expected``; empty or
-    ``None`` when the case sets none) and judges the replies against it (``judge``).
-    """
 
-    check: ClassVar[str]
+class Deterministic(Evaluator[Any, Any]):
+    """A check computed from the replies alone: ``verdicts`` on the case's ``expected`` part, or "not
+    applicable" when the case sets none (an empty mapping, or ``None``)."""
 
-    def __init__(self) -> None:
-        super().__init__(name=self.check)
-
-    def expected(self, case: EvalCase) -> Any:
-        raise NotImplementedError
-
-    def judge(self, expected: Any, evaluation_case: EvaluationData[Any, Any]) -> list[EvaluationOutput]:
-        raise NotImplementedError
+    def __init__(self, name: str, expected: Callable[[EvalCase], Any], verdicts: Verdicts) -> None:
+        super().__init__(name=name)
+        self.expected = expected
+        self.verdicts = verdicts
 
     def evaluate(self, evaluation_case: EvaluationData[Any, Any]) -> list[EvaluationOutput]:
         expected = self.expected(case_of(evaluation_case))
         if not expected:
-            return _not_applicable(self.check)
-        return self.judge(expected, evaluation_case)
+            return _not_applicable(self.name)
+        return self.verdicts(expected, evaluation_case)
 
     async def evaluate_async(self, evaluation_case: EvaluationData[Any, Any]) -> list[EvaluationOutput]:
         return self.evaluate(evaluation_case)
 
 
-class OutputChecks(_Deterministic):
+def output_verdicts(
+    checks: dict[str, Any], evaluation_case: EvaluationData[Any, Any]
+) -> list[EvaluationOutput]:
     """equals / contains / not_contains / regex / json on the last reply's text."""
-
-    check = "output"
-
-    def expected(self, case: EvalCase) -> dict[str, Any]:
-        return case.output
-
-    def judge(
-        self, checks: dict[str, Any], evaluation_case: EvaluationData[Any, Any]
-    ) -> list[EvaluationOutput]:
-        actual = str(evaluation_case.actual_output or "")
-        outputs: list[EvaluationOutput] = []
-        if "equals" in checks:
-            [result] = Equals(value=checks["equals"]).evaluate(evaluation_case)
-            reason = "equals: matches" if result.test_pass else equals_diff(checks["equals"], actual)
-            outputs.append(_verdict(result.test_pass, reason))
-        for value in checks.get("contains", ()):
-            [result] = Contains(value=value).evaluate(evaluation_case)
-            outputs.append(_verdict(result.test_pass, f"contains: {result.reason}; actual: {actual!r}"))
-        for value in checks.get("not_contains", ()):
-            found = value in actual
-            outputs.append(_verdict(not found, f"not_contains: {value!r} {'found' if found else 'absent'}"))
-        if "regex" in checks:
-            found = re.search(checks["regex"], actual) is not None
-            outputs.append(
-                _verdict(
-                    found, f"regex: /{checks['regex']}/ {'matches' if found else 'does not match'} {actual!r}"
-                )
+    actual = str(evaluation_case.actual_output or "")
+    outputs: list[EvaluationOutput] = []
+    if "equals" in checks:
+        [result] = Equals(value=checks["equals"]).evaluate(evaluation_case)
+        reason = "equals: matches" if result.test_pass else equals_diff(checks["equals"], actual)
+        outputs.append(_verdict(result.test_pass, reason))
+    for value in checks.get("contains", ()):
+        [result] = Contains(value=value).evaluate(evaluation_case)
+        outputs.append(_verdict(result.test_pass, f"contains: {result.reason}; actual: {actual!r}"))
+    for value in checks.get("not_contains", ()):
+        found = value in actual
+        outputs.append(_verdict(not found, f"not_contains: {value!r} {'found' if found else 'absent'}"))
+    if "regex" in checks:
+        found = re.search(checks["regex"], actual) is not None
+        outputs.append(
+            _verdict(
+                found, f"regex: /{checks['regex']}/ {'matches' if found else 'does not match'} {actual!r}"
             )
-        if "json" in checks:
-            outputs.append(_json_check(checks["json"], actual))
-        return outputs
+        )
+    if "json" in checks:
+        outputs.append(_json_check(checks["json"], actual))
+    return outputs
 
 
 def equals_diff(expected: str, actual: str) -> str:
@@ -138,18 +126,11 @@ def _json_check(schema: dict[str, Any], actual: str) -> EvaluationOutput:
     return _verdict(False, f"json: at {where}: {errors[0].message}")
 
 
-class TrajectoryCheck(_Deterministic):
+def trajectory_verdicts(
+    expectation: ToolsExpectation, evaluation_case: EvaluationData[Any, Any]
+) -> list[EvaluationOutput]:
     """Which tools were called, in which order, with which arguments (from the replies' tool trajectory)."""
-
-    check = "trajectory"
-
-    def expected(self, case: EvalCase) -> ToolsExpectation | None:
-        return case.tools  # an expectation of no calls at all is still one: only None is "none expected"
-
-    def judge(
-        self, expectation: ToolsExpectation, evaluation_case: EvaluationData[Any, Any]
-    ) -> list[EvaluationOutput]:
-        return [check_trajectory(expectation, list(evaluation_case.actual_trajectory or []))]
+    return [check_trajectory(expectation, list(evaluation_case.actual_trajectory or []))]
 
 
 def check_trajectory(expectation: ToolsExpectation, actual: list[dict[str, Any]]) -> EvaluationOutput:
@@ -208,27 +189,20 @@ def _describe_expected(call: ToolCallExpectation) -> str:
     return call.name if call.input is None else f"{call.name}({json.dumps(call.input, sort_keys=True)})"
 
 
-class LimitsCheck(_Deterministic):
+def limits_verdicts(
+    limits: dict[str, float], evaluation_case: EvaluationData[Any, Any]
+) -> list[EvaluationOutput]:
     """Latency per turn, tokens over all turns, cycles per turn: each at most its limit."""
-
-    check = "limits"
-
-    def expected(self, case: EvalCase) -> dict[str, float]:
-        return case.limits
-
-    def judge(
-        self, limits: dict[str, float], evaluation_case: EvaluationData[Any, Any]
-    ) -> list[EvaluationOutput]:
-        measured = metrics_of(evaluation_case)
-        actual = {
-            "latency_ms": measured.get("max_latency_ms", 0.0),
-            "tokens": measured.get("total_tokens", 0),
-            "cycles": measured.get("max_cycles", 0),
-        }
-        return [
-            _verdict(actual[key] <= limit, f"{key}: {actual[key]:g} (limit {limit:g})")
-            for key, limit in limits.items()
-        ]
+    measured = metrics_of(evaluation_case)
+    actual = {
+        "latency_ms": measured.get("max_latency_ms", 0.0),
+        "tokens": measured.get("total_tokens", 0),
+        "cycles": measured.get("max_cycles", 0),
+    }
+    return [
+        _verdict(actual[key] <= limit, f"{key}: {actual[key]:g} (limit {limit:g})")
+        for key, limit in limits.items()
+    ]
 
 
 class JudgeCheck(Evaluator[Any, Any]):
@@ -264,4 +238,10 @@ class JudgeCheck(Evaluator[Any, Any]):
 
 
 def all_evaluators(judge_model: Any | None) -> list[Evaluator[Any, Any]]:
-    return [OutputChecks(), TrajectoryCheck(), LimitsCheck(), JudgeCheck(judge_model)]
+    # An expectation of no tool calls at all is still a ToolsExpectation: only None is "none expected".
+    return [
+        Deterministic("output", lambda case: case.output, output_verdicts),
+        Deterministic("trajectory", lambda case: case.tools, trajectory_verdicts),
+        Deterministic("limits", lambda case: case.limits, limits_verdicts),
+        JudgeCheck(judge_model),
+    ]
