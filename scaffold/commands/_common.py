@@ -1,4 +1,4 @@
-"""Options and checks shared by the commands that run inside a generated project."""
+"""Options shared by the commands (paths, the project), and the checks of those that run inside a project."""
 
 from __future__ import annotations
 
@@ -25,6 +25,18 @@ def project_option(command: F) -> F:
         help="Use the project at (or above) DIR instead of the one around the current directory.",
     )
     return decorator(command)
+
+
+def dir_option(*decls: str, help: str, **options: Any) -> Callable[[F], F]:
+    """An option naming a directory (``--out DIR``): it may not exist yet; a file there is a usage error."""
+    kind = click.Path(file_okay=False, path_type=Path)
+    return click.option(*decls, type=kind, metavar="DIR", help=help, **options)
+
+
+def file_option(*decls: str, help: str, exists: bool = False, **options: Any) -> Callable[[F], F]:
+    """An option naming a file (``--junit FILE``); with ``exists`` one to read, which must be there."""
+    kind = click.Path(exists=exists, dir_okay=False, path_type=Path)
+    return click.option(*decls, type=kind, metavar="FILE", help=help, **options)
 
 
 def only_target(project: Project, among: Collection[str], choose: str) -> str:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import click
 
 from ..project import Project, locate_project
-from ._common import project_option
+from ._common import file_option, project_option
 
 if TYPE_CHECKING:
     from ..environments.settings import IamGuardrails
@@ -44,10 +44,8 @@ def ci() -> None:
 @ci.command("github", epilog=EPILOG, short_help="GitHub Actions: test, stage, promote.")
 @click.option("--target", "-t", type=click.Choice(["agentcore", "lambda"]), help="The target CI deploys.")
 @click.option("--scaffold-install", metavar="COMMAND", help="How CI installs agent-scaffold.")
-@click.option(
+@file_option(
     "--oidc-template",
-    type=click.Path(dir_okay=False, path_type=Path),
-    metavar="FILE",
     help="Also write a CloudFormation template for the GitHub OIDC provider and the deploy role.",
 )
 @click.option("--repo", metavar="OWNER/NAME", help="Default GitHubRepository of the OIDC template.")

@@ -13,7 +13,7 @@ import click
 from ..deploy.cli_options import aws_options, target_option, token_option
 from ..deploy.options import AwsOptions
 from ..errors import BadInput, ExitCode, ScaffoldError
-from ._common import project_option
+from ._common import file_option, project_option
 
 EPILOG = """\b
 Examples:
@@ -36,19 +36,8 @@ Fault cases (faults: {tool: error|timeout}) run only in process."""
 @click.option("--url", "-u", metavar="URL", help="A running server instead of the core in process.")
 @target_option(help="A deployed target instead of the core in process (see scaffold deploy).")
 @click.option("--json", "as_json", is_flag=True, help="Print the results as one JSON document.")
-@click.option(
-    "--junit",
-    "junit_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    metavar="FILE",
-    help="Write a JUnit XML report.",
-)
-@click.option(
-    "--baseline",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    metavar="FILE",
-    help="Compare with an earlier --json run and fail on regressions.",
-)
+@file_option("--junit", "junit_path", help="Write a JUnit XML report.")
+@file_option("--baseline", exists=True, help="Compare with an earlier --json run and fail on regressions.")
 @click.option(
     "--workers", type=click.IntRange(1, 64), default=1, show_default=True, help="Cases run at once."
 )

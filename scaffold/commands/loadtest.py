@@ -14,7 +14,7 @@ from ..deploy.cli_options import aws_options, target_option, token_option
 from ..deploy.options import AwsOptions
 from ..errors import BadInput, ExitCode
 from ..targets import SERVER_TARGETS
-from ._common import project_option, require_target
+from ._common import dir_option, file_option, project_option, require_target
 
 EPILOG = """\b
 Examples:
@@ -62,16 +62,8 @@ def parse_duration(raw: str) -> int:
 )
 @target_option(help="A deployed target (see scaffold deploy) instead of a local server.")
 @token_option("Bearer token for every user (--url, --target)")
-@click.option(
-    "--out",
-    "out_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    metavar="DIR",
-    help="Report directory.  [default: build/loadtest]",
-)
-@click.option(
-    "--locustfile", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Another locustfile."
-)
+@dir_option("--out", "out_dir", help="Report directory.  [default: build/loadtest]")
+@file_option("--locustfile", exists=True, help="Another locustfile.")
 @click.option(
     "--max-p95", type=click.FloatRange(min=0), metavar="MS", help="Fail when p95 latency is above MS."
 )

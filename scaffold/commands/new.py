@@ -19,6 +19,7 @@ from ..names import validate_project_name
 from ..project import Project, load_project
 from ..rendering import create_project
 from ..targets import try_commands
+from ._common import dir_option
 
 if TYPE_CHECKING:
     from ..lifecycle.sources import Resolved
@@ -64,12 +65,10 @@ and update need; inside an existing repository (a monorepo) it is left for you t
     help="builtin (default), or a copier template or organisation layer: a path or git URL[@REF].",
 )
 @click.option("--no-git", is_flag=True, help="Do not create a git repository and first commit.")
-@click.option(
+@dir_option(
     "--output",
     "-o",
-    type=click.Path(file_okay=False, path_type=Path),
     default=Path("."),
-    metavar="DIR",
     help="Parent directory; the project goes to DIR/NAME.  [default: current directory]",
 )
 @click.option("--json", "as_json", is_flag=True, help='Print {"path", "package", "answers"} as JSON.')

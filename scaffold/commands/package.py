@@ -16,7 +16,7 @@ from ..packaging.errors import megabytes
 from ..packaging.platforms import ARCHES, DEFAULT_ARCH
 from ..packaging.targets import CLOUDFORMATION, CONTAINER, FORMATS, PACKAGE_TARGETS, ZIP
 from ..project import Project, locate_project
-from ._common import only_target, project_option
+from ._common import dir_option, only_target, project_option
 
 EPILOG = """\b
 Examples:
@@ -63,11 +63,9 @@ back too. Artifacts go to .scaffold/build/<target>/, named by their content hash
 @click.option("--push", metavar="REPOSITORY_URI", help="Container: push the image there (tag: sha256[:16]).")
 @click.option("--codebuild-project", metavar="NAME", help="Container: build on this CodeBuild project.")
 @click.option("--codebuild-bucket", metavar="BUCKET", help="Container: S3 bucket for CodeBuild's context.")
-@click.option(
+@dir_option(
     "--out",
     "out_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    metavar="DIR",
     help="CloudFormation: where to write.  [default: .scaffold/build/<target>/cloudformation]",
 )
 @click.option(

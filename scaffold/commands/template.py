@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 
 from ..errors import BadInput, ScaffoldError
+from ._common import dir_option
 
 GROUP_EPILOG = """\b
 Examples:
@@ -45,12 +46,7 @@ Examples:
 @click.option(
     "--jobs", "-j", type=click.IntRange(1, 32), default=None, help="Parallel checks.  [default: 2-4]"
 )
-@click.option(
-    "--keep",
-    type=click.Path(file_okay=False, path_type=Path),
-    metavar="DIR",
-    help="Keep the projects in DIR.",
-)
+@dir_option("--keep", help="Keep the projects in DIR.")
 @click.option("--json", "as_json", is_flag=True, help="Print the results as JSON.")
 def validate_command(
     source: str, only: Sequence[str], jobs: int | None, keep: Path | None, as_json: bool
