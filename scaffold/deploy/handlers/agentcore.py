@@ -15,7 +15,7 @@ from ..context import DeployContext
 from ..models import UNKNOWN, AgentRuntime, RuntimeEndpoint
 from ..naming import Names
 from ..state import Record
-from .base import Handler, Observed, register
+from .base import Handler, Observed, recorded_or_named, register
 
 READY = frozenset({"READY"})
 FAILED = frozenset({"CREATE_FAILED", "UPDATE_FAILED", "DELETE_FAILED"})
@@ -25,14 +25,12 @@ IN_PROGRESS = frozenset({"CREATING", "UPDATING"})
 @register("agentcore_runtime")
 class RuntimeHandler(Handler[AgentRuntime]):
     def observe(self, res: AgentRuntime, record: Record | None, ctx: DeployContext) -> Observed | None:
-        found = _get(record["id"], ctx) if record and record.get("id") else None
-        if found is None:
-            found = _find_by_name(res.name, ctx)
+        found, recorded = recorded_or_named(
+            record, lambda id_: _get(id_, ctx), lambda: _find_by_name(res.name, ctx)
+        )
         if found is None:
             return None
-        owned = bool(record and record.get("id") == found["agentRuntimeId"]) or ctx.names.owns(
-            control_plane_tags(found["agentRuntimeArn"], ctx)
-        )
+        owned = recorded or ctx.names.owns(control_plane_tags(found["agentRuntimeArn"], ctx))
         actual = {name: found.get(name) for name in res.spec}
         actual["status"] = found.get("status")
         return Observed(record=_record(found), actual=actual, owned=owned, detail=str(found.get("status")))

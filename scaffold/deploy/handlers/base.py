@@ -16,6 +16,7 @@ from ..models import UNKNOWN, Resource
 from ..state import Record
 
 R = TypeVar("R", bound=Resource)
+T = TypeVar("T")
 
 
 @dataclass
@@ -72,6 +73,18 @@ class Handler(Generic[R]):
     def inspect(self, record: Record, ctx: DeployContext) -> Observed | None:
         """Status from the record alone (no model): does it still exist, and in what state."""
         raise NotImplementedError
+
+
+def recorded_or_named(
+    record: Record | None, get: Callable[[str], T | None], find: Callable[[], T | None]
+) -> tuple[T | None, bool]:
+    """The resource by the id the state recorded, else by its name (one a deploy created and was stopped
+    before recording); and whether it was the recorded one, which makes it this project's without a tag
+    check. For the kinds AWS identifies by a generated id, not by the name the model gives them."""
+    found = get(record["id"]) if record and record.get("id") else None
+    if found is not None:
+        return found, True
+    return find(), False
 
 
 HANDLERS: dict[str, Handler[Any]] = {}

@@ -13,7 +13,7 @@ from ...aws_idioms import deleted, every, if_found
 from ..context import DeployContext
 from ..models import HttpApi
 from ..state import Record
-from .base import Handler, Observed, register
+from .base import Handler, Observed, recorded_or_named, register
 
 STAGE = "$default"
 AUTHORIZER = "jwt"
@@ -23,13 +23,13 @@ IDENTITY_SOURCE = ["$request.header.Authorization"]
 @register("http_api")
 class HttpApiHandler(Handler[HttpApi]):
     def observe(self, res: HttpApi, record: Record | None, ctx: DeployContext) -> Observed | None:
-        api = _get_api(record["id"], ctx) if record and record.get("id") else None
-        if api is None:
-            api = _find_by_name(res.name, ctx)
+        api, recorded = recorded_or_named(
+            record, lambda id_: _get_api(id_, ctx), lambda: _find_by_name(res.name, ctx)
+        )
         if api is None:
             return None
         parts = _parts(api["ApiId"], ctx)
-        owned = bool(record and record.get("id") == api["ApiId"]) or ctx.names.owns(api.get("Tags"))
+        owned = recorded or ctx.names.owns(api.get("Tags"))
         return Observed(record=_record(api, parts), actual=_comparable(parts), owned=owned)
 
     def desired(self, res: HttpApi, ctx: DeployContext) -> dict[str, Any]:

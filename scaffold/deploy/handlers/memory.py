@@ -15,7 +15,7 @@ from ..context import DeployContext
 from ..models import AgentCoreMemory
 from ..state import Record
 from .agentcore import control_plane_tags
-from .base import Handler, Observed, register
+from .base import Handler, Observed, recorded_or_named, register
 
 _ACTIVE = frozenset({"ACTIVE"})
 _FAILED = frozenset({"FAILED", "DELETING"})
@@ -24,10 +24,9 @@ _FAILED = frozenset({"FAILED", "DELETING"})
 @register("agentcore_memory")
 class MemoryHandler(Handler[AgentCoreMemory]):
     def observe(self, res: AgentCoreMemory, record: Record | None, ctx: DeployContext) -> Observed | None:
-        found = _get(record["id"], ctx) if record and record.get("id") else None
-        recorded = found is not None
-        if found is None:
-            found = _find_by_name(res.name, ctx)
+        found, recorded = recorded_or_named(
+            record, lambda id_: _get(id_, ctx), lambda: _find_by_name(res.name, ctx)
+        )
         if found is None:
             return None
         owned = recorded or ctx.names.owns(control_plane_tags(found["arn"], ctx))
