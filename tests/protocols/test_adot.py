@@ -5,6 +5,7 @@ telemetry is on (and only for AgentCore), the distro in the project's dependenci
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -12,6 +13,7 @@ from typing import Any
 
 import copier
 
+from scaffold.iac.adot import adot_environment
 from scaffold.iac.cloudformation import export
 from scaffold.packaging.dockerfiles import render
 from tests.deploy.conftest import run_cli
@@ -21,14 +23,27 @@ from tests.project.conftest import TEMPLATE
 from tests.protocols.runtime_extras import runtime_extras
 from tests.protocols.test_agentcore_protocol import packaged_project
 
-ADOT = {
-    "AGENT_OBSERVABILITY_ENABLED": "true",
-    "OTEL_PYTHON_DISTRO": "aws_distro",
-    "OTEL_PYTHON_CONFIGURATOR": "aws_configurator",
-    "OTEL_EXPORTER_OTLP_PROTOCOL": "http/protobuf",
-    "OTEL_TRACES_EXPORTER": "otlp",
-    "OTEL_SEMCONV_STABILITY_OPT_IN": "gen_ai_latest_experimental",
-}
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "telemetry.md"
+
+
+def documented_environment() -> dict[str, str]:
+    """The ADOT variables docs/telemetry.md's table lists, with their values (the per-project service name
+    left out): what users are told deploy sets, so the product and the page cannot drift apart."""
+    table = DOCS.read_text().split("the environment ADOT needs", 1)[1].split("\n\n")[1]
+    rows = re.findall(r"^\| `([A-Z_]+)` \| `([^`<]+)` \|", table, re.M)
+    return dict(rows)
+
+
+ADOT = documented_environment()
+
+
+def test_the_documented_table_is_the_adot_environment() -> None:
+    assert "OTEL_PYTHON_DISTRO" in ADOT and "OTEL_SEMCONV_STABILITY_OPT_IN" in ADOT  # the table was found
+    assert adot_environment({"telemetry": "otlp", "project_name": "demo"}) == {
+        **ADOT,
+        "OTEL_RESOURCE_ATTRIBUTES": "service.name=demo",
+    }
+    assert adot_environment({"telemetry": "none"}) == {}
 
 
 def test_deploy_sets_the_adot_environment_only_with_telemetry(
