@@ -15,6 +15,8 @@ import time
 from collections.abc import Callable, Collection, Iterator
 from typing import Any, TypeVar
 
+from typing_extensions import Required, TypedDict, Unpack  # typing's own from Python 3.11
+
 from .errors import DeployFailed, WaitTimeout
 
 T = TypeVar("T")
@@ -80,27 +82,37 @@ def every(client: Any, operation: str, items: str, /, **params: Any) -> Iterator
         yield from page.get(items, [])
 
 
+class Until(TypedDict, total=False):
+    """When a wait ends: a status in ``ready`` (or one ``ready`` accepts) ends it, one in ``failed`` fails it
+    at once (with ``reason()`` when given), and ``timeout_s`` bounds it. What a caller says of its resource;
+    how often to poll and how to report progress are the waiter's."""
+
+    ready: Required[Collection[str] | Callable[[str], bool]]
+    timeout_s: Required[float]
+    failed: Collection[str]
+    reason: Callable[[], str] | None
+
+
 def wait_until(
     what: str,
     read_status: Callable[[], str],
     *,
-    ready: Collection[str] | Callable[[str], bool],
-    timeout_s: float,
-    failed: Collection[str] = (),
-    reason: Callable[[], str] | None = None,
     interval_s: float = 2.0,
     first_interval_s: float | None = None,
     on_wait: Callable[[str, float], None] | None = None,
     sleep: Callable[[float], None] = time.sleep,
     clock: Callable[[], float] = time.monotonic,
     hint: str = "run the command again to keep waiting",
+    **until: Unpack[Until],
 ) -> str:
-    """Poll ``read_status`` until it is ``ready``; return that status.
+    """Poll ``read_status`` until it is ready (``Until``); return that status.
 
-    A status in ``failed`` raises ``DeployFailed`` at once (with ``reason()`` when given); still not ready
-    at ``timeout_s`` raises ``WaitTimeout``. Polls start every ``first_interval_s`` (default: ``interval_s``)
-    and double up to ``interval_s``; ``on_wait(status, elapsed)`` is called before each sleep (progress).
+    A ``failed`` status raises ``DeployFailed``; still not ready at ``timeout_s`` raises ``WaitTimeout``.
+    Polls start every ``first_interval_s`` (default: ``interval_s``) and double up to ``interval_s``;
+    ``on_wait(status, elapsed)`` is called before each sleep (progress).
     """
+    ready, timeout_s = until["ready"], until["timeout_s"]
+    failed, reason = until.get("failed", ()), until.get("reason")
     is_ready = ready if callable(ready) else ready.__contains__
     started = clock()
     interval = min(first_interval_s if first_interval_s is not None else interval_s, interval_s)

@@ -7,7 +7,9 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..aws_idioms import wait_until
+from typing_extensions import Unpack  # typing's own from Python 3.11
+
+from ..aws_idioms import Until, wait_until
 from .aws import AwsContext
 from .models import resolve
 from .naming import Names
@@ -30,30 +32,17 @@ class DeployContext:
     def resolve(self, value: Any) -> Any:
         return resolve(value, self.outputs)
 
-    def wait_for(
-        self,
-        what: str,
-        read_status: Callable[[], str],
-        *,
-        ready: Collection[str] | Callable[[str], bool],
-        timeout_s: float,
-        failed: Collection[str] = (),
-        reason: Callable[[], str] | None = None,
-    ) -> str:
+    def wait_for(self, what: str, read_status: Callable[[], str], **until: Unpack[Until]) -> str:
         """``wait_until`` with this deploy's progress line and sleep; says how long a slow wait took."""
         started = time.monotonic()
         status = wait_until(
             what,
             read_status,
-            ready=ready,
-            failed=failed,
-            timeout_s=timeout_s,
-            reason=reason,
             interval_s=self.poll_interval_s,
             first_interval_s=0.5,
             on_wait=lambda status, elapsed: self.progress.waiting(f"waiting for {what}", elapsed, status),
             sleep=self.sleep,
-            hint="run the command again to keep waiting",
+            **until,
         )
         if (elapsed := time.monotonic() - started) >= 1:
             self.progress.line(f"    {what}: {status} after {elapsed:.0f} s")
