@@ -5,11 +5,12 @@ from __future__ import annotations
 import click
 
 from ..deploy.cli_options import (
+    Confirm,
     aws_options,
-    confirmation,
     echo_unless_applied,
     json_option,
     located_target,
+    plan_options,
     run_with_progress,
 )
 from ..deploy.options import AwsOptions
@@ -33,7 +34,7 @@ in pyproject.toml, per environment in environments.toml (docs/environments.md)."
 
 @click.command("deploy", epilog=EPILOG, short_help="Deploy the agent to AWS (lambda, agentcore or fastapi).")
 @located_target(help="Where to deploy.")
-@click.option("--plan", "plan_only", is_flag=True, help="Print the plan and change nothing.")
+@plan_options()
 @click.option(
     "--offline",
     is_flag=True,
@@ -45,7 +46,6 @@ in pyproject.toml, per environment in environments.toml (docs/environments.md)."
     help="fastapi: run this image (ECR, this account and Region) instead of the image setting.",
 )
 @aws_options
-@click.option("--yes", "-y", is_flag=True, help="Apply without asking, even when the plan deletes something.")
 @json_option
 def deploy(
     project: Project,
@@ -54,7 +54,7 @@ def deploy(
     offline: bool,
     image: str | None,
     aws: AwsOptions,
-    yes: bool,
+    confirm: Confirm,
     as_json: bool,
 ) -> None:
     """Deploy the project's agent to a target on AWS and record what was created."""
@@ -69,7 +69,7 @@ def deploy(
         aws,
         plan_only=plan_only,
         offline=offline,
-        confirm=confirmation(yes),
+        confirm=confirm,
         overrides={"image": image} if image else None,
         quiet=as_json and plan_only,
         cancelled="Deploy cancelled: every completed step is recorded; run it again to resume.",

@@ -6,7 +6,14 @@ import json
 
 import click
 
-from ..deploy.cli_options import aws_options, confirmation, json_option, located_target, run_with_progress
+from ..deploy.cli_options import (
+    Confirm,
+    aws_options,
+    json_option,
+    located_target,
+    plan_options,
+    run_with_progress,
+)
 from ..deploy.options import AwsOptions
 from ..project import Project
 
@@ -24,16 +31,19 @@ bucket and a memory id you configured yourself are not scaffold's, so they stay.
 
 @click.command("destroy", epilog=EPILOG, short_help="Delete what scaffold deployed for a target.")
 @located_target()
-@click.option("--plan", "plan_only", is_flag=True, help="Print what would be deleted; delete nothing.")
+@plan_options(
+    plan="Print what would be deleted; delete nothing.",
+    yes="Delete without asking.",
+    question="Delete these resources?",
+)
 @aws_options
-@click.option("--yes", "-y", is_flag=True, help="Delete without asking.")
 @json_option
 def destroy(
     project: Project,
     target: str,
     plan_only: bool,
     aws: AwsOptions,
-    yes: bool,
+    confirm: Confirm,
     as_json: bool,
 ) -> None:
     """Delete every resource scaffold created for a target, then its recorded state."""
@@ -45,7 +55,7 @@ def destroy(
         target,
         aws,
         plan_only=plan_only,
-        confirm=confirmation(yes, "Delete these resources?"),
+        confirm=confirm,
         quiet=as_json and plan_only,
         cancelled="Destroy cancelled: what was deleted is recorded; run it again to finish.",
     )

@@ -5,11 +5,12 @@ from __future__ import annotations
 import click
 
 from ..deploy.cli_options import (
-    confirmation,
+    Confirm,
     connection_options,
     echo_unless_applied,
     json_option,
     located_target,
+    plan_options,
     run_with_progress,
 )
 from ..project import Project
@@ -35,9 +36,8 @@ first, or pass --rebuild. Environments: environments.toml (docs/environments.md)
 @click.option("--to", "to_env", required=True, metavar="ENV", help="The environment to deploy it to.")
 @located_target(help="The target to promote (default: the project's only deployable target).")
 @click.option("--rebuild", is_flag=True, help="Build the project's current code instead (after a change).")
-@click.option("--plan", "plan_only", is_flag=True, help="Print the plan and change nothing.")
+@plan_options()
 @connection_options
-@click.option("--yes", "-y", is_flag=True, help="Apply without asking, even when the plan deletes something.")
 @json_option
 def promote(
     project: Project,
@@ -48,7 +48,7 @@ def promote(
     plan_only: bool,
     profile: str | None,
     endpoint_url: str | None,
-    yes: bool,
+    confirm: Confirm,
     as_json: bool,
 ) -> None:
     """Deploy the artifact environment --from runs to environment --to, unchanged."""
@@ -64,7 +64,7 @@ def promote(
         AwsOptions(profile=profile, endpoint_url=endpoint_url),
         rebuild=rebuild,
         plan_only=plan_only,
-        confirm=confirmation(yes),
+        confirm=confirm,
         quiet=as_json and plan_only,
         cancelled="Promote cancelled: every completed step is recorded; run it again to resume.",
     )

@@ -10,7 +10,7 @@ import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar, cast
 
 import click
 
@@ -115,7 +115,29 @@ def located_target(*, help: str = "The deployed target.") -> Callable[[F], F]:
     return decorate
 
 
-def confirmation(yes: bool, question: str = "Apply this plan?") -> Callable[[Plan], bool] | None:
+def plan_options(
+    *,
+    plan: str = "Print the plan and change nothing.",
+    yes: str = "Apply without asking, even when the plan deletes something.",
+    question: str = "Apply this plan?",
+) -> Callable[[F], F]:
+    """``--plan`` (``plan_only``: show, change nothing) and ``--yes``, for every command that applies a plan.
+    The command gets ``confirm``, what the engine asks before a plan that deletes (``confirmation``)."""
+
+    def confirm(context: click.Context, parameter: click.Parameter, value: bool) -> Any:
+        return confirmation(value, question)
+
+    options = (
+        click.option("--plan", "plan_only", is_flag=True, help=plan),
+        click.option("--yes", "-y", "confirm", is_flag=True, callback=confirm, help=yes),
+    )
+    return lambda command: _apply(command, *options)
+
+
+Confirm: TypeAlias = "Callable[[Plan], bool] | None"  # what the engine asks before a plan that deletes
+
+
+def confirmation(yes: bool, question: str = "Apply this plan?") -> Confirm:
     """Ask on a terminal; ``--yes`` always agrees; elsewhere ``None`` (the engine then demands ``--yes``)."""
     if yes:
         return lambda plan: True
