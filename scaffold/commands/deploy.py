@@ -4,15 +4,7 @@ from __future__ import annotations
 
 import click
 
-from ..deploy.cli_options import (
-    Confirm,
-    aws_options,
-    echo_unless_applied,
-    json_option,
-    located_target,
-    plan_options,
-    run_with_progress,
-)
+from ..deploy import cli_options
 from ..deploy.options import AwsOptions
 from ..project import Project
 
@@ -33,8 +25,8 @@ in pyproject.toml, per environment in environments.toml (docs/environments.md)."
 
 
 @click.command("deploy", epilog=EPILOG, short_help="Deploy the agent to AWS (lambda, agentcore or fastapi).")
-@located_target(help="Where to deploy.")
-@plan_options()
+@cli_options.located_target(help="Where to deploy.")
+@cli_options.plan_options()
 @click.option(
     "--offline",
     is_flag=True,
@@ -45,8 +37,8 @@ in pyproject.toml, per environment in environments.toml (docs/environments.md)."
     metavar="URI",
     help="fastapi: run this image (ECR, this account and Region) instead of the image setting.",
 )
-@aws_options
-@json_option
+@cli_options.aws_options
+@cli_options.json_option
 def deploy(
     project: Project,
     target: str,
@@ -54,7 +46,7 @@ def deploy(
     offline: bool,
     image: str | None,
     aws: AwsOptions,
-    confirm: Confirm,
+    confirm: cli_options.Confirm,
     as_json: bool,
 ) -> None:
     """Deploy the project's agent to a target on AWS and record what was created."""
@@ -62,7 +54,7 @@ def deploy(
 
     if offline and not plan_only:
         raise click.UsageError("--offline plans only: use it with --plan.")
-    outcome = run_with_progress(
+    outcome = cli_options.run_with_progress(
         run_deploy,
         project,
         target,
@@ -76,7 +68,7 @@ def deploy(
     )
     if outcome.notice:
         click.echo(outcome.notice, err=True)
-    if echo_unless_applied(outcome, plan_only=plan_only, as_json=as_json):
+    if cli_options.echo_unless_applied(outcome, plan_only=plan_only, as_json=as_json):
         return
     click.echo(
         f"Deployed {project.project_name} ({target}, environment {aws.environment}) "

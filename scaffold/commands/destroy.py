@@ -6,14 +6,7 @@ import json
 
 import click
 
-from ..deploy.cli_options import (
-    Confirm,
-    aws_options,
-    json_option,
-    located_target,
-    plan_options,
-    run_with_progress,
-)
+from ..deploy import cli_options
 from ..deploy.options import AwsOptions
 from ..project import Project
 
@@ -30,26 +23,26 @@ bucket and a memory id you configured yourself are not scaffold's, so they stay.
 
 
 @click.command("destroy", epilog=EPILOG, short_help="Delete what scaffold deployed for a target.")
-@located_target()
-@plan_options(
+@cli_options.located_target()
+@cli_options.plan_options(
     plan="Print what would be deleted; delete nothing.",
     yes="Delete without asking.",
     question="Delete these resources?",
 )
-@aws_options
-@json_option
+@cli_options.aws_options
+@cli_options.json_option
 def destroy(
     project: Project,
     target: str,
     plan_only: bool,
     aws: AwsOptions,
-    confirm: Confirm,
+    confirm: cli_options.Confirm,
     as_json: bool,
 ) -> None:
     """Delete every resource scaffold created for a target, then its recorded state."""
     from ..deploy.engine import destroy as run_destroy
 
-    outcome = run_with_progress(
+    outcome = cli_options.run_with_progress(
         run_destroy,
         project,
         target,

@@ -4,15 +4,7 @@ from __future__ import annotations
 
 import click
 
-from ..deploy.cli_options import (
-    Confirm,
-    connection_options,
-    echo_unless_applied,
-    json_option,
-    located_target,
-    plan_options,
-    run_with_progress,
-)
+from ..deploy import cli_options
 from ..project import Project
 
 EPILOG = """\b
@@ -34,11 +26,11 @@ first, or pass --rebuild. Environments: environments.toml (docs/environments.md)
     "--from", "from_env", required=True, metavar="ENV", help="The environment whose artifact to take."
 )
 @click.option("--to", "to_env", required=True, metavar="ENV", help="The environment to deploy it to.")
-@located_target(help="The target to promote (default: the project's only deployable target).")
+@cli_options.located_target(help="The target to promote (default: the project's only deployable target).")
 @click.option("--rebuild", is_flag=True, help="Build the project's current code instead (after a change).")
-@plan_options()
-@connection_options
-@json_option
+@cli_options.plan_options()
+@cli_options.connection_options
+@cli_options.json_option
 def promote(
     project: Project,
     from_env: str,
@@ -48,14 +40,14 @@ def promote(
     plan_only: bool,
     profile: str | None,
     endpoint_url: str | None,
-    confirm: Confirm,
+    confirm: cli_options.Confirm,
     as_json: bool,
 ) -> None:
     """Deploy the artifact environment --from runs to environment --to, unchanged."""
     from ..deploy.engine import AwsOptions
     from ..deploy.promote import promote as run_promote
 
-    outcome = run_with_progress(
+    outcome = cli_options.run_with_progress(
         run_promote,
         project,
         target,
@@ -68,7 +60,7 @@ def promote(
         quiet=as_json and plan_only,
         cancelled="Promote cancelled: every completed step is recorded; run it again to resume.",
     )
-    if echo_unless_applied(outcome, plan_only=plan_only, as_json=as_json, verb="promote to"):
+    if cli_options.echo_unless_applied(outcome, plan_only=plan_only, as_json=as_json, verb="promote to"):
         return
     digest = (outcome.plan.artifact or {}).get("sha256", "")
     what = f"artifact sha256:{digest}" if digest else "the image"
