@@ -23,7 +23,7 @@ from .identity import Principal
 from .protocol import InvocationRequest, Limits
 from .reply import AgentReply, new_session_id
 from .sse import event_for
-from .streaming import AgentSource, AgentStream, StreamAgent, run_sync
+from .streaming import AgentSource, AgentStream, StreamAgent, produce_into, run_sync
 from .telemetry import (
     MetricsConfig,
     TelemetryConfig,
@@ -156,17 +156,7 @@ class AgentService:
             self._log(call, status=error.status, error=error, capture=capture)
             raise error from exc
         queue: asyncio.Queue[tuple[str, Any]] = asyncio.Queue(maxsize=64)
-
-        async def produce() -> None:
-            try:
-                async with contextlib.aclosing(stream):
-                    async for item in stream:
-                        await queue.put(("item", item))
-                await queue.put(("end", None))
-            except Exception as exc:
-                await queue.put(("error", exc))
-
-        producer = asyncio.create_task(produce())
+        producer = asyncio.create_task(produce_into(queue, stream))
         kind, value = await queue.get()
         if kind != "item":
             producer.cancel()

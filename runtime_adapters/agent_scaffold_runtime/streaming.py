@@ -94,3 +94,21 @@ async def closing(stream: AsyncIterator[T]) -> AsyncIterator[AsyncIterator[T]]:
         aclose = getattr(stream, "aclose", None)
         if aclose is not None:
             await aclose()
+
+
+async def produce_into(queue: asyncio.Queue[tuple[str, Any]], stream: AsyncIterator[Any]) -> None:
+    """Run ``stream`` to its end in the calling task: ``("item", x)`` on ``queue`` for each item, then
+    ``("end", None)``, or ``("error", exc)`` when it fails.
+
+    The SSE and WebSocket replies read the queue from another task. One producer task owns the stream
+    because Strands attaches tracing context inside its generator, and a generator resumed from another
+    task cannot detach it; the stream is closed here too (``closing``), also when the task is cancelled
+    because the client went away.
+    """
+    try:
+        async with closing(stream):
+            async for item in stream:
+                await queue.put(("item", item))
+        await queue.put(("end", None))
+    except Exception as exc:
+        await queue.put(("error", exc))

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from agent_scaffold_runtime.identity import Principal
 from agent_scaffold_runtime.reply import AgentReply
-from agent_scaffold_runtime.streaming import collect_reply, run_sync
+from agent_scaffold_runtime.streaming import collect_reply, produce_into, run_sync
 from agent_scaffold_runtime.telemetry import (
     TraceCapture,
     current_trace_id,
@@ -49,26 +49,17 @@ SESSION = "session-telemetry-1"
 async def drain_in_producer_task(
     make_stream: Callable[[], AsyncGenerator[Any, None]], *, stop_after: int | None = None, close: bool = True
 ) -> list[Any]:
-    """The adapters' pattern (``invocation.start_streaming``): one task consumes the stream, another reads.
+    """The adapters' pattern: the runtime's ``produce_into`` runs the stream in one task, another reads.
 
     The consumer side asserts on every item that no trace context leaked into its own task. The producer
-    wraps the stream in ``contextlib.aclosing``: when it is cancelled (client gone) the generator is then
-    closed in the same task, so OpenTelemetry can detach what it attached (else: "Failed to detach context").
+    closes the stream: when it is cancelled (client gone) the generator is then closed in the same task,
+    so OpenTelemetry can detach what it attached (else: "Failed to detach context"). With ``close=False``
+    the stream ignores that close and is left to asyncio's finaliser instead.
     """
     ambient = current_trace_id()
     queue: asyncio.Queue[tuple[str, Any]] = asyncio.Queue(maxsize=1)  # backpressure, as in the adapters
-
-    async def produce() -> None:
-        try:
-            stream = make_stream()
-            async with contextlib.aclosing(stream) if close else contextlib.nullcontext(stream):
-                async for item in stream:
-                    await queue.put(("item", item))
-            await queue.put(("end", None))
-        except Exception as exc:
-            await queue.put(("error", exc))
-
-    producer = asyncio.create_task(produce())
+    stream = make_stream()
+    producer = asyncio.create_task(produce_into(queue, stream if close else Abandoned(stream)))
     items: list[Any] = []
     while True:
         kind, value = await queue.get()
@@ -84,6 +75,19 @@ async def drain_in_producer_task(
     with contextlib.suppress(asyncio.CancelledError):
         await producer
     return items
+
+
+class Abandoned:
+    """A stream whose ``aclose`` does nothing: what a producer that never closes its stream leaves behind."""
+
+    def __init__(self, stream: AsyncGenerator[Any, None]) -> None:
+        self.stream = stream
+
+    def __aiter__(self) -> AsyncGenerator[Any, None]:
+        return self.stream
+
+    async def aclose(self) -> None:
+        """Left open on purpose."""
 
 
 def our_detach_failures(caplog: pytest.LogCaptureFixture) -> list[logging.LogRecord]:
