@@ -33,6 +33,7 @@ from packaging.specifiers import SpecifierSet
 
 from ..cache_dir import cache_root
 from .errors import PackagingError
+from .wheelhouse import hatchling_wheel
 
 _CONTEXT = re.compile(r"\{root((?::parent)*)(:uri|:real)?\}")
 _HATCHLING = "hatchling.build"
@@ -112,7 +113,7 @@ def ensure_local_wheel(directory: Path) -> LocalWheel:
     home = cache_root() / "local-wheels"
     home.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=".local-build-", dir=home) as scratch:
-        built = _build(directory, Path(scratch))
+        built = hatchling_wheel(directory, Path(scratch) / "dist", f"the local dependency {directory}")
         digest = hashlib.sha256(built.read_bytes()).hexdigest()
         place = home / digest[:32]
         wheel = place / built.name
@@ -145,17 +146,6 @@ def _require_hatchling(directory: Path) -> None:
             f"builds local projects with {_HATCHLING} only. Publish it to your package index and depend on "
             "it by version instead."
         )
-
-
-def _build(directory: Path, scratch: Path) -> Path:
-    from hatchling.builders.wheel import WheelBuilder
-
-    out = scratch / "dist"
-    try:
-        built = list(WheelBuilder(str(directory)).build(directory=str(out), versions=["standard"]))
-    except Exception as exc:  # hatchling reports bad metadata as plain exceptions
-        raise PackagingError(f"Could not build the local dependency {directory}: {exc}") from None
-    return Path(built[0])
 
 
 def _metadata(wheel: Path) -> tuple[str, str, tuple[str, ...]]:
