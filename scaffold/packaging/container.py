@@ -22,6 +22,7 @@ from ..project import Project
 from . import dockerfiles, platforms
 from .builder import BUILD_DIR, project_python
 from .deps import runtime_pinned
+from .local_deps import install_text
 from .lock import resolve
 from .progress import Progress, Steps
 from .selection import select_files
@@ -84,15 +85,24 @@ def build_container_context(
     context = project.root / BUILD_DIR / target / "container"
     shutil.rmtree(context, ignore_errors=True)
     (context / "app").mkdir(parents=True)
-    wheels = runtime_pinned(lock)
+    wheels = runtime_pinned(lock) or bool(lock.local_wheels)
     if wheels:
-        runtime_wheel = ensure_runtime_wheel()
         (context / dockerfiles.WHEELS_DIR).mkdir()
+    if runtime_pinned(lock):
+        runtime_wheel = ensure_runtime_wheel()
         _write(context / dockerfiles.WHEELS_DIR / runtime_wheel.path.name, runtime_wheel.path.read_bytes())
+    for local in lock.local_wheels:  # installed by file: see local_deps
+        _write(context / dockerfiles.WHEELS_DIR / local.path.name, local.path.read_bytes())
     dockerfile = context / "Dockerfile"
     recipe = dockerfiles.render(project, target, python, platform.docker_platform, wheels=wheels)
     _write(dockerfile, recipe.encode())
-    _write(context / "requirements.txt", _requirements(lock.text).encode())
+    in_image = {
+        local.name: f"file:///tmp/{dockerfiles.WHEELS_DIR}/{local.path.name}" for local in lock.local_wheels
+    }
+    _write(
+        context / "requirements.txt",
+        _requirements(install_text(lock.text, lock.local_wheels, in_image)).encode(),
+    )
     for file in selection.files:
         destination = context / "app" / file.rel
         destination.parent.mkdir(parents=True, exist_ok=True)

@@ -8,7 +8,8 @@ is complete or absent; ``manifest.json`` records its files, which distribution o
 ``RECORD``, before it is dropped), and the bytecode compiled into it so far.
 
 Dropped from the layer because no runtime reads them: console scripts (``bin/``: their shebangs name this
-machine's interpreter), ``RECORD``/``INSTALLER``/``REQUESTED``/``direct_url.json`` and type stubs.
+machine's interpreter), ``RECORD``/``INSTALLER``/``REQUESTED``/``direct_url.json``/``uv_cache.json`` and
+type stubs.
 Licenses, ``METADATA`` (``importlib.metadata.version``) and ``entry_points.txt`` (OpenTelemetry loads its
 context through one) stay.
 """
@@ -28,13 +29,15 @@ from pathlib import Path
 from ..cache_dir import cache_root
 from .bytecode import Interpreter, compile_tree
 from .errors import PackagingError
+from .local_deps import install_text
 from .lock import Lock
 from .progress import Steps
 from .uvtool import run_uv
 from .wheelhouse import DISTRIBUTION, ensure_runtime_wheel, target_wheel_args
 
 LAYOUT_VERSION = 2  # bumped: layers from before --refresh-package may hold a stale runtime
-_DIST_INFO_DROPS = {"RECORD", "INSTALLER", "REQUESTED", "direct_url.json"}
+# uv_cache.json: what uv writes for a wheel installed by path (a local project's), with a timestamp
+_DIST_INFO_DROPS = {"RECORD", "INSTALLER", "REQUESTED", "direct_url.json", "uv_cache.json"}
 
 
 def normalize(name: str) -> str:
@@ -66,6 +69,9 @@ def layer_key(lock: Lock, uv_platform: str, python: str) -> str:
     if runtime_pinned(lock):
         # the toolkit's runtime wheel: an edited checkout gives the same pin but other files
         inputs["runtime_wheel"] = ensure_runtime_wheel().sha256
+    if lock.local_wheels:
+        # the same for the project's local dependencies: their code changes without their pins
+        inputs["local_wheels"] = [wheel.sha256 for wheel in lock.local_wheels]
     return hashlib.sha256(json.dumps(inputs, sort_keys=True).encode()).hexdigest()[:32]
 
 
@@ -99,13 +105,20 @@ def ensure_layer(lock: Lock, uv_platform: str, python: str, steps: Steps) -> Dep
 
 
 def _install(lock: Lock, site: Path, uv_platform: str, python: str) -> None:
+    requirements = lock.path
+    if lock.local_wheels:
+        # the local projects' wheels by file, not by name from an index
+        requirements = site.parent / "requirements.txt"
+        requirements.parent.mkdir(parents=True, exist_ok=True)
+        requirements.write_text(install_text(lock.text, lock.local_wheels), encoding="utf-8")
+    refresh = [arg for wheel in lock.local_wheels for arg in ("--refresh-package", wheel.name)]
     try:
         run_uv(
             [
                 "pip",
                 "install",
                 "-r",
-                str(lock.path),
+                str(requirements),
                 "--target",
                 str(site),
                 *target_wheel_args(uv_platform, python),
@@ -114,11 +127,15 @@ def _install(lock: Lock, site: Path, uv_platform: str, python: str) -> None:
                 # checkout): uv must read it again, not install its cached copy of that name.
                 "--refresh-package",
                 DISTRIBUTION,
+                *refresh,
             ],
             what=f"Installing the dependencies for {uv_platform}, Python {python}",
         )
     except PackagingError as failure:
         raise lock.install_failed(failure) from None
+    finally:
+        if requirements != lock.path:
+            requirements.unlink(missing_ok=True)
 
 
 def runtime_pinned(lock: Lock) -> bool:

@@ -6,6 +6,8 @@ under a key of its inputs: the dependency list, the platform and the Python vers
 unchanged the lock is reused, offline, which is what makes a re-package fast and its output byte-identical;
 ``upgrade=True`` (``--upgrade``) resolves again. A first package whose inputs are a ``--defaults``
 project's starts from the lock this toolkit version ships for them (``seeds.py``) instead of resolving.
+A dependency on a local project (``travel-desk @ {root:parent:uri}/travel-desk``) is built into a wheel
+first and resolved as that wheel's ``name==version`` (``local_deps``).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from pathlib import Path
 from .. import __version__
 from ..project import Project
 from .errors import PackagingError
+from .local_deps import LocalWheel, with_local_wheels
 from .progress import Steps
 from .uvtool import run_uv
 from .wheelhouse import target_wheel_args
@@ -36,6 +39,7 @@ class Lock:
     path: Path
     reused: bool
     seeded: bool = False  # copied from the toolkit's seed locks by this run, not resolved
+    local_wheels: tuple[LocalWheel, ...] = ()  # the local projects among the pins, built (``local_deps``)
 
     @property
     def sha256(self) -> str:
@@ -83,12 +87,13 @@ def resolve(
     target: str,
     upgrade: bool = False,
 ) -> Lock:
-    key = inputs_key(requirements, uv_platform, python)
+    requirements, local = with_local_wheels(project.root, requirements)
+    key = inputs_key(requirements, uv_platform, python, local)
     path = project.root / LOCK_DIR / lock_name(target, uv_platform, python)
     if not upgrade and path.is_file():
         text = path.read_text(encoding="utf-8")
         if text.startswith(KEY_PREFIX + key + "\n"):
-            return Lock(text, _pins(text), path, reused=True)
+            return Lock(text, _pins(text), path, reused=True, local_wheels=local)
     seed = None if upgrade else seed_text(key, target, uv_platform, python)
     if seed is not None:
         steps.note(f"Dependencies: the pins agent-scaffold {__version__} ships (--upgrade resolves instead)")
@@ -97,16 +102,21 @@ def resolve(
     body = ""
     if requirements:
         with steps.step(f"Resolving {len(requirements)} dependencies for {uv_platform}, Python {python}"):
-            body = compile_requirements(project, requirements, uv_platform, python)
+            body = compile_requirements(project, requirements, uv_platform, python, local)
     text = f"{KEY_PREFIX}{key}\n# resolved by scaffold package for {uv_platform}, Python {python}\n{body}"
     _write(path, text)
-    return Lock(text, _pins(text), path, reused=False)
+    return Lock(text, _pins(text), path, reused=False, local_wheels=local)
 
 
-def inputs_key(requirements: list[str], uv_platform: str, python: str) -> str:
-    """What a lock was resolved from: the dependency list as written, the platform and the Python version."""
-    inputs = json.dumps({"requirements": requirements, "platform": uv_platform, "python": python})
-    return hashlib.sha256(inputs.encode()).hexdigest()
+def inputs_key(
+    requirements: list[str], uv_platform: str, python: str, local: tuple[LocalWheel, ...] = ()
+) -> str:
+    """What a lock was resolved from: the dependency list as written (local projects as ``name==version``),
+    the platform and the Python version, and what each local project requires."""
+    inputs: dict[str, object] = {"requirements": requirements, "platform": uv_platform, "python": python}
+    if local:
+        inputs["local"] = [wheel.key() for wheel in local]
+    return hashlib.sha256(json.dumps(inputs).encode()).hexdigest()
 
 
 def lock_name(target: str, uv_platform: str, python: str) -> str:
@@ -129,7 +139,13 @@ def _write(path: Path, text: str) -> None:
     os.replace(temporary, path)
 
 
-def compile_requirements(project: Project, requirements: list[str], uv_platform: str, python: str) -> str:
+def compile_requirements(
+    project: Project,
+    requirements: list[str],
+    uv_platform: str,
+    python: str,
+    local: tuple[LocalWheel, ...] = (),
+) -> str:
     source = project.root / LOCK_DIR / f"requirements-{os.getpid()}.in"
     source.parent.mkdir(parents=True, exist_ok=True)
     source.write_text("\n".join(requirements) + "\n", encoding="utf-8")
@@ -140,6 +156,7 @@ def compile_requirements(project: Project, requirements: list[str], uv_platform:
                 "compile",
                 str(source),
                 *target_wheel_args(uv_platform, python),
+                *local_find_links(local),
                 "--no-header",
                 "--quiet",
             ],
@@ -148,6 +165,10 @@ def compile_requirements(project: Project, requirements: list[str], uv_platform:
         )
     finally:
         source.unlink(missing_ok=True)
+
+
+def local_find_links(local: tuple[LocalWheel, ...]) -> list[str]:
+    return [arg for wheel in local for arg in ("--find-links", str(wheel.path.parent))]
 
 
 def _pins(text: str) -> tuple[str, ...]:

@@ -165,8 +165,6 @@ def _source_digest(package: Path, pyproject: str) -> str:
 
 def _build(package: Path, pyproject: str, scratch: Path) -> Path:
     """Copy the package and its pyproject into ``scratch`` and build the wheel there with hatchling."""
-    from hatchling.builders.wheel import WheelBuilder
-
     root = scratch / "source"
     for path in _package_files(package):
         destination = root / IMPORT_NAME / path.relative_to(package)
@@ -177,11 +175,18 @@ def _build(package: Path, pyproject: str, scratch: Path) -> Path:
         text = readme.read_text(encoding="utf-8") if readme.is_file() else f"# {DISTRIBUTION}\n"
         (root / "README.md").write_text(text, encoding="utf-8")
     (root / "pyproject.toml").write_text(pyproject, encoding="utf-8")
-    out = scratch / "dist"
+    return hatchling_wheel(root, scratch / "dist", f"the {DISTRIBUTION} wheel")
+
+
+def hatchling_wheel(source: Path, out: Path, what: str) -> Path:
+    """The wheel of the hatchling project in ``source``, built into ``out``: reproducibly (fixed timestamps
+    and order), so the same source gives the same bytes."""
+    from hatchling.builders.wheel import WheelBuilder
+
     try:
-        built = list(WheelBuilder(str(root)).build(directory=str(out), versions=["standard"]))
+        built = list(WheelBuilder(str(source)).build(directory=str(out), versions=["standard"]))
     except Exception as exc:  # hatchling reports bad metadata as plain exceptions
-        raise PackagingError(f"Could not build the {DISTRIBUTION} wheel: {exc}") from None
+        raise PackagingError(f"Could not build {what}: {exc}") from None
     return Path(built[0])
 
 

@@ -76,6 +76,9 @@ def test_the_packaged_zip_serves_mcp_with_jwt_auth(tmp_path: Path) -> None:
     with zipfile.ZipFile(artifact["path"]) as archive:
         archive.extractall(unzipped)
     assert not (unzipped / "tests").exists()
+    # the travel desk, a dependency built from the directory beside the sample, and nothing of the agent
+    assert (unzipped / "travel_desk" / "data" / "policy.json").is_file()
+    assert not (unzipped / "travel_assistant").exists()
 
     with local_issuer() as issuer:
         alice = issuer.token(sub="alice", client_id="travel-tools-mcp", scope="openid", expires_in=600)

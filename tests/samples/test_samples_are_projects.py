@@ -1,13 +1,16 @@
-"""Each sample is a generated project: its README records the ``scaffold new`` command that made it, and that
-command, run again, gives the same answers. The travel desk the MCP server serves is the travel assistant's,
-byte for byte, and every sample passes the project's own lint settings.
+"""Each agent sample is a generated project: its README records the ``scaffold new`` command that made it,
+and that command, run again, gives the same answers. The travel desk the MCP server serves and the travel
+assistant's tools wrap is one library, ``samples/travel-desk``, that both depend on (no copy of it in
+either), and every sample passes the project's own lint settings.
 """
 
 from __future__ import annotations
 
+import json
 import shlex
 import sys
 from pathlib import Path
+from typing import Any
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -22,9 +25,13 @@ from packaging.requirements import Requirement
 from scaffold.cli import cli
 from tests.support.processes import run_ok
 
-from .support import NAMES, SAMPLES, code_blocks, readme_section
+from .support import LIBRARIES, NAMES, SAMPLES, code_blocks, readme_section, sample_env
 
 PACKAGES = {name: name.replace("-", "_") for name in NAMES}
+
+
+def pyproject(project: Path) -> dict[str, Any]:
+    return tomllib.loads((project / "pyproject.toml").read_text())
 
 
 def recorded_command(name: str) -> list[str]:
@@ -44,7 +51,7 @@ def answers(project: Path) -> dict[str, object]:
 def runtime_requirements(project: Path) -> dict[str, list[list[str]]]:
     """The runtime library's extras each time the project's pyproject names it, by group (``dependencies``
     or the name of an optional extra)."""
-    metadata = tomllib.loads((project / "pyproject.toml").read_text())["project"]
+    metadata = pyproject(project)["project"]
     groups = {"dependencies": metadata["dependencies"], **metadata.get("optional-dependencies", {})}
     found = {
         group: [sorted(req.extras) for req in map(Requirement, lines) if req.name == "agent-scaffold-runtime"]
@@ -72,19 +79,46 @@ def test_the_recorded_command_generates_the_sample(name: str, tmp_path: Path) ->
     assert runtime["test"] == [["evals"]]
 
 
-def test_the_mcp_server_serves_the_travel_assistants_travel_desk() -> None:
-    ours = SAMPLES / "mcp-server" / "mcp_server"
-    theirs = SAMPLES / "travel-assistant" / "travel_assistant"
-    copies = ["travel.py", *(f"data/{path.name}" for path in sorted((theirs / "data").glob("*.json")))]
+def test_the_travel_desk_is_one_library_both_samples_depend_on() -> None:
+    desk = SAMPLES / "travel-desk"
+    assert LIBRARIES == {"travel-desk": ("travel-assistant", "mcp-server")}
+    # a plain library, not a generated project, with nothing to pull into the MCP server's Lambda zip
+    assert not (desk / ".copier-answers.yml").exists()
+    assert pyproject(desk)["project"]["dependencies"] == []
+    assert pyproject(desk)["build-system"]["build-backend"] == "hatchling.build"  # what packaging builds
 
-    assert sorted(path.name for path in (ours / "data").glob("*.json")) == sorted(
-        path.name for path in (theirs / "data").glob("*.json")
+    for name in LIBRARIES["travel-desk"]:
+        project = SAMPLES / name
+        requirements = [Requirement(line) for line in pyproject(project)["project"]["dependencies"]]
+        [dependency] = [req for req in requirements if req.name == "travel-desk"]
+        assert dependency.url == "{root:parent:uri}/travel-desk", name  # the directory beside the sample
+        assert pyproject(project)["tool"]["hatch"]["metadata"]["allow-direct-references"] is True
+        assert "../travel-desk" in pyproject(project)["tool"]["pytest"]["ini_options"]["pythonpath"]
+        # no copy left behind
+        assert not (project / PACKAGES[name] / "travel.py").exists()
+        assert not list(project.rglob("policy.json")), name
+    # one travel desk in all the samples
+    defined = [path for path in SAMPLES.rglob("*.py") if "class TravelDesk" in path.read_text()]
+    assert defined == [desk / "travel_desk" / "__init__.py"]
+
+
+def test_both_samples_import_the_one_travel_desk() -> None:
+    script = (
+        "import json, sys, travel_desk, mcp_server.server, mcp_server.settings, travel_assistant.tools, "
+        "travel_assistant.settings\n"
+        "print(json.dumps([travel_desk.__file__,"
+        " mcp_server.server.TravelDesk is travel_assistant.tools.TravelDesk,"
+        " mcp_server.settings.bookings_dir_from_env is travel_assistant.settings.bookings_dir_from_env]))"
     )
-    for relative in copies:
-        assert (ours / relative).read_bytes() == (theirs / relative).read_bytes(), relative
+    env = sample_env(SAMPLES / "mcp-server", SAMPLES / "travel-assistant")
+    ran = run_ok([sys.executable, "-c", script], cwd=SAMPLES, env=env)
+
+    where, same_desk, same_settings = json.loads(ran.stdout)
+    assert Path(where) == SAMPLES / "travel-desk" / "travel_desk" / "__init__.py"
+    assert same_desk and same_settings
 
 
-@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("name", [*NAMES, *LIBRARIES])
 def test_the_sample_passes_its_lint_settings(name: str) -> None:
     for command in (["check"], ["format", "--check"]):
         run_ok([sys.executable, "-m", "ruff", *command, "--no-cache", "."], cwd=SAMPLES / name)

@@ -1,8 +1,8 @@
 """The travel tools as a remote MCP server: the ``mcp`` SDK's ``MCPServer`` over stateless streamable HTTP.
 
 * **Tools.** ``get_policies``, ``get_flights``, ``get_hotels``, ``get_cars``, ``book_travel`` and
-  ``list_bookings``: the same names and the same travel desk as ``samples/travel-assistant``
-  (``travel.py`` and ``data/`` are identical copies), so that agent can use these instead of its own.
+  ``list_bookings``: the same names and the same travel desk as ``samples/travel-assistant`` (both wrap
+  the ``travel_desk`` library, ``samples/travel-desk``), so that agent can use these instead of its own.
 * **Transport.** Stateless streamable HTTP with JSON responses (``stateless_http=True,
   json_response=True``): every ``POST /mcp`` stands alone, with no session to keep and no event stream to
   hold open, so any instance (a Lambda environment, a container behind a load balancer) can answer it.
@@ -37,9 +37,9 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from travel_desk import TravelDesk, TravelError, policy_text
 
 from .settings import RUNTIME_DEFAULTS, Settings
-from .travel import TravelDesk, TravelError, policy_text
 
 logger = logging.getLogger("mcp_server")
 

@@ -32,8 +32,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from agent_scaffold_runtime.env_values import text
-
-from .travel import DEFAULT_BOOKINGS_DIR, bookings_dir_from_env, today_from_env
+from travel_desk import DEFAULT_BOOKINGS_DIR, bookings_dir_from_env, today_from_env
 
 LOOPBACK_HOSTS = ("127.0.0.1:*", "localhost:*", "[::1]:*")
 

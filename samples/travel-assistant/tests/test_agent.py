@@ -3,11 +3,11 @@
 import asyncio
 
 import pytest
+from travel_desk import policy_text
 
 from travel_assistant.agent import AgentReply, call_agent, stream_agent
 from travel_assistant.settings import Settings, system_prompt_for
 from travel_assistant.tools import TOOLS
-from travel_assistant.travel import policy_text
 
 
 def collect(prompt: str) -> list[str | AgentReply]:

@@ -7,7 +7,8 @@ Environment variables (an empty one counts as unset):
 ``AGENT_MODEL_ID``
     The model id for that provider; default ``DEFAULT_MODEL_ID``, the model chosen for the project.
 ``AGENT_SYSTEM_PROMPT``
-    The agent's system prompt; default the travel policy (``data/policy.json``) in ``system_prompt_for``.
+    The agent's system prompt; default the travel policy (the travel desk's ``data/policy.json``) in
+    ``system_prompt_for``.
 ``AWS_REGION`` (or ``AWS_DEFAULT_REGION``)
     The AWS region, used by the Bedrock provider; default ``us-east-1``.
 
@@ -46,8 +47,7 @@ from typing import Any
 
 from agent_scaffold_runtime.env_values import text
 from agent_scaffold_runtime.models import model_settings
-
-from .travel import DEFAULT_BOOKINGS_DIR, bookings_dir_from_env, policy_text, today_from_env
+from travel_desk import DEFAULT_BOOKINGS_DIR, bookings_dir_from_env, policy_text, today_from_env
 
 DEFAULT_MODEL_PROVIDER = "offline"
 DEFAULT_MODEL_ID = "offline"

@@ -1,7 +1,7 @@
 """The travel assistant's tools: search the catalogue, book within the policy, list the caller's bookings.
 
-Each tool is a thin Strands ``@tool`` over ``travel.TravelDesk``; the model sees the name, the docstring and
-the ``Args:`` section, so they are written for the model.
+Each tool is a thin Strands ``@tool`` over ``travel_desk.TravelDesk``; the model sees the name, the
+docstring and the ``Args:`` section, so they are written for the model.
 
 Who is calling: tools that book or list read ``tool_context.invocation_state["principal"]``, the
 the runtime's ``identity.Principal`` the adapter verified from the caller's token. Bookings are stored
@@ -9,7 +9,8 @@ under ``principal.namespace`` (a digest of how and as whom the caller signed in)
 book for, or list, somebody else: no tool takes a user argument. An anonymous caller (``AGENT_AUTH=none``)
 cannot book at all.
 
-The policy is enforced by ``book_travel`` itself (``travel.policy_problems``), whatever the prompt says.
+The policy is enforced by ``book_travel`` itself (``travel_desk.policy_problems``), whatever the prompt
+says.
 Bad input comes back as an ``Error: ...`` string the model can read and correct.
 
 Protected tools: ``@requires(scopes=...)`` / ``@requires(groups=...)`` from the runtime's ``tool_auth``
@@ -22,9 +23,9 @@ from agent_scaffold_runtime.identity import Principal
 from agent_scaffold_runtime.tool_auth import requires
 from strands import ToolContext, tool
 from strands.types.tools import AgentTool
+from travel_desk import TravelDesk, TravelError, policy_text
 
 from .settings import Settings
-from .travel import TravelDesk, TravelError, policy_text
 
 ANONYMOUS_CALLER = "Error: sign in to book or list travel; bookings belong to a signed-in employee."
 

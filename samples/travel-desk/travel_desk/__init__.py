@@ -1,9 +1,9 @@
 """The travel desk: the company travel policy, a small catalogue of flights, hotels and cars, and each
 traveller's bookings.
 
-Plain Python over the JSON files in ``data/``, with no Strands or web code, so the agent's tools
-(``tools.py``) and the MCP server sample (``samples/mcp-server``, which has an identical copy of this
-module and its data) wrap the same functions.
+Plain Python over the JSON files in ``data/``, with no third-party dependencies (no Strands, no web code),
+so the travel assistant's tools (``samples/travel-assistant``) and the MCP server's
+(``samples/mcp-server``) wrap the same functions: both depend on this distribution, ``travel-desk``.
 
 The policy is enforced here, in ``TravelDesk.book``, not only described to the model: a booking outside the
 policy is refused whatever the prompt said, and nothing is written. Bookings belong to an *owner key*, which
