@@ -1,7 +1,7 @@
 """Fixtures for the packaging tests: generated projects, a private dependency cache, built artifacts.
 
 Builds are real (uv resolving against the package index, real wheels, real zips), so they are made once
-per session and shared: an x86_64 / Python 3.11 Lambda zip (the platform and interpreter of this machine,
+per session and shared: an x86_64 Lambda zip for this Python (the platform and interpreter of this machine,
 so it can run here and carry precompiled bytecode) and an arm64 one from a project with planted secrets.
 Tests that change a project work on a copy, which keeps the lock (``.scaffold/locks``) and therefore
 resolves nothing again.
@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,7 +23,8 @@ from scaffold.packaging import Artifact, build_artifact
 from scaffold.project import Project, load_project
 
 TEMPLATE = Path(__file__).parent.parent.parent / "templates" / "agent"
-HOST_PYTHON = "3.11"  # what tests that run or precompile the zip use (the machine's interpreter)
+#: What tests that run or precompile the zip build for: the interpreter running the tests (3.10 to 3.13)
+HOST_PYTHON = f"{sys.version_info.major}.{sys.version_info.minor}"
 
 SECRETS = {
     ".env": "OPENAI_API_KEY=sk-test\n",

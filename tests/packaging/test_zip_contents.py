@@ -82,7 +82,7 @@ def test_nothing_of_the_toolkit_is_packaged_only_what_the_lock_pins(
     listed = names(x86_artifact)
     tops = {name.split("/", 1)[0] for name in listed}
     assert not tops & set(TOOLKIT_ONLY)
-    pins = (x86_project.root / ".scaffold/locks/lambda-x86_64-manylinux2014-py3.11.txt").read_text()
+    pins = (x86_project.root / f".scaffold/locks/lambda-x86_64-manylinux2014-py{HOST_PYTHON}.txt").read_text()
     pinned = {normal(m.group(1)) for m in re.finditer(r"^([A-Za-z0-9_.-]+)==", pins, re.M)}
     infos = {top for top in tops if top.endswith(".dist-info")}
     assert len(infos) > 20

@@ -9,14 +9,13 @@ from typing import Any
 import httpx
 import pytest
 from ag_ui.core import EventType
-from ag_ui_validate.pytest_plugin import assert_valid_agui
 from agent_scaffold_runtime.loader import AgentRef
 from agent_scaffold_runtime.protocols import agui
 from agent_scaffold_runtime.sse import decode_lines
 from websockets.sync.client import connect
 
 from tests.support import demo_core
-from tests.support.agui import run_input
+from tests.support.agui import assert_valid_agui, run_input
 from tests.support.servers import serving
 
 PROMPT = "use calculator expression=6*7"
@@ -37,7 +36,7 @@ def sse_events(url: str, body: dict[str, Any], headers: dict[str, str] | None = 
 
 def test_stream_is_valid_ag_ui_and_carries_the_calculator_call(url: str) -> None:
     events = sse_events(url, run_input(PROMPT))
-    assert_valid_agui(events, max_warnings=0)
+    assert_valid_agui(events)
     types = [event["type"] for event in events]
     assert types[0] == EventType.RUN_STARTED and types[-1] == EventType.RUN_FINISHED
     [start] = [e for e in events if e["type"] == EventType.TOOL_CALL_START]
@@ -58,7 +57,7 @@ def test_websocket_transport_carries_the_same_events(url: str) -> None:
         events = []
         while not events or events[-1]["type"] not in (EventType.RUN_FINISHED, EventType.RUN_ERROR):
             events.append(json.loads(ws.recv(timeout=60).removeprefix("data: ").strip()))
-    assert_valid_agui(events, max_warnings=0)
+    assert_valid_agui(events)
     text = "".join(e["delta"] for e in events if e["type"] == EventType.TEXT_MESSAGE_CONTENT)
     assert text == "The calculator tool returned: 42"
 
@@ -67,7 +66,7 @@ def test_a_run_without_a_user_message_is_a_valid_run_error(url: str) -> None:
     body = run_input("x")
     body["messages"] = []
     events = sse_events(url, body)
-    assert_valid_agui(events, max_warnings=0)
+    assert_valid_agui(events)
     assert events[-1]["type"] == EventType.RUN_ERROR and events[-1]["code"] == "invalid_request"
 
 
